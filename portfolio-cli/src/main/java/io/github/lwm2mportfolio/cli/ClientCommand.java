@@ -1,0 +1,153 @@
+package io.github.lwm2mportfolio.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.eclipse.leshan.client.observer.LwM2mClientObserverAdapter;
+import org.eclipse.leshan.client.servers.LwM2mServer;
+import org.eclipse.leshan.core.request.RegisterRequest;
+import org.eclipse.leshan.core.ResponseCode;
+
+import io.github.lwm2mportfolio.client.ClientSecurity;
+import io.github.lwm2mportfolio.client.PortfolioClient;
+import io.github.lwm2mportfolio.core.auth.AuthService;
+import io.github.lwm2mportfolio.core.model.HostIdentity;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code portfolio client}: one LwM2M client with the Portfolio object, until Ctrl-C (which deregisters). */
+@Command(name = "client", mixinStandardHelpOptions = true,
+        description = "Run an LwM2M client that exposes the host device's identities in object 16.")
+final class ClientCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--endpoint", required = true, description = "LwM2M endpoint name of this client.")
+    String endpoint;
+
+    @Option(names = "--server", required = true, description = "Server URI, coap://HOST:PORT or coaps://HOST:PORT.")
+    String serverUri;
+
+    @Option(names = "--psk-identity", description = "PSK identity (with --psk-key, for coaps://).")
+    String pskIdentity;
+
+    @Option(names = "--psk-key", description = "PSK key in hex.")
+    String pskKeyHex;
+
+    @Option(names = "--host-id", description = "Host device unique ID (Identity 0, DID7).")
+    String hostId;
+
+    @Option(names = "--host-manufacturer", description = "Host device manufacturer (Identity 1, DID4).")
+    String hostManufacturer;
+
+    @Option(names = "--host-model", description = "Host device model (Identity 2, DID5).")
+    String hostModel;
+
+    @Option(names = "--host-sw-version", description = "Host device software version (Identity 3, DID6).")
+    String hostSoftwareVersion;
+
+    @Option(names = "--data", description = "Data directory (store and keys). Default: ./portfolio-data/ENDPOINT.")
+    Path dataDirectory;
+
+    @Option(names = "--fleet-key", description = "Fleet master key in hex; MAC and encryption keys derive from it.")
+    String fleetKeyHex;
+
+    @Option(names = "--default-service", defaultValue = "sign",
+            description = "Service when GetAuthData names none: sign, mac or encrypt. Default: ${DEFAULT-VALUE}.")
+    String defaultService;
+
+    @Option(names = "--lifetime", defaultValue = "300", description = "Registration lifetime in seconds.")
+    long lifetime;
+
+    @Override
+    public Integer call() throws Exception {
+        PortfolioClient.Builder builder = PortfolioClient.builder(endpoint).serverUri(serverUri)
+                .security(security()).lifetime(lifetime).defaultService(service())
+                .hostIdentity(HostIdentity.UNIQUE_ID, hostId)
+                .hostIdentity(HostIdentity.MANUFACTURER, hostManufacturer)
+                .hostIdentity(HostIdentity.MODEL, hostModel)
+                .hostIdentity(HostIdentity.SOFTWARE_VERSION, hostSoftwareVersion);
+        if (dataDirectory != null) {
+            builder.dataDirectory(dataDirectory);
+        }
+        if (fleetKeyHex != null) {
+            builder.fleetMasterKey(hex("--fleet-key", fleetKeyHex));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PortfolioClient client = builder.build();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread shutdown = new Thread(() -> {
+            out.println("stopping: deregistering " + endpoint);
+            out.flush();
+            client.close();
+            stopped.countDown();
+        }, "portfolio-client-shutdown");
+        client.leshanClient().addObserver(new LwM2mClientObserverAdapter() {
+            @Override
+            public void onRegistrationSuccess(LwM2mServer server, RegisterRequest request, String registrationID) {
+                out.println("registered " + endpoint + " at " + serverUri + " (host instance /16/"
+                        + client.hostDevice().instanceId() + ")");
+                out.flush();
+            }
+
+            @Override
+            public void onRegistrationFailure(LwM2mServer server, RegisterRequest request, ResponseCode code,
+                    String errorMessage, Exception cause) {
+                out.println("registration failed: " + (code != null ? code + " " + errorMessage
+                        : PortfolioCommand.oneLineReason(cause)) + "; retrying");
+                out.flush();
+            }
+
+            @Override
+            public void onRegistrationTimeout(LwM2mServer server, RegisterRequest request) {
+                out.println("registration timed out: no answer from " + serverUri + "; retrying");
+                out.flush();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        try {
+            client.start();
+            stopped.await();
+        } finally {
+            if (stopped.getCount() > 0) {
+                Runtime.getRuntime().removeShutdownHook(shutdown);
+                client.close();
+            }
+        }
+        return 0;
+    }
+
+    private ClientSecurity security() {
+        if (pskIdentity == null && pskKeyHex == null) {
+            return ClientSecurity.none();
+        }
+        if (pskIdentity == null || pskKeyHex == null) {
+            throw new ParameterException(spec.commandLine(), "--psk-identity and --psk-key go together");
+        }
+        return ClientSecurity.psk(pskIdentity, hex("--psk-key", pskKeyHex));
+    }
+
+    private AuthService service() {
+        try {
+            return AuthService.fromArgument(defaultService);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(),
+                    "--default-service must be sign, mac or encrypt, got '" + defaultService + "'");
+        }
+    }
+
+    private byte[] hex(String option, String value) {
+        try {
+            return HexFormat.of().parseHex(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), option + " must be hexadecimal: " + e.getMessage());
+        }
+    }
+}

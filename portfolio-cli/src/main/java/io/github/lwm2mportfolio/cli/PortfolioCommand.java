@@ -1,0 +1,37 @@
+package io.github.lwm2mportfolio.cli;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code portfolio} command: exit 0 on success, 2 on bad usage, 1 on a runtime failure with its reason. */
+@Command(name = "portfolio", mixinStandardHelpOptions = true, version = "lwm2m-portfolio 0.1.0",
+        description = "The OMA LwM2M Portfolio object (16): client, server and tools.",
+        subcommands = { ClientCommand.class })
+public final class PortfolioCommand {
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** The command line with our error handling, for main and for in-process tests. */
+    public static CommandLine newCommandLine() {
+        CommandLine commandLine = new CommandLine(new PortfolioCommand());
+        commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
+            PrintWriter err = cmd.getErr();
+            err.println("portfolio: " + oneLineReason(exception));
+            err.flush();
+            return 1;
+        });
+        return commandLine;
+    }
+
+    static String oneLineReason(Throwable exception) {
+        String message = exception.getMessage();
+        if (message == null || message.isBlank()) {
+            message = exception.getClass().getSimpleName();
+        }
+        return message.replace('\n', ' ');
+    }
+}

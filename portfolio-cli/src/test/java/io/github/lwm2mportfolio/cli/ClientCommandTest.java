@@ -1,0 +1,124 @@
+package io.github.lwm2mportfolio.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.leshan.core.node.LwM2mObjectInstance;
+import org.eclipse.leshan.core.request.ContentFormat;
+import org.eclipse.leshan.core.request.ReadRequest;
+import org.eclipse.leshan.core.response.ReadResponse;
+import org.eclipse.leshan.server.registration.Registration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.lwm2mportfolio.client.testing.TestLwm2mServer;
+import picocli.CommandLine;
+
+class ClientCommandTest {
+
+    @TempDir
+    Path dataDir;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine commandLine = PortfolioCommand.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        int code = commandLine.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void missing_required_options_is_bad_usage() {
+        Run run = run("client", "--endpoint", "x");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Missing required option: '--server");
+    }
+
+    @Test
+    void half_a_psk_is_bad_usage() {
+        Run run = run("client", "--endpoint", "x", "--server", "coaps://127.0.0.1:5684", "--psk-identity", "id");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--psk-identity and --psk-key go together");
+    }
+
+    @Test
+    void a_key_that_is_not_hex_is_bad_usage() {
+        Run run = run("client", "--endpoint", "x", "--server", "coaps://127.0.0.1:5684", "--psk-identity", "id",
+                "--psk-key", "zz");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--psk-key must be hexadecimal");
+    }
+
+    @Test
+    void an_unknown_service_is_bad_usage() {
+        Run run = run("client", "--endpoint", "x", "--server", "coap://127.0.0.1:5683", "--default-service", "hash");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--default-service must be sign, mac or encrypt");
+    }
+
+    @Test
+    void a_bad_server_uri_is_a_one_line_failure() {
+        Run run = run("client", "--endpoint", "x", "--server", "http://127.0.0.1", "--data", dataDir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).startsWith("portfolio: a server URI coap://HOST:PORT").doesNotContain("\n")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void a_corrupt_store_is_reported_with_its_path() throws Exception {
+        java.nio.file.Files.writeString(dataDir.resolve("portfolio.json"), "{ not json");
+
+        Run run = run("client", "--endpoint", "x", "--server", "coap://127.0.0.1:5683", "--data", dataDir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains(dataDir.resolve("portfolio.json").toString());
+        assertThat(java.nio.file.Files.readString(dataDir.resolve("portfolio.json"))).isEqualTo("{ not json");
+    }
+
+    @Test
+    void client_process_registers_serves_host_identities_and_deregisters_on_interrupt() throws Exception {
+        try (TestLwm2mServer server = new TestLwm2mServer()) {
+            Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-cp", System.getProperty("java.class.path"), PortfolioCommand.class.getName(),
+                    "client", "--endpoint", "cli-meter-1", "--server", server.coapUri(), "--data",
+                    dataDir.toString(), "--host-id", "HOST-42", "--host-manufacturer", "Acme", "--host-model",
+                    "M1", "--host-sw-version", "1.0.0")).redirectErrorStream(true).start();
+            try {
+                Registration registration = server.awaitRegistration("cli-meter-1");
+                ReadResponse response = server.send(registration, new ReadRequest(ContentFormat.SENML_JSON, 16, 0));
+                LwM2mObjectInstance instance = (LwM2mObjectInstance) response.getContent();
+                Map<Integer, ?> identities = instance.getResource(0).getInstances();
+                assertThat(identities).hasSize(4);
+                assertThat(instance.getResource(0).getInstance(0).getValue()).isEqualTo("HOST-42");
+                assertThat(instance.getResource(0).getInstance(1).getValue()).isEqualTo("Acme");
+
+                // SIGTERM runs the shutdown hook as Ctrl-C does; the handle leaves our end of stdout open.
+                process.toHandle().destroy();
+
+                server.awaitDeregistration("cli-meter-1");
+                assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(output).contains("registered cli-meter-1", "stopping: deregistering cli-meter-1");
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

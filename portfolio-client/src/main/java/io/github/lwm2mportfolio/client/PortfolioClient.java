@@ -1,0 +1,338 @@
+package io.github.lwm2mportfolio.client;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
+import org.eclipse.leshan.client.LeshanClient;
+import org.eclipse.leshan.client.LeshanClientBuilder;
+import org.eclipse.leshan.client.object.Server;
+import org.eclipse.leshan.client.resource.LwM2mObjectEnabler;
+import org.eclipse.leshan.client.resource.ObjectsInitializer;
+import org.eclipse.leshan.core.LwM2mId;
+import org.eclipse.leshan.core.model.StaticModel;
+import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointsProvider;
+import org.eclipse.leshan.transport.californium.client.endpoint.coap.CoapClientProtocolProvider;
+import org.eclipse.leshan.transport.californium.client.endpoint.coaps.CoapsClientProtocolProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.lwm2mportfolio.client.object.DeviceEnabler;
+import io.github.lwm2mportfolio.client.object.DeviceEnabler.ModuleInfo;
+import io.github.lwm2mportfolio.client.object.PortfolioInstance;
+import io.github.lwm2mportfolio.client.object.PortfolioObjectEnabler;
+import io.github.lwm2mportfolio.client.store.PortfolioStore;
+import io.github.lwm2mportfolio.client.store.StoreException;
+import io.github.lwm2mportfolio.client.store.StoredInstance;
+import io.github.lwm2mportfolio.core.auth.AuthService;
+import io.github.lwm2mportfolio.core.keys.KeySource;
+import io.github.lwm2mportfolio.core.keys.Pkcs12KeySource;
+import io.github.lwm2mportfolio.core.model.AuthStatus;
+import io.github.lwm2mportfolio.core.model.HostIdentity;
+import io.github.lwm2mportfolio.core.model.PortfolioLimits;
+import io.github.lwm2mportfolio.core.model.PortfolioModels;
+
+/**
+ * A Leshan LwM2M client with the Portfolio object (16) and a Device object (3) whose ExtDevInfo (22) links
+ * to it. Build one with {@link #builder(String)}, then {@link #start()}; the host application changes its
+ * identities through {@link #hostDevice()} and {@link #portfolios()}.
+ */
+public final class PortfolioClient implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PortfolioClient.class);
+
+    private final String endpoint;
+    private final LeshanClient leshan;
+    private final PortfolioStore store;
+    private final ExecutorService ownedAuthExecutor;
+    private final Portfolios portfolios;
+    private final HostDevice hostDevice;
+
+    private PortfolioClient(String endpoint, LeshanClient leshan, PortfolioStore store, PortfolioObjectEnabler object,
+            ExecutorService ownedAuthExecutor) {
+        this.endpoint = endpoint;
+        this.leshan = leshan;
+        this.store = store;
+        this.ownedAuthExecutor = ownedAuthExecutor;
+        this.portfolios = new Portfolios(object);
+        this.hostDevice = new HostDevice(portfolios, object);
+    }
+
+    public static Builder builder(String endpoint) {
+        return new Builder(endpoint);
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** Connects and registers; registration goes on in the background and retries as Leshan does. */
+    public void start() {
+        leshan.start();
+    }
+
+    /** Stops the client, deregistering first when asked. It can be started again. */
+    public void stop(boolean deregister) {
+        leshan.stop(deregister);
+    }
+
+    /** Deregisters, stops every thread the client owns and releases the store. */
+    @Override
+    public void close() {
+        try {
+            leshan.destroy(true);
+        } finally {
+            if (ownedAuthExecutor != null) {
+                ownedAuthExecutor.shutdownNow();
+            }
+            store.close();
+        }
+    }
+
+    public HostDevice hostDevice() {
+        return hostDevice;
+    }
+
+    public Portfolios portfolios() {
+        return portfolios;
+    }
+
+    /** The underlying Leshan client, for what this API does not cover. */
+    public LeshanClient leshanClient() {
+        return leshan;
+    }
+
+    /** Configures and builds a {@link PortfolioClient}; {@link #build()} checks the whole configuration. */
+    public static final class Builder {
+
+        private final String endpoint;
+        private String serverUri;
+        private ClientSecurity security = ClientSecurity.none();
+        private Path dataDirectory;
+        private KeySource keySource;
+        private char[] keyStorePassword = "portfolio".toCharArray();
+        private byte[] fleetMasterKey;
+        private PortfolioLimits limits = PortfolioLimits.DEFAULTS;
+        private AuthService defaultService = AuthService.SIGN;
+        private ModuleInfo module = new ModuleInfo("lwm2m-portfolio", "Java client", "0", "0.1.0");
+        private long lifetimeSeconds = 300;
+        private InetAddress localAddress;
+        private ExecutorService authExecutor;
+        private ScheduledExecutorService sharedExecutor;
+        private Runnable rebootHandler = () -> LOG.info("reboot requested by the server; left to the host");
+        private final Map<HostIdentity, String> hostIdentities = new EnumMap<>(HostIdentity.class);
+
+        private Builder(String endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        /** The LwM2M server, e.g. coap://host:5683 or coaps://host:5684. */
+        public Builder serverUri(String uri) {
+            this.serverUri = uri;
+            return this;
+        }
+
+        public Builder security(ClientSecurity security) {
+            this.security = Objects.requireNonNull(security, "security");
+            return this;
+        }
+
+        /** Where the store and the default keystore live; default ./portfolio-data/ENDPOINT. */
+        public Builder dataDirectory(Path directory) {
+            this.dataDirectory = directory;
+            return this;
+        }
+
+        /** Where the AuthData keys come from; default a PKCS#12 file in the data directory. */
+        public Builder keySource(KeySource keySource) {
+            this.keySource = keySource;
+            return this;
+        }
+
+        public Builder keyStorePassword(char[] password) {
+            this.keyStorePassword = password.clone();
+            return this;
+        }
+
+        /** A fleet master key the server also holds: MAC and encryption keys are derived from it (HKDF). */
+        public Builder fleetMasterKey(byte[] masterKey) {
+            this.fleetMasterKey = masterKey.clone();
+            return this;
+        }
+
+        public Builder limits(PortfolioLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** The service used when GetAuthData names none. */
+        public Builder defaultService(AuthService service) {
+            this.defaultService = Objects.requireNonNull(service, "service");
+            return this;
+        }
+
+        /** The module's own identity in /3/0 (not the host's). */
+        public Builder module(ModuleInfo module) {
+            this.module = Objects.requireNonNull(module, "module");
+            return this;
+        }
+
+        public Builder lifetime(long seconds) {
+            this.lifetimeSeconds = seconds;
+            return this;
+        }
+
+        /** The local address to bind (default: any). */
+        public Builder localAddress(InetAddress address) {
+            this.localAddress = address;
+            return this;
+        }
+
+        /** Runs GetAuthData work; default one thread per client. Share one across many clients. */
+        public Builder authExecutor(ExecutorService executor) {
+            this.authExecutor = executor;
+            return this;
+        }
+
+        /** Leshan's own scheduled work, shared across many clients in one JVM. */
+        public Builder sharedExecutor(ScheduledExecutorService executor) {
+            this.sharedExecutor = executor;
+            return this;
+        }
+
+        public Builder rebootHandler(Runnable handler) {
+            this.rebootHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** A host identity to set at start (kept as it is when it did not change). */
+        public Builder hostIdentity(HostIdentity identity, String value) {
+            if (value != null) {
+                hostIdentities.put(identity, value);
+            }
+            return this;
+        }
+
+        public PortfolioClient build() {
+            if (endpoint == null || endpoint.isBlank()) {
+                throw new IllegalArgumentException("an endpoint name is required");
+            }
+            if (serverUri == null || !(serverUri.startsWith("coap://") || serverUri.startsWith("coaps://"))) {
+                throw new IllegalArgumentException("a server URI coap://HOST:PORT or coaps://HOST:PORT is required, got "
+                        + serverUri);
+            }
+            boolean secure = serverUri.startsWith("coaps://");
+            if (secure == (security instanceof ClientSecurity.NoSec)) {
+                throw new IllegalArgumentException(secure ? "coaps:// needs PSK, RPK or X.509 security"
+                        : "security other than none needs a coaps:// server URI");
+            }
+            Path directory = dataDirectory != null ? dataDirectory : Path.of("portfolio-data", endpoint);
+            PortfolioStore store;
+            try {
+                store = PortfolioStore.open(directory);
+            } catch (StoreException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            try {
+                return assemble(store, directory);
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+        }
+
+        private PortfolioClient assemble(PortfolioStore store, Path directory) {
+            KeySource keys = keySource != null ? keySource : openDefaultKeys(directory);
+            ExecutorService ownedExecutor = authExecutor == null ? newAuthExecutor(endpoint) : null;
+            ExecutorService executor = authExecutor != null ? authExecutor : ownedExecutor;
+
+            List<PortfolioInstance> initial = new ArrayList<>();
+            for (StoredInstance stored : store.state().instances()) {
+                initial.add(new PortfolioInstance(stored.id(), stored.owner(), stored.locked(), stored.identities(),
+                        AuthStatus.IDLE, new TreeMap<>(), 0));
+            }
+            PortfolioObjectEnabler portfolio = new PortfolioObjectEnabler(initial, limits,
+                    instances -> store.saveInstances(instances.stream().map(i -> new StoredInstance(i.id(), i.owner(),
+                            i.locked(), i.identities())).toList()),
+                    new CoseAuthDataProducer(endpoint, keys, store), executor, defaultService,
+                    keys::defaultKeyId);
+            DeviceEnabler device = new DeviceEnabler(module, portfolio, rebootHandler);
+
+            ObjectsInitializer initializer = new ObjectsInitializer(new StaticModel(PortfolioModels.clientModels()));
+            int shortServerId = 123;
+            initializer.setInstancesForObject(LwM2mId.SECURITY, security.toSecurityObject(serverUri, shortServerId));
+            initializer.setInstancesForObject(LwM2mId.SERVER, new Server(shortServerId, lifetimeSeconds));
+            initializer.setInstancesForObject(LwM2mId.DEVICE, device);
+            // Leshan wants a factory for every object; the Device is single and never created by a server.
+            initializer.setFactoryForObject(LwM2mId.DEVICE, (model, id, used) -> device);
+            List<LwM2mObjectEnabler> objects = new ArrayList<>(initializer.create(LwM2mId.SECURITY, LwM2mId.SERVER,
+                    LwM2mId.DEVICE));
+            objects.add(portfolio);
+
+            LeshanClientBuilder builder = new LeshanClientBuilder(endpoint);
+            builder.setObjects(objects);
+            builder.setEndpointsProviders(endpointsProvider());
+            if (sharedExecutor != null) {
+                builder.setSharedExecutor(sharedExecutor);
+            }
+            LeshanClient leshan = builder.build();
+
+            PortfolioClient client = new PortfolioClient(endpoint, leshan, store, portfolio, ownedExecutor);
+            hostIdentities.forEach(client.hostDevice()::set);
+            return client;
+        }
+
+        private CaliforniumClientEndpointsProvider endpointsProvider() {
+            CaliforniumClientEndpointsProvider.Builder providerBuilder = new CaliforniumClientEndpointsProvider.Builder(
+                    new CoapClientProtocolProvider(), new CoapsClientProtocolProvider() {
+                        @Override
+                        public void applyDefaultValue(Configuration configuration) {
+                            super.applyDefaultValue(configuration);
+                            // LwM2M's mandatory suites first: PSK with CCM_8 halves the handshake cost.
+                            configuration.setAsList(DtlsConfig.DTLS_PRESELECTED_CIPHER_SUITES,
+                                    CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
+                                    CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8);
+                        }
+                    });
+            if (localAddress != null) {
+                providerBuilder.setClientAddress(localAddress);
+            }
+            return providerBuilder.build();
+        }
+
+        private KeySource openDefaultKeys(Path directory) {
+            try {
+                return Pkcs12KeySource.openOrCreate(directory.resolve("keys.p12"), keyStorePassword, endpoint,
+                        fleetMasterKey);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot open the keystore " + directory.resolve("keys.p12") + ": "
+                        + e.getMessage(), e);
+            }
+        }
+
+        private static ExecutorService newAuthExecutor(String endpoint) {
+            // Bounded: a server that floods GetAuthData gets "too busy", the client keeps its memory.
+            ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(64), runnable -> {
+                        Thread thread = new Thread(runnable, "portfolio-auth-" + endpoint);
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+            executor.allowCoreThreadTimeOut(true);
+            return executor;
+        }
+    }
+}

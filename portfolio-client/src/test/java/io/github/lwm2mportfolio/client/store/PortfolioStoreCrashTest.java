@@ -1,0 +1,147 @@
+package io.github.lwm2mportfolio.client.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills a writing process at arbitrary moments and checks what survives: the store file is always one
+ * complete save, and the counter never goes back.
+ */
+class PortfolioStoreCrashTest {
+
+    private static final int ITERATIONS_BEFORE_KILL = 200;
+    private static final int KILLS = 3;
+    // Small blocks, so that kills also land during counter reservations.
+    private static final int BLOCK_SIZE = 7;
+    private static final long KILL_JITTER_NANOS = TimeUnit.MILLISECONDS.toNanos(8);
+    private static final String END = "\u0000end";
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void a_writer_killed_mid_save_leaves_its_last_or_next_state_and_a_counter_that_never_repeats(
+            @TempDir Path dir) throws Exception {
+        Path storeDir = dir.resolve("store");
+        List<Long> counters = new ArrayList<>();
+        int lastIteration = 0;
+
+        for (int run = 1; run <= KILLS; run++) {
+            Path stderr = dir.resolve("child-" + run + ".err");
+            Process child = startWriter(storeDir, stderr);
+            List<long[]> printed = new ArrayList<>();
+            try {
+                BlockingQueue<String> lines = readLinesInBackground(child);
+                while (printed.size() < ITERATIONS_BEFORE_KILL) {
+                    String line = lines.poll(60, TimeUnit.SECONDS);
+                    if (line == null || line.equals(END)) {
+                        fail("writer stopped after " + printed.size() + " iterations; stderr:\n"
+                                + Files.readString(stderr));
+                    }
+                    printed.add(parse(line));
+                    if (printed.size() == 1 && run == 1) {
+                        // The lock is the OS's: a live writer keeps every other process out.
+                        assertThatThrownBy(() -> PortfolioStore.open(storeDir))
+                                .isInstanceOf(StoreException.class)
+                                .hasMessageContaining("store in use by another process");
+                    }
+                }
+                // Right after a line the child is always at the start of a save; a random extra moment
+                // moves the kill to anywhere within the next iterations (temp write, rename, reservation).
+                long killAt = System.nanoTime() + ThreadLocalRandom.current().nextLong(KILL_JITTER_NANOS);
+                while (System.nanoTime() < killAt) {
+                    Thread.onSpinWait();
+                }
+                // Through the handle: Process.destroyForcibly() would also close our end of the pipe
+                // and lose lines the child printed but we have not read yet.
+                child.toHandle().destroyForcibly();
+                assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("writer died").isTrue();
+                // Whatever the writer managed to print before dying counts as completed too.
+                for (String line = lines.poll(60, TimeUnit.SECONDS); !END.equals(line);
+                        line = lines.poll(60, TimeUnit.SECONDS)) {
+                    assertThat(line).as("rest of output after kill").isNotNull();
+                    printed.add(parse(line));
+                }
+            } finally {
+                child.destroyForcibly();
+            }
+
+            for (long[] p : printed) {
+                assertThat(p[0]).as("iterations continue from the stored state").isEqualTo(lastIteration + 1);
+                lastIteration = (int) p[0];
+                counters.add(p[1]);
+            }
+            long maxCounter = Collections.max(counters);
+
+            try (PortfolioStore store = PortfolioStore.open(storeDir)) {
+                StoredState state = store.state();
+                int stored = StoreWriterProcess.iterationOf(state);
+                assertThat(stored).as("stored iteration after run " + run)
+                        .isBetween(lastIteration, lastIteration + 1);
+                assertThat(state.instances()).as("state of iteration " + stored + " is complete")
+                        .isEqualTo(StoreWriterProcess.instancesFor(stored));
+                assertThat(state.counterHighWater()).isGreaterThanOrEqualTo(maxCounter);
+                long next = store.nextCounter();
+                assertThat(next).isGreaterThan(maxCounter);
+                counters.add(next);
+                // The next child starts from the stored state, which may be one past the last printed.
+                lastIteration = stored;
+            }
+            assertThat(Files.exists(storeDir.resolve(PortfolioStore.TEMP_NAME))).isFalse();
+        }
+
+        assertThat(counters).as("every counter value ever handed out").isSorted().doesNotHaveDuplicates();
+    }
+
+    private static Process startWriter(Path storeDir, Path stderr) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"),
+                StoreWriterProcess.class.getName(), storeDir.toString(), Integer.toString(BLOCK_SIZE));
+        builder.redirectError(stderr.toFile());
+        return builder.start();
+    }
+
+    // Reading on another thread lets the test wait with a timeout instead of blocking forever.
+    private static BlockingQueue<String> readLinesInBackground(Process child) {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                lines.add(END);
+            }
+        }, "writer-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        return lines;
+    }
+
+    private static long[] parse(String line) {
+        String[] parts = line.split(" ");
+        assertThat(parts).as("line '%s'", line).hasSize(2);
+        return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+    }
+}

@@ -1,0 +1,198 @@
+package io.github.lwm2mportfolio.client.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.leshan.core.endpoint.Protocol;
+import org.eclipse.leshan.core.observation.CompositeObservation;
+import org.eclipse.leshan.core.observation.Observation;
+import org.eclipse.leshan.core.observation.SingleObservation;
+import org.eclipse.leshan.core.request.DownlinkDeviceManagementRequest;
+import org.eclipse.leshan.core.response.LwM2mResponse;
+import org.eclipse.leshan.core.response.ObserveCompositeResponse;
+import org.eclipse.leshan.core.response.ObserveResponse;
+import org.eclipse.leshan.server.LeshanServer;
+import org.eclipse.leshan.server.LeshanServerBuilder;
+import org.eclipse.leshan.server.model.VersionedModelProvider;
+import org.eclipse.leshan.server.observation.ObservationListener;
+import org.eclipse.leshan.server.registration.Registration;
+import org.eclipse.leshan.server.registration.RegistrationListener;
+import org.eclipse.leshan.server.registration.RegistrationUpdate;
+import org.eclipse.leshan.servers.security.InMemorySecurityStore;
+import org.eclipse.leshan.servers.security.NonUniqueSecurityInfoException;
+import org.eclipse.leshan.servers.security.SecurityInfo;
+import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider;
+import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerProtocolProvider;
+import org.eclipse.leshan.transport.californium.server.endpoint.coaps.CoapsServerProtocolProvider;
+
+import io.github.lwm2mportfolio.core.model.PortfolioModels;
+
+/**
+ * A plain Leshan server on loopback (CoAP and CoAPS, ports 0) that knows our models, for client tests.
+ * Shared with other modules' tests through this module's test-jar.
+ */
+public final class TestLwm2mServer implements AutoCloseable {
+
+    private static final long TIMEOUT_MS = 5_000;
+
+    private final LeshanServer server;
+    private final InMemorySecurityStore securityStore = new InMemorySecurityStore();
+    private final Map<String, BlockingQueue<Registration>> registrations = new ConcurrentHashMap<>();
+    private final Map<String, BlockingQueue<Registration>> updates = new ConcurrentHashMap<>();
+    private final Map<String, BlockingQueue<Registration>> deregistrations = new ConcurrentHashMap<>();
+    private final BlockingQueue<Notification> notifications = new LinkedBlockingQueue<>();
+
+    private record Notification(String path, ObserveResponse response) {
+    }
+
+    public TestLwm2mServer() {
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        CaliforniumServerEndpointsProvider endpoints = new CaliforniumServerEndpointsProvider.Builder(
+                new CoapServerProtocolProvider(), new CoapsServerProtocolProvider())
+                .addEndpoint(loopback, Protocol.COAP).addEndpoint(loopback, Protocol.COAPS).build();
+        server = new LeshanServerBuilder().setEndpointsProviders(endpoints).setSecurityStore(securityStore)
+                .setObjectModelProvider(new VersionedModelProvider(PortfolioModels.serverModels())).build();
+        server.getRegistrationService().addListener(new RegistrationListener() {
+            @Override
+            public void registered(Registration registration, Registration previousReg,
+                    Collection<Observation> previousObservations) {
+                queue(registrations, registration.getEndpoint()).add(registration);
+            }
+
+            @Override
+            public void updated(RegistrationUpdate update, Registration updatedReg, Registration previousReg) {
+                queue(updates, updatedReg.getEndpoint()).add(updatedReg);
+            }
+
+            @Override
+            public void unregistered(Registration registration, Collection<Observation> observations, boolean expired,
+                    Registration newReg) {
+                if (!expired) {
+                    queue(deregistrations, registration.getEndpoint()).add(registration);
+                }
+            }
+        });
+        server.getObservationService().addListener(new ObservationListener() {
+            @Override
+            public void newObservation(Observation observation, Registration registration) {
+            }
+
+            @Override
+            public void cancelled(Observation observation) {
+            }
+
+            @Override
+            public void onResponse(SingleObservation observation, Registration registration,
+                    ObserveResponse response) {
+                notifications.add(new Notification(observation.getPath().toString(), response));
+            }
+
+            @Override
+            public void onResponse(CompositeObservation observation, Registration registration,
+                    ObserveCompositeResponse response) {
+            }
+
+            @Override
+            public void onError(Observation observation, Registration registration, Exception error) {
+            }
+        });
+        server.start();
+    }
+
+    public String coapUri() {
+        return server.getEndpoint(Protocol.COAP).getURI().toString();
+    }
+
+    public String coapsUri() {
+        return server.getEndpoint(Protocol.COAPS).getURI().toString();
+    }
+
+    public void addPsk(String endpoint, String identity, byte[] key) throws NonUniqueSecurityInfoException {
+        securityStore.add(SecurityInfo.newPreSharedKeyInfo(endpoint, identity, key));
+    }
+
+    public Registration awaitRegistration(String endpoint) throws InterruptedException {
+        Registration registration = queue(registrations, endpoint).poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        assertThat(registration).as("registration of " + endpoint).isNotNull();
+        return registration;
+    }
+
+    public Registration awaitUpdate(String endpoint) throws InterruptedException {
+        Registration registration = queue(updates, endpoint).poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        assertThat(registration).as("registration update of " + endpoint).isNotNull();
+        return registration;
+    }
+
+    public Registration awaitDeregistration(String endpoint) throws InterruptedException {
+        Registration registration = queue(deregistrations, endpoint).poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        assertThat(registration).as("deregistration of " + endpoint).isNotNull();
+        return registration;
+    }
+
+    public ObserveResponse awaitNotification() throws InterruptedException {
+        Notification notification = notifications.poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        assertThat(notification).as("a notification").isNotNull();
+        return notification.response();
+    }
+
+    /** The next notification whose path is the given one, skipping others. */
+    public ObserveResponse awaitNotification(String path) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+        while (System.nanoTime() < deadline) {
+            Notification notification = notifications.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (notification != null && notification.path().equals(path)) {
+                return notification.response();
+            }
+        }
+        throw new AssertionError("no notification for " + path);
+    }
+
+    public void clearNotifications() {
+        notifications.clear();
+    }
+
+    public <T extends LwM2mResponse> T send(Registration registration, DownlinkDeviceManagementRequest<T> request)
+            throws InterruptedException {
+        T response = server.send(registration, request, TIMEOUT_MS);
+        assertThat(response).as("response to " + request).isNotNull();
+        return response;
+    }
+
+    /**
+     * Sends a raw CoAP POST (Execute) from the server's plain CoAP endpoint, for payloads Leshan's own
+     * request classes refuse to build (malformed argument lists).
+     */
+    public org.eclipse.californium.core.coap.Response rawExecute(Registration registration, String path,
+            String payload) throws InterruptedException {
+        org.eclipse.californium.core.coap.Request request = org.eclipse.californium.core.coap.Request.newPost();
+        java.net.InetSocketAddress address = registration.getSocketAddress();
+        request.setURI("coap://" + address.getHostString() + ":" + address.getPort() + path);
+        request.setPayload(payload);
+        ((org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpoint) server
+                .getEndpoint(Protocol.COAP)).getCoapEndpoint().sendRequest(request);
+        org.eclipse.californium.core.coap.Response response = request.waitForResponse(TIMEOUT_MS);
+        assertThat(response).as("raw response to " + path).isNotNull();
+        return response;
+    }
+
+    public LeshanServer leshan() {
+        return server;
+    }
+
+    private static BlockingQueue<Registration> queue(Map<String, BlockingQueue<Registration>> map, String endpoint) {
+        return map.computeIfAbsent(endpoint, e -> new LinkedBlockingQueue<>());
+    }
+
+    @Override
+    public void close() {
+        server.destroy();
+    }
+}

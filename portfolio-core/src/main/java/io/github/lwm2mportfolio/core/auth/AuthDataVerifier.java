@@ -1,0 +1,303 @@
+package io.github.lwm2mportfolio.core.auth;
+
+import io.github.lwm2mportfolio.core.cose.CoseAlgorithm;
+import io.github.lwm2mportfolio.core.cose.CoseEncrypt0;
+import io.github.lwm2mportfolio.core.cose.CoseException;
+import io.github.lwm2mportfolio.core.cose.CoseMac0;
+import io.github.lwm2mportfolio.core.cose.CoseMessage;
+import io.github.lwm2mportfolio.core.cose.CoseSign1;
+import io.github.lwm2mportfolio.core.cose.CoseStructure;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import javax.crypto.SecretKey;
+
+/**
+ * Checks AuthData values for a server: the COSE cryptography (signature with a pinned key or an
+ * x5chain anchored in the server's trust anchors, MAC, or decryption), then the claims against what
+ * the server expects, in a fixed order. Never throws for bad input: every refusal is a
+ * {@link Verdict} with its reason. Stateless and thread-safe; the caller keeps the last accepted
+ * counter per device and stores the new one after an accepted verdict.
+ */
+public final class AuthDataVerifier {
+
+    private static final byte[] NO_AAD = new byte[0];
+
+    private final Clock clock;
+
+    public AuthDataVerifier() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock the time certificate validity is checked at */
+    public AuthDataVerifier(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Checks one AuthData value; see {@link Verdict.Reason} for the order of the checks. */
+    public Verdict verify(byte[] authData, Expectation expected, VerifierKeys keys) {
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(keys, "keys");
+        Optional<CoseStructure> structure = CoseStructure.ofTaggedMessage(authData);
+        if (structure.isEmpty()) {
+            return Verdict.reject(Verdict.Reason.MALFORMED, authData == null || authData.length == 0
+                    ? "AuthData is empty"
+                    : "AuthData is not a tagged COSE_Sign1, COSE_Mac0 or COSE_Encrypt0 message", null, null);
+        }
+        AuthService service = AuthService.of(structure.get());
+        if (expected.service() != null && expected.service() != service) {
+            return Verdict.reject(Verdict.Reason.SERVICE_MISMATCH, "AuthData was made with " + service
+                    + ", the server asked for " + expected.service(), service, null);
+        }
+        Step step = new Step(service);
+        byte[] content = switch (service) {
+            case SIGN -> checkSignature(authData, expected, keys, step);
+            case MAC -> checkMac(authData, expected, keys, step);
+            case ENCRYPT -> decrypt(authData, expected, keys, step);
+        };
+        if (content == null) {
+            return step.verdict;
+        }
+        AuthClaims claims;
+        try {
+            claims = AuthClaims.decode(content);
+        } catch (AuthDataException e) {
+            return Verdict.reject(Verdict.Reason.BAD_CLAIMS, e.getMessage(), service, null);
+        }
+        return checkClaims(claims, expected, service);
+    }
+
+    private byte[] checkSignature(byte[] authData, Expectation expected, VerifierKeys keys, Step step) {
+        CoseMessage message = step.parse(CoseSign1::parse, authData);
+        if (message == null || !step.allowed(message.algorithm())) {
+            return null;
+        }
+        byte[] kid = message.kid().orElse(null);
+        Optional<PublicKey> pinned;
+        try {
+            pinned = keys.pinnedSigningKey(expected.endpoint(), kid);
+        } catch (RuntimeException e) {
+            return step.fail(Verdict.Reason.KEY_UNAVAILABLE, "signing key lookup failed: " + e.getMessage());
+        }
+        PublicKey key;
+        if (pinned.isPresent()) {
+            key = pinned.get();
+        } else {
+            List<X509Certificate> chain;
+            try {
+                chain = message.x5chain();
+            } catch (CoseException e) {
+                return step.fail(Verdict.Reason.MALFORMED, e.getMessage());
+            }
+            if (chain.isEmpty()) {
+                return step.fail(Verdict.Reason.UNTRUSTED_SIGNER, "no x5chain in the message and no pinned key for "
+                        + "endpoint " + expected.endpoint());
+            }
+            String problem = chainProblem(chain, keys.trustAnchors());
+            if (problem != null) {
+                return step.fail(Verdict.Reason.UNTRUSTED_SIGNER, problem);
+            }
+            if (!keys.certificateNamesEndpoint(chain.get(0), expected.endpoint())) {
+                return step.fail(Verdict.Reason.UNTRUSTED_SIGNER, "certificate " + chain.get(0)
+                        .getSubjectX500Principal().getName() + " does not name endpoint " + expected.endpoint());
+            }
+            key = chain.get(0).getPublicKey();
+        }
+        try {
+            CoseSign1.verify(message, key, NO_AAD);
+        } catch (CoseException e) {
+            return step.fail(Verdict.Reason.BAD_SIGNATURE, e.getMessage());
+        }
+        return message.payload();
+    }
+
+    private byte[] checkMac(byte[] authData, Expectation expected, VerifierKeys keys, Step step) {
+        CoseMessage message = step.parse(CoseMac0::parse, authData);
+        if (message == null || !step.allowed(message.algorithm())) {
+            return null;
+        }
+        SecretKey key = step.lookup(() -> keys.macKey(expected.endpoint(), message.kid().orElse(null)),
+                "MAC key", expected.endpoint());
+        if (key == null) {
+            return null;
+        }
+        try {
+            CoseMac0.verify(message, key, NO_AAD);
+        } catch (CoseException e) {
+            return step.fail(Verdict.Reason.BAD_MAC, e.getMessage());
+        }
+        return message.payload();
+    }
+
+    private byte[] decrypt(byte[] authData, Expectation expected, VerifierKeys keys, Step step) {
+        CoseMessage message = step.parse(CoseEncrypt0::parse, authData);
+        if (message == null || !step.allowed(message.algorithm())) {
+            return null;
+        }
+        SecretKey key = step.lookup(() -> keys.encryptionKey(expected.endpoint(), message.kid().orElse(null)),
+                "encryption key", expected.endpoint());
+        if (key == null) {
+            return null;
+        }
+        try {
+            return CoseEncrypt0.decrypt(message, key, NO_AAD).payload();
+        } catch (CoseException e) {
+            return step.fail(Verdict.Reason.DECRYPTION_FAILED, e.getMessage());
+        }
+    }
+
+    private static Verdict checkClaims(AuthClaims claims, Expectation expected, AuthService service) {
+        byte[] sent = expected.nonceRef();
+        byte[] got = claims.nonce();
+        if (sent == null && got != null) {
+            return Verdict.reject(Verdict.Reason.NONCE_MISMATCH, "AuthData carries a nonce but none was sent",
+                    service, claims);
+        }
+        if (sent != null && got == null) {
+            return Verdict.reject(Verdict.Reason.NONCE_MISMATCH, "AuthData carries no nonce", service, claims);
+        }
+        if (sent != null && !MessageDigest.isEqual(sent, got)) {
+            return Verdict.reject(Verdict.Reason.NONCE_MISMATCH, "nonce does not match the one sent", service,
+                    claims);
+        }
+        if (!claims.endpoint().equals(expected.endpoint())) {
+            return Verdict.reject(Verdict.Reason.ENDPOINT_MISMATCH, "endpoint is '" + claims.endpoint()
+                    + "', expected '" + expected.endpoint() + "'", service, claims);
+        }
+        if (!claims.instancePath().equals(expected.instancePath())) {
+            return Verdict.reject(Verdict.Reason.PATH_MISMATCH, "instance path is '" + claims.instancePath()
+                    + "', expected '" + expected.instancePath() + "'", service, claims);
+        }
+        if (claims.identityId() != expected.identityId()) {
+            return Verdict.reject(Verdict.Reason.IDENTITY_ID_MISMATCH, "Identity instance ID is "
+                    + claims.identityId() + ", expected " + expected.identityId(), service, claims);
+        }
+        // The values are not echoed: an Identity value may identify a person.
+        if (!claims.identityValue().equals(expected.identityValue())) {
+            return Verdict.reject(Verdict.Reason.IDENTITY_VALUE_MISMATCH,
+                    "Identity value differs from the one the device reports", service, claims);
+        }
+        if (claims.counter() <= expected.lastCounter()) {
+            return Verdict.reject(Verdict.Reason.REPLAYED_COUNTER, "counter " + claims.counter()
+                    + " is not above the last accepted " + expected.lastCounter(), service, claims);
+        }
+        return Verdict.accept(service, claims);
+    }
+
+    /** Null when the chain is anchored and usable for signatures, else why not. */
+    private String chainProblem(List<X509Certificate> chain, List<X509Certificate> anchors) {
+        if (anchors == null || anchors.isEmpty()) {
+            return "no trust anchors are configured";
+        }
+        X509Certificate leaf = chain.get(0);
+        boolean[] keyUsage = leaf.getKeyUsage();
+        if (keyUsage != null && !keyUsage[0]) {
+            return "certificate " + leaf.getSubjectX500Principal().getName() + " is not for digital signatures";
+        }
+        Date now = Date.from(clock.instant());
+        try {
+            if (anchors.contains(leaf)) {
+                leaf.checkValidity(now);
+                return null;
+            }
+            // A chain may end with the anchor itself; PKIX wants the path without it.
+            List<X509Certificate> path = new ArrayList<>(chain);
+            while (path.size() > 1 && anchors.contains(path.get(path.size() - 1))) {
+                path.remove(path.size() - 1);
+            }
+            Set<TrustAnchor> trusted = new HashSet<>();
+            for (X509Certificate anchor : anchors) {
+                trusted.add(new TrustAnchor(anchor, null));
+            }
+            PKIXParameters parameters = new PKIXParameters(trusted);
+            parameters.setRevocationEnabled(false);
+            parameters.setDate(now);
+            CertPathValidator.getInstance("PKIX")
+                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+            return null;
+        } catch (CertPathValidatorException e) {
+            return "certificate chain is not anchored in the trust anchors: " + e.getMessage();
+        } catch (CertificateException e) {
+            return "certificate is not valid now: " + e.getMessage();
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return "certificate chain cannot be checked: " + e.getMessage();
+        }
+    }
+
+    /** Allowed algorithms per service: no truncated MAC; every GCM and CCM variant (OSCORE uses CCM). */
+    static boolean allowed(AuthService service, CoseAlgorithm alg) {
+        return switch (service) {
+            case SIGN -> true;
+            case MAC -> alg != CoseAlgorithm.HMAC_256_64;
+            case ENCRYPT -> true;
+        };
+    }
+
+    @FunctionalInterface
+    private interface Parser {
+        CoseMessage parse(byte[] message) throws CoseException;
+    }
+
+    /** Carries the verdict of the crypto phase when one of its checks fails. */
+    private static final class Step {
+        private final AuthService service;
+        private Verdict verdict;
+
+        Step(AuthService service) {
+            this.service = service;
+        }
+
+        CoseMessage parse(Parser parser, byte[] authData) {
+            try {
+                return parser.parse(authData);
+            } catch (CoseException e) {
+                fail(Verdict.Reason.MALFORMED, e.getMessage());
+                return null;
+            }
+        }
+
+        boolean allowed(CoseAlgorithm alg) {
+            if (AuthDataVerifier.allowed(service, alg)) {
+                return true;
+            }
+            fail(Verdict.Reason.ALGORITHM_NOT_ALLOWED, "algorithm " + alg + " is not accepted for " + service);
+            return false;
+        }
+
+        SecretKey lookup(Supplier<Optional<SecretKey>> lookup, String what, String endpoint) {
+            Optional<SecretKey> key;
+            try {
+                key = lookup.get();
+            } catch (RuntimeException e) {
+                fail(Verdict.Reason.KEY_UNAVAILABLE, what + " lookup failed: " + e.getMessage());
+                return null;
+            }
+            if (key == null || key.isEmpty()) {
+                fail(Verdict.Reason.KEY_UNAVAILABLE, "no " + what + " for endpoint " + endpoint);
+                return null;
+            }
+            return key.get();
+        }
+
+        byte[] fail(Verdict.Reason reason, String message) {
+            verdict = Verdict.reject(reason, message, service, null);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.github.lwm2mportfolio.core.auth;
+
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+
+/**
+ * The keys a server checks AuthData with. Lookups are by the endpoint the server expects (never
+ * the one the claims name) and the kid of the message (null when it has none).
+ */
+public interface VerifierKeys {
+
+    /** Certificates that anchor device certificate chains (x5chain) for the sign service. */
+    List<X509Certificate> trustAnchors();
+
+    /** A public key pinned for this endpoint; when present it is used instead of the x5chain. */
+    Optional<PublicKey> pinnedSigningKey(String endpoint, byte[] kid);
+
+    /** The HMAC key shared with this endpoint. */
+    Optional<SecretKey> macKey(String endpoint, byte[] kid);
+
+    /** The AES key shared with this endpoint. */
+    Optional<SecretKey> encryptionKey(String endpoint, byte[] kid);
+
+    /**
+     * Whether a certificate that chains to a trust anchor belongs to this endpoint. Without this
+     * check any device of the fleet could sign claims naming another device. The default accepts a
+     * certificate whose subject has a common name equal to the endpoint.
+     */
+    default boolean certificateNamesEndpoint(X509Certificate leaf, String endpoint) {
+        X500Name subject = X500Name.getInstance(leaf.getSubjectX500Principal().getEncoded());
+        for (RDN rdn : subject.getRDNs(BCStyle.CN)) {
+            ASN1Encodable value = rdn.getFirst().getValue();
+            if (value instanceof ASN1String && endpoint.equals(((ASN1String) value).getString())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Keys for a fleet whose MAC and encryption keys are derived from one master key
+     * ({@link KeyDerivation}, 32-byte HMAC and 16-byte AES keys, as {@code Pkcs12KeySource} makes
+     * them), with device certificates anchored in {@code trustAnchors}. Kids are not used.
+     */
+    static VerifierKeys fleet(byte[] masterKey, List<X509Certificate> trustAnchors) {
+        byte[] master = Objects.requireNonNull(masterKey, "masterKey").clone();
+        List<X509Certificate> anchors = List.copyOf(trustAnchors);
+        return new VerifierKeys() {
+            @Override
+            public List<X509Certificate> trustAnchors() {
+                return anchors;
+            }
+
+            @Override
+            public Optional<PublicKey> pinnedSigningKey(String endpoint, byte[] kid) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<SecretKey> macKey(String endpoint, byte[] kid) {
+                return Optional.of(new SecretKeySpec(KeyDerivation.deriveDeviceKey(master, endpoint,
+                        KeyDerivation.PURPOSE_MAC, 32), "HmacSHA256"));
+            }
+
+            @Override
+            public Optional<SecretKey> encryptionKey(String endpoint, byte[] kid) {
+                return Optional.of(new SecretKeySpec(KeyDerivation.deriveDeviceKey(master, endpoint,
+                        KeyDerivation.PURPOSE_ENCRYPT, 16), "AES"));
+            }
+        };
+    }
+}
