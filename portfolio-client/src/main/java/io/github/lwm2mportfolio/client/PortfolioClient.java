@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.scandium.config.DtlsConfig;
@@ -20,6 +21,10 @@ import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
 import org.eclipse.leshan.client.LeshanClient;
 import org.eclipse.leshan.client.LeshanClientBuilder;
 import org.eclipse.leshan.client.object.Server;
+import org.eclipse.leshan.client.observer.LwM2mClientObserverAdapter;
+import org.eclipse.leshan.client.resource.listener.ObjectsListenerAdapter;
+import org.eclipse.leshan.client.servers.LwM2mServer;
+import org.eclipse.leshan.core.request.RegisterRequest;
 import org.eclipse.leshan.client.resource.LwM2mObjectEnabler;
 import org.eclipse.leshan.client.resource.ObjectsInitializer;
 import org.eclipse.leshan.core.LwM2mId;
@@ -289,10 +294,46 @@ public final class PortfolioClient implements AutoCloseable {
                 builder.setSharedExecutor(sharedExecutor);
             }
             LeshanClient leshan = builder.build();
+            keepObjectLinksInStep(leshan, portfolio);
 
             PortfolioClient client = new PortfolioClient(endpoint, leshan, store, portfolio, ownedExecutor);
             hostIdentities.forEach(client.hostDevice()::set);
             return client;
+        }
+
+        /**
+         * Leshan drops the registration update that an instance change asks for while the registration is
+         * still under way (a server may create an instance as soon as it sees the client). Send it once the
+         * registration succeeded, so the server's object links are never stale.
+         */
+        private static void keepObjectLinksInStep(LeshanClient leshan, PortfolioObjectEnabler portfolio) {
+            AtomicLong instanceChanges = new AtomicLong();
+            portfolio.addListener(new ObjectsListenerAdapter() {
+                @Override
+                public void objectInstancesAdded(LwM2mObjectEnabler object, int... instanceIds) {
+                    instanceChanges.incrementAndGet();
+                }
+
+                @Override
+                public void objectInstancesRemoved(LwM2mObjectEnabler object, int... instanceIds) {
+                    instanceChanges.incrementAndGet();
+                }
+            });
+            leshan.addObserver(new LwM2mClientObserverAdapter() {
+                private volatile long atStart;
+
+                @Override
+                public void onRegistrationStarted(LwM2mServer server, RegisterRequest request) {
+                    atStart = instanceChanges.get();
+                }
+
+                @Override
+                public void onRegistrationSuccess(LwM2mServer server, RegisterRequest request, String id) {
+                    if (instanceChanges.get() != atStart) {
+                        leshan.triggerRegistrationUpdate(server);
+                    }
+                }
+            });
         }
 
         private CaliforniumClientEndpointsProvider endpointsProvider() {
