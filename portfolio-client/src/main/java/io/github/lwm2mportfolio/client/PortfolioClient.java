@@ -39,6 +39,7 @@ import io.github.lwm2mportfolio.client.object.DeviceEnabler;
 import io.github.lwm2mportfolio.client.object.DeviceEnabler.ModuleInfo;
 import io.github.lwm2mportfolio.client.object.PortfolioInstance;
 import io.github.lwm2mportfolio.client.object.PortfolioObjectEnabler;
+import io.github.lwm2mportfolio.client.object.PortfolioObjectEnabler.AuthSettings;
 import io.github.lwm2mportfolio.client.store.PortfolioStore;
 import io.github.lwm2mportfolio.client.store.StoreException;
 import io.github.lwm2mportfolio.client.store.StoredInstance;
@@ -139,6 +140,7 @@ public final class PortfolioClient implements AutoCloseable {
         private ScheduledExecutorService sharedExecutor;
         private Runnable rebootHandler = () -> LOG.info("reboot requested by the server; left to the host");
         private final Map<HostIdentity, String> hostIdentities = new EnumMap<>(HostIdentity.class);
+        private boolean identityOnly;
 
         private Builder(String endpoint) {
             this.endpoint = endpoint;
@@ -223,6 +225,15 @@ public final class PortfolioClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Offers Identity only, without GetAuthData, AuthData and AuthStatus, as most deployed devices do
+         * (for simulations and interoperability tests).
+         */
+        public Builder identityOnly() {
+            this.identityOnly = true;
+            return this;
+        }
+
         /** A host identity to set at start (kept as it is when it did not change). */
         public Builder hostIdentity(HostIdentity identity, String value) {
             if (value != null) {
@@ -260,8 +271,8 @@ public final class PortfolioClient implements AutoCloseable {
         }
 
         private PortfolioClient assemble(PortfolioStore store, Path directory) {
-            KeySource keys = keySource != null ? keySource : openDefaultKeys(directory);
-            ExecutorService ownedExecutor = authExecutor == null ? newAuthExecutor(endpoint) : null;
+            KeySource keys = identityOnly ? null : keySource != null ? keySource : openDefaultKeys(directory);
+            ExecutorService ownedExecutor = authExecutor == null && !identityOnly ? newAuthExecutor(endpoint) : null;
             ExecutorService executor = authExecutor != null ? authExecutor : ownedExecutor;
 
             List<PortfolioInstance> initial = new ArrayList<>();
@@ -269,11 +280,13 @@ public final class PortfolioClient implements AutoCloseable {
                 initial.add(new PortfolioInstance(stored.id(), stored.owner(), stored.locked(), stored.identities(),
                         AuthStatus.IDLE, new TreeMap<>(), 0));
             }
+            AuthSettings auth = identityOnly ? null
+                    : new AuthSettings(new CoseAuthDataProducer(endpoint, keys, store), executor, defaultService,
+                            keys::defaultKeyId);
             PortfolioObjectEnabler portfolio = new PortfolioObjectEnabler(initial, limits,
                     instances -> store.saveInstances(instances.stream().map(i -> new StoredInstance(i.id(), i.owner(),
                             i.locked(), i.identities())).toList()),
-                    new CoseAuthDataProducer(endpoint, keys, store), executor, defaultService,
-                    keys::defaultKeyId);
+                    auth);
             DeviceEnabler device = new DeviceEnabler(module, portfolio, rebootHandler);
 
             ObjectsInitializer initializer = new ObjectsInitializer(new StaticModel(PortfolioModels.clientModels()));

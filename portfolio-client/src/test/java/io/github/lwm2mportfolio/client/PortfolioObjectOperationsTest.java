@@ -359,6 +359,28 @@ class PortfolioObjectOperationsTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void an_identity_only_client_offers_no_auth_resources(Transport transport) throws Exception {
+        String endpoint = ClientFixture.newEndpoint();
+        try (PortfolioClient client = ClientFixture.builder(server, transport, endpoint, dataDir).identityOnly()
+                .build()) {
+            client.start();
+            Registration registration = server.awaitRegistration(endpoint);
+
+            LwM2mObjectInstance instance = (LwM2mObjectInstance) server
+                    .send(registration, new ReadRequest(ContentFormat.SENML_JSON, 16, 0)).getContent();
+            assertThat(instance.getResources()).containsOnlyKeys(0);
+            assertThat(server.send(registration, new ExecuteRequest("/16/0/1")).getCode())
+                    .isEqualTo(ResponseCode.NOT_FOUND);
+            assertThat(server.send(registration, new ReadRequest("/16/0/3")).getCode())
+                    .isEqualTo(ResponseCode.NOT_FOUND);
+            DiscoverResponse discovered = server.send(registration, new DiscoverRequest(16, 0));
+            assertThat(Arrays.stream(discovered.getObjectLinks()).map(Link::getUriReference).toList())
+                    .containsExactly("/16/0", "/16/0/0");
+        }
+    }
+
     private static LwM2mMultipleResource identities(Map<Integer, String> values) {
         return LwM2mMultipleResource.newStringResource(0, values);
     }

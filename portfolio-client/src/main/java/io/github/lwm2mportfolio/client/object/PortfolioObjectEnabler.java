@@ -72,24 +72,27 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
 
     private final IdentityRules rules;
     private final InstancePersistence persistence;
-    private final AuthDataProducer producer;
-    private final Executor authExecutor;
-    private final AuthService defaultService;
-    private final Supplier<String> defaultKeyId;
+    private final AuthSettings auth;
 
     /** Replaced, never mutated: lock-free readers (the Device's ExtDevInfo) see a consistent view. */
     private volatile SortedMap<Integer, PortfolioInstance> instances;
 
+    /**
+     * How GetAuthData works on this client.
+     *
+     * @param executor runs the work off the CoAP thread, and reports consumed AuthData to observers
+     */
+    public record AuthSettings(AuthDataProducer producer, Executor executor, AuthService defaultService,
+            Supplier<String> defaultKeyId) {
+    }
+
+    /** @param auth null for a client with Identity only (no GetAuthData, AuthData, AuthStatus) */
     public PortfolioObjectEnabler(Collection<PortfolioInstance> initial, PortfolioLimits limits,
-            InstancePersistence persistence, AuthDataProducer producer, Executor authExecutor,
-            AuthService defaultService, Supplier<String> defaultKeyId) {
+            InstancePersistence persistence, AuthSettings auth) {
         super(OBJECT_ID, PortfolioModels.portfolio());
         this.rules = new IdentityRules(limits);
         this.persistence = persistence;
-        this.producer = producer;
-        this.authExecutor = authExecutor;
-        this.defaultService = defaultService;
-        this.defaultKeyId = defaultKeyId;
+        this.auth = auth;
         SortedMap<Integer, PortfolioInstance> map = new TreeMap<>();
         for (PortfolioInstance instance : initial) {
             map.put(instance.id(), instance);
@@ -120,7 +123,7 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
 
     @Override
     public List<Integer> getAvailableResourceIds(int instanceId) {
-        return List.of(IDENTITY, GET_AUTH_DATA, AUTH_DATA, AUTH_STATUS);
+        return auth == null ? List.of(IDENTITY) : List.of(IDENTITY, GET_AUTH_DATA, AUTH_DATA, AUTH_STATUS);
     }
 
     // ---- LwM2M operations ----
@@ -220,10 +223,13 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
         if (path.getResourceId() != GET_AUTH_DATA) {
             return ExecuteResponse.methodNotAllowed();
         }
+        if (auth == null) {
+            return ExecuteResponse.notFound();
+        }
         GetAuthDataRequest.Resolved resolved;
         try {
             resolved = GetAuthDataRequest.parse(request.getArguments()).resolve(instance.identities().keySet(),
-                    defaultService, defaultKeyId.get());
+                    auth.defaultService(), auth.defaultKeyId().get());
         } catch (InvalidAuthArgumentsException e) {
             return ExecuteResponse.badRequest(e.getMessage());
         }
@@ -233,7 +239,7 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
             toProcess.put(id, instance.identities().get(id));
         }
         try {
-            authExecutor.execute(() -> produce(started, toProcess, resolved));
+            auth.executor().execute(() -> produce(started, toProcess, resolved));
         } catch (RejectedExecutionException e) {
             return ExecuteResponse.internalServerError("the client is too busy to compute AuthData now");
         }
@@ -308,7 +314,7 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
         SortedMap<Integer, byte[]> data = null;
         String failure = null;
         try {
-            data = producer.produce(PortfolioObject.instancePath(started.id()), identities, request);
+            data = auth.producer().produce(PortfolioObject.instancePath(started.id()), identities, request);
         } catch (Exception e) {
             failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
@@ -488,19 +494,25 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
         }
         LwM2mPath[] changed = storeAuthState(instance, instance.authConsumed());
         try {
-            authExecutor.execute(() -> fireLater(changed));
+            auth.executor().execute(() -> fireLater(changed));
         } catch (RejectedExecutionException e) {
             LOG.warn("observers of /16/{} were not told that its AuthData was consumed: the client is busy",
                     instance.id());
         }
     }
 
-    private static LwM2mObjectInstance instanceNode(PortfolioInstance instance) {
+    private LwM2mObjectInstance instanceNode(PortfolioInstance instance) {
+        if (auth == null) {
+            return new LwM2mObjectInstance(instance.id(), resourceNode(instance, IDENTITY));
+        }
         return new LwM2mObjectInstance(instance.id(), resourceNode(instance, IDENTITY),
                 resourceNode(instance, AUTH_DATA), resourceNode(instance, AUTH_STATUS));
     }
 
-    private static LwM2mResource resourceNode(PortfolioInstance instance, int resourceId) {
+    private LwM2mResource resourceNode(PortfolioInstance instance, int resourceId) {
+        if (auth == null && resourceId != IDENTITY) {
+            return null;
+        }
         switch (resourceId) {
         case IDENTITY:
             return LwM2mMultipleResource.newStringResource(IDENTITY, instance.identities());
