@@ -76,7 +76,7 @@ public final class AuthDataMaker {
 
     // kid is protected so that no byte of an AuthData value can change without the check failing.
     private static CoseHeaders protectedKid(byte[] kid) {
-        return CoseHeaders.builder().kid(kid).build();
+        return CoseHeaders.ofKid(kid);
     }
 
     static CoseAlgorithm signatureAlgorithm(Key key) throws CoseException {

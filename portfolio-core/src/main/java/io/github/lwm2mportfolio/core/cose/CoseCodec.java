@@ -1,6 +1,5 @@
 package io.github.lwm2mportfolio.core.cose;
 
-import java.util.Arrays;
 import java.util.Set;
 
 /** Reads and writes the COSE envelopes and builds the structures that are signed, MACed or used as AAD. */
@@ -38,8 +37,18 @@ final class CoseCodec {
         if (extra.isEmpty()) {
             return alg.protectedHeader();
         }
-        byte[] encodedAlg = new CborWriter(3).writeInt(alg.id()).toByteArray();
-        return extra.toBuilder().putEncoded(CoseHeaders.ALG, encodedAlg).build().encodedRef();
+        if (extra.contains(0)) {
+            // Label 0 sorts before alg: let the builder order the map.
+            byte[] encodedAlg = new CborWriter(3).writeInt(alg.id()).toByteArray();
+            return extra.toBuilder().putEncoded(CoseHeaders.ALG, encodedAlg).build().encodedRef();
+        }
+        // alg (label 1) sorts before every other label, so it goes in front of extra's sorted entries.
+        byte[] entries = extra.encodedRef();
+        int from = extra.entriesOffset();
+        byte[] algEntry = alg.protectedHeader();
+        int size = CborWriter.headSize(extra.size() + 1) + algEntry.length - 1 + entries.length - from;
+        return new CborWriter(size).writeMapHeader(extra.size() + 1).writeRaw(algEntry, 1, algEntry.length - 1)
+                .writeRaw(entries, from, entries.length - from).toByteArray();
     }
 
     /** [context, protected, external_aad, payload] (or without payload for Encrypt0), as one byte array. */
@@ -140,14 +149,16 @@ final class CoseCodec {
     }
 
     private static void checkHeaders(CoseHeaders prot, CoseHeaders unprot) throws CoseException {
-        for (Object label : prot.labels()) {
-            if (unprot.contains(label)) {
-                throw CoseException.malformed("header " + CoseHeaders.quote(label)
-                        + " is in both protected and unprotected headers");
+        if (!unprot.isEmpty()) {
+            for (int i = 0; i < prot.size(); i++) {
+                if (unprot.contains(prot.label(i))) {
+                    throw CoseException.malformed("header " + CoseHeaders.quote(prot.label(i))
+                            + " is in both protected and unprotected headers");
+                }
             }
-        }
-        if (unprot.contains(CoseHeaders.CRIT)) {
-            throw CoseException.malformed("crit header must be protected");
+            if (unprot.contains(CoseHeaders.CRIT)) {
+                throw CoseException.malformed("crit header must be protected");
+            }
         }
         for (Object label : prot.crit()) {
             if (!prot.contains(label)) {
@@ -194,9 +205,5 @@ final class CoseCodec {
 
     static byte[] iv(CoseHeaders prot, CoseHeaders unprot) {
         return prot.ivRef() != null ? prot.ivRef() : unprot.ivRef();
-    }
-
-    static byte[] copy(byte[] bytes) {
-        return Arrays.copyOf(bytes, bytes.length);
     }
 }

@@ -48,7 +48,7 @@ public final class CoseEncrypt0 {
     /** Encrypts with a kid (may be null) and a random IV in the unprotected header. */
     public static byte[] encrypt(CoseAlgorithm alg, SecretKey key, byte[] kid, byte[] plaintext,
             byte[] externalAad) throws CoseException {
-        CoseHeaders unprotected = kid == null ? CoseHeaders.EMPTY : CoseHeaders.builder().kid(kid).build();
+        CoseHeaders unprotected = kid == null ? CoseHeaders.EMPTY : CoseHeaders.ofKid(kid);
         return encrypt(alg, key, CoseHeaders.EMPTY, unprotected, plaintext, externalAad, RANDOM);
     }
 
@@ -152,7 +152,7 @@ public final class CoseEncrypt0 {
         SecretKey aesKey = raw == null || "AES".equalsIgnoreCase(key.getAlgorithm()) ? key
                 : new SecretKeySpec(raw, "AES");
         try {
-            Cipher cipher = Jca.cipher(alg.jcaName(), aesKey);
+            Cipher cipher = Jca.cipher(alg, aesKey);
             cipher.init(encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, aesKey,
                     new GCMParameterSpec(alg.sizeBytes() * 8, iv));
             cipher.updateAAD(aad);
@@ -160,7 +160,8 @@ public final class CoseEncrypt0 {
         } catch (AEADBadTagException e) {
             throw CoseException.failed("decryption failed: authentication tag mismatch");
         } catch (InvalidKeyException e) {
-            throw new CoseException(CoseException.Kind.KEY_MISMATCH, "key does not fit " + alg + ": " + e.getMessage(), e);
+            throw new CoseException(CoseException.Kind.KEY_MISMATCH, "key does not fit " + alg + ": "
+                    + e.getMessage(), e);
         } catch (GeneralSecurityException | ProviderException e) {
             throw new CoseException(CoseException.Kind.UNSUPPORTED, alg + " failed: " + e.getMessage(), e);
         }

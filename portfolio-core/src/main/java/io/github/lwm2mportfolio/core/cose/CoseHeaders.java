@@ -6,16 +6,16 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * One COSE header map (protected or unprotected), immutable. Labels are {@link Integer} or
- * {@link String}; each value is kept as its CBOR encoding, and the well-known headers this
- * implementation uses (alg, crit, kid, IV, x5chain) are checked for type when the map is read.
+ * {@link String}; values are kept as their CBOR encoding inside the map's encoding, and the
+ * well-known headers this implementation uses (alg, crit, kid, IV, x5chain) are type-checked when
+ * the map is read or built.
  */
 public final class CoseHeaders {
 
@@ -27,29 +27,88 @@ public final class CoseHeaders {
     public static final int PARTIAL_IV = 6;
     public static final int X5CHAIN = 33;
 
-    private static final byte[] EMPTY_MAP = {(byte) 0xA0};
+    // Linear search over a few labels beats hashing; a hostile map with many labels gets a set.
+    private static final int LINEAR_SEARCH_MAX = 16;
+    private static final Object[] NO_LABELS = new Object[0];
+    private static final int[] NO_INTS = new int[0];
 
     /** No headers; encodes as an empty map. */
-    public static final CoseHeaders EMPTY = new CoseHeaders(Collections.emptyMap(), EMPTY_MAP, null, null, null,
-            List.of(), List.of());
+    public static final CoseHeaders EMPTY = new CoseHeaders(NO_LABELS, NO_INTS, NO_INTS, new byte[] {(byte) 0xA0});
+    // An empty protected header sent as a zero-length bstr.
+    static final CoseHeaders EMPTY_PROTECTED = new CoseHeaders(NO_LABELS, NO_INTS, NO_INTS, new byte[0]);
 
-    private final Map<Object, byte[]> values;
+    private final Object[] labels;
+    private final int[] valueOffsets;
+    private final int[] valueLengths;
     private final byte[] encoded;
+    private final int entriesOffset;
     private final Object algorithm;
     private final byte[] kid;
     private final byte[] iv;
     private final List<byte[]> x5chain;
     private final List<Object> crit;
 
-    private CoseHeaders(Map<Object, byte[]> values, byte[] encoded, Object algorithm, byte[] kid, byte[] iv,
-            List<byte[]> x5chain, List<Object> crit) {
-        this.values = values;
+    private CoseHeaders(Object[] labels, int[] valueOffsets, int[] valueLengths, byte[] encoded) {
+        this(labels, valueOffsets, valueLengths, encoded, encoded.length, null, null, null, List.of(), List.of());
+    }
+
+    private CoseHeaders(Object[] labels, int[] valueOffsets, int[] valueLengths, byte[] encoded, int entriesOffset,
+            Object algorithm, byte[] kid, byte[] iv, List<byte[]> x5chain, List<Object> crit) {
+        this.labels = labels;
+        this.valueOffsets = valueOffsets;
+        this.valueLengths = valueLengths;
         this.encoded = encoded;
+        this.entriesOffset = entriesOffset;
         this.algorithm = algorithm;
         this.kid = kid;
         this.iv = iv;
         this.x5chain = x5chain;
         this.crit = crit;
+    }
+
+    // Checks and extracts the well-known headers; the single place their types are checked.
+    private static CoseHeaders typed(Object[] labels, int[] offsets, int[] lengths, byte[] encoded,
+            int entriesOffset) throws CoseException {
+        Object algorithm = null;
+        byte[] kid = null;
+        byte[] iv = null;
+        List<byte[]> x5chain = List.of();
+        List<Object> crit = List.of();
+        for (int i = 0; i < labels.length; i++) {
+            if (!(labels[i] instanceof Integer)) {
+                continue;
+            }
+            CborReader r = new CborReader(encoded, offsets[i], lengths[i]);
+            switch ((Integer) labels[i]) {
+                case ALG:
+                    algorithm = readAlgorithm(r);
+                    break;
+                case KID:
+                    kid = readByteString(r, "kid");
+                    break;
+                case IV:
+                    iv = readByteString(r, "IV");
+                    break;
+                case X5CHAIN:
+                    x5chain = readX5chain(r);
+                    break;
+                case CRIT:
+                    crit = readCrit(r);
+                    break;
+                default:
+                    break;
+            }
+        }
+        return new CoseHeaders(labels, offsets, lengths, encoded, entriesOffset, algorithm, kid, iv, x5chain, crit);
+    }
+
+    /** A map holding only a kid: the common case, made without a builder. */
+    public static CoseHeaders ofKid(byte[] kid) {
+        int head = CborWriter.headSize(kid.length);
+        byte[] encoded = new CborWriter(2 + head + kid.length).writeMapHeader(1).writeInt(KID).writeByteString(kid)
+                .toByteArray();
+        return new CoseHeaders(new Object[] {KID}, new int[] {2}, new int[] {head + kid.length}, encoded, 1, null,
+                kid.clone(), null, List.of(), List.of());
     }
 
     public static Builder builder() {
@@ -58,28 +117,31 @@ public final class CoseHeaders {
 
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.values.putAll(values);
+        for (int i = 0; i < labels.length; i++) {
+            b.putEncoded(labels[i], Arrays.copyOfRange(encoded, valueOffsets[i], valueOffsets[i] + valueLengths[i]));
+        }
         return b;
     }
 
     public boolean isEmpty() {
-        return values.isEmpty();
+        return labels.length == 0;
     }
 
     /** The labels present, in encoding order. */
-    public Set<Object> labels() {
-        return values.keySet();
+    public List<Object> labels() {
+        return Collections.unmodifiableList(Arrays.asList(labels));
     }
 
     /** True when {@code label} (an Integer or a String) is present. */
     public boolean contains(Object label) {
-        return values.containsKey(label);
+        return indexOf(label) >= 0;
     }
 
     /** The CBOR encoding of the value under {@code label}. */
     public Optional<byte[]> encodedValue(Object label) {
-        byte[] v = values.get(label);
-        return v == null ? Optional.empty() : Optional.of(v.clone());
+        int i = indexOf(label);
+        return i < 0 ? Optional.empty()
+                : Optional.of(Arrays.copyOfRange(encoded, valueOffsets[i], valueOffsets[i] + valueLengths[i]));
     }
 
     /** The exact bytes this map was read from or encoded to (zero length for an empty protected bstr). */
@@ -104,7 +166,7 @@ public final class CoseHeaders {
         return out;
     }
 
-    // Integer, String or null: the raw alg value, resolved by the message that carries it.
+    // Integer, Long, String or null: the raw alg value, resolved by the message that carries it.
     Object algorithmValue() {
         return algorithm;
     }
@@ -129,10 +191,32 @@ public final class CoseHeaders {
         return encoded;
     }
 
+    int size() {
+        return labels.length;
+    }
+
+    Object label(int index) {
+        return labels[index];
+    }
+
+    /** Where the first entry starts in {@link #encodedRef()}, after the map head. */
+    int entriesOffset() {
+        return entriesOffset;
+    }
+
+    private int indexOf(Object label) {
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i].equals(label)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Reads the bstr-wrapped protected map; a zero-length bstr is an empty map. */
     static CoseHeaders readProtected(byte[] buf, int offset, int length) throws CoseException {
         if (length == 0) {
-            return new CoseHeaders(Collections.emptyMap(), new byte[0], null, null, null, List.of(), List.of());
+            return EMPTY_PROTECTED;
         }
         CborReader r = new CborReader(buf, offset, length);
         if (r.peekMajorType() != CborReader.MAJOR_MAP) {
@@ -149,16 +233,31 @@ public final class CoseHeaders {
     static CoseHeaders read(CborReader r, byte[] buf, String which) throws CoseException {
         int start = r.position();
         int n = r.readMapLength();
-        Map<Object, byte[]> values = new LinkedHashMap<>(n * 2);
+        int entriesOffset = r.position() - start;
+        Object[] labels = n == 0 ? NO_LABELS : new Object[n];
+        int[] offsets = n == 0 ? NO_INTS : new int[n];
+        int[] lengths = n == 0 ? NO_INTS : new int[n];
+        Set<Object> seen = n > LINEAR_SEARCH_MAX ? new HashSet<>() : null;
         for (int i = 0; i < n; i++) {
             Object label = readLabel(r, which);
-            int valueStart = r.position();
-            r.skipItem();
-            if (values.put(label, Arrays.copyOfRange(buf, valueStart, r.position())) != null) {
+            if (seen != null ? !seen.add(label) : containsBefore(labels, i, label)) {
                 throw CoseException.malformed("duplicate " + which + " header label " + quote(label));
             }
+            labels[i] = label;
+            offsets[i] = r.position() - start;
+            r.skipItem();
+            lengths[i] = r.position() - start - offsets[i];
         }
-        return of(values, Arrays.copyOfRange(buf, start, r.position()));
+        return typed(labels, offsets, lengths, Arrays.copyOfRange(buf, start, r.position()), entriesOffset);
+    }
+
+    private static boolean containsBefore(Object[] labels, int end, Object label) {
+        for (int i = 0; i < end; i++) {
+            if (labels[i].equals(label)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String quote(Object label) {
@@ -181,34 +280,7 @@ public final class CoseHeaders {
         return (int) v;
     }
 
-    // Derives the typed view from the encoded values; the single place header types are checked.
-    private static CoseHeaders of(Map<Object, byte[]> values, byte[] encoded) throws CoseException {
-        Object alg = null;
-        byte[] kid = null;
-        byte[] iv = null;
-        List<byte[]> x5chain = List.of();
-        List<Object> crit = List.of();
-        byte[] v = values.get(ALG);
-        if (v != null) {
-            alg = readAlgorithm(v);
-        }
-        if ((v = values.get(KID)) != null) {
-            kid = readWholeByteString(v, "kid");
-        }
-        if ((v = values.get(IV)) != null) {
-            iv = readWholeByteString(v, "IV");
-        }
-        if ((v = values.get(X5CHAIN)) != null) {
-            x5chain = readX5chain(v);
-        }
-        if ((v = values.get(CRIT)) != null) {
-            crit = readCrit(v);
-        }
-        return new CoseHeaders(Collections.unmodifiableMap(values), encoded, alg, kid, iv, x5chain, crit);
-    }
-
-    private static Object readAlgorithm(byte[] v) throws CoseException {
-        CborReader r = new CborReader(v);
+    private static Object readAlgorithm(CborReader r) throws CoseException {
         int major = r.peekMajorType();
         if (major == CborReader.MAJOR_TEXT) {
             return r.readTextString();
@@ -216,29 +288,28 @@ public final class CoseHeaders {
         if (major != CborReader.MAJOR_UNSIGNED && major != CborReader.MAJOR_NEGATIVE) {
             throw CoseException.malformed("alg header is " + CborReader.describe(major) + ", not an integer or text");
         }
+        long id;
         try {
-            long id = r.readInteger();
-            // Not a conditional expression: it would promote the Integer to a Long.
-            if (id < Integer.MIN_VALUE || id > Integer.MAX_VALUE) {
-                return Long.valueOf(id);
-            }
-            return Integer.valueOf((int) id);
+            id = r.readInteger();
         } catch (CoseException e) {
             throw CoseException.unsupported("unsupported algorithm (identifier out of range)");
         }
+        // Not a conditional expression: it would promote the Integer to a Long.
+        if (id < Integer.MIN_VALUE || id > Integer.MAX_VALUE) {
+            return Long.valueOf(id);
+        }
+        return Integer.valueOf((int) id);
     }
 
-    private static byte[] readWholeByteString(byte[] v, String name) throws CoseException {
-        CborReader r = new CborReader(v);
-        if (r.peekMajorType() != CborReader.MAJOR_BYTES) {
-            throw CoseException.malformed(name + " header is " + CborReader.describe(r.peekMajorType())
-                    + ", not a byte string");
+    private static byte[] readByteString(CborReader r, String name) throws CoseException {
+        int major = r.peekMajorType();
+        if (major != CborReader.MAJOR_BYTES) {
+            throw CoseException.malformed(name + " header is " + CborReader.describe(major) + ", not a byte string");
         }
         return r.readByteString();
     }
 
-    private static List<byte[]> readX5chain(byte[] v) throws CoseException {
-        CborReader r = new CborReader(v);
+    private static List<byte[]> readX5chain(CborReader r) throws CoseException {
         int major = r.peekMajorType();
         if (major == CborReader.MAJOR_BYTES) {
             return List.of(r.readByteString());
@@ -261,8 +332,7 @@ public final class CoseHeaders {
         return Collections.unmodifiableList(certs);
     }
 
-    private static List<Object> readCrit(byte[] v) throws CoseException {
-        CborReader r = new CborReader(v);
+    private static List<Object> readCrit(CborReader r) throws CoseException {
         if (r.peekMajorType() != CborReader.MAJOR_ARRAY) {
             throw CoseException.malformed("crit header is not an array");
         }
@@ -270,22 +340,23 @@ public final class CoseHeaders {
         if (n == 0) {
             throw CoseException.malformed("crit header is an empty array");
         }
-        List<Object> labels = new ArrayList<>(n);
+        List<Object> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            labels.add(readLabel(r, "crit"));
+            out.add(readLabel(r, "crit"));
         }
-        return Collections.unmodifiableList(labels);
+        return Collections.unmodifiableList(out);
     }
 
     @Override
     public String toString() {
-        return "CoseHeaders" + values.keySet();
+        return "CoseHeaders" + Arrays.toString(labels);
     }
 
     /** Collects headers for making a message; {@link #build()} encodes them deterministically. */
     public static final class Builder {
 
-        private final Map<Object, byte[]> values = new LinkedHashMap<>();
+        private final List<Object> labels = new ArrayList<>(4);
+        private final List<byte[]> values = new ArrayList<>(4);
 
         private Builder() {
         }
@@ -295,22 +366,29 @@ public final class CoseHeaders {
         }
 
         public Builder contentType(int coapContentFormat) {
-            return putEncoded(CONTENT_TYPE, new CborWriter(3).writeInt(coapContentFormat).toByteArray());
+            return putEncoded(CONTENT_TYPE, new CborWriter(5).writeInt(coapContentFormat).toByteArray());
         }
 
         /** The certificate chain, leaf first: one certificate as a bstr, several as an array (RFC 9360). */
         public Builder x5chain(List<X509Certificate> chain) {
             if (chain.isEmpty()) {
-                values.remove(X5CHAIN);
+                remove(X5CHAIN);
                 return this;
             }
             try {
-                CborWriter w = new CborWriter(chain.size() * 600);
-                if (chain.size() > 1) {
-                    w.writeArrayHeader(chain.size());
-                }
+                List<byte[]> ders = new ArrayList<>(chain.size());
+                int size = 1;
                 for (X509Certificate c : chain) {
-                    w.writeByteString(c.getEncoded());
+                    byte[] der = c.getEncoded();
+                    ders.add(der);
+                    size += der.length + 5;
+                }
+                CborWriter w = new CborWriter(size);
+                if (ders.size() > 1) {
+                    w.writeArrayHeader(ders.size());
+                }
+                for (byte[] der : ders) {
+                    w.writeByteString(der);
                 }
                 return putEncoded(X5CHAIN, w.toByteArray());
             } catch (CertificateEncodingException e) {
@@ -328,48 +406,72 @@ public final class CoseHeaders {
         }
 
         Builder putEncoded(Object label, byte[] encodedValue) {
-            values.put(label, encodedValue);
+            remove(label);
+            labels.add(label);
+            values.add(encodedValue);
             return this;
+        }
+
+        private void remove(Object label) {
+            int i = labels.indexOf(label);
+            if (i >= 0) {
+                labels.remove(i);
+                values.remove(i);
+            }
         }
 
         /**
          * Encodes the map with labels in RFC 8949 core deterministic order (bytewise order of the
-         * encoded labels). Header values of the well-known labels are type-checked.
+         * encoded labels). Values of the well-known labels are type-checked.
+         *
+         * @throws IllegalArgumentException when a well-known header has the wrong type
          */
         public CoseHeaders build() {
-            if (values.isEmpty()) {
+            int n = labels.size();
+            if (n == 0) {
                 return EMPTY;
             }
-            List<Map.Entry<byte[], Object>> keys = new ArrayList<>(values.size());
-            int size = 1;
-            for (Map.Entry<Object, byte[]> e : values.entrySet()) {
-                byte[] label = encodeLabel(e.getKey());
-                keys.add(Map.entry(label, e.getKey()));
-                size += label.length + e.getValue().length;
+            byte[][] encodedLabels = new byte[n][];
+            Integer[] order = new Integer[n];
+            int size = 9;
+            for (int i = 0; i < n; i++) {
+                encodedLabels[i] = encodeLabel(labels.get(i));
+                order[i] = i;
+                size += encodedLabels[i].length + values.get(i).length;
             }
-            keys.sort((a, b) -> Arrays.compareUnsigned(a.getKey(), b.getKey()));
-            CborWriter w = new CborWriter(size + 8).writeMapHeader(keys.size());
-            Map<Object, byte[]> sorted = new LinkedHashMap<>(keys.size() * 2);
-            for (Map.Entry<byte[], Object> k : keys) {
-                byte[] value = values.get(k.getValue());
-                w.writeRaw(k.getKey(), 0, k.getKey().length).writeRaw(value, 0, value.length);
-                sorted.put(k.getValue(), value);
+            if (n > 1) {
+                Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(encodedLabels[a], encodedLabels[b]));
+            }
+            CborWriter w = new CborWriter(size).writeMapHeader(n);
+            int entriesOffset = w.size();
+            Object[] sortedLabels = new Object[n];
+            int[] offsets = new int[n];
+            int[] lengths = new int[n];
+            for (int k = 0; k < n; k++) {
+                int i = order[k];
+                byte[] value = values.get(i);
+                w.writeRaw(encodedLabels[i], 0, encodedLabels[i].length);
+                sortedLabels[k] = labels.get(i);
+                offsets[k] = w.size();
+                lengths[k] = value.length;
+                w.writeRaw(value, 0, value.length);
             }
             try {
-                return of(sorted, w.toByteArray());
+                return typed(sortedLabels, offsets, lengths, w.toByteArray(), entriesOffset);
             } catch (CoseException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
         }
 
         private static byte[] encodeLabel(Object label) {
-            CborWriter w = new CborWriter(9);
             if (label instanceof Integer) {
-                w.writeInt((Integer) label);
-            } else {
-                w.writeTextString((String) label);
+                int v = (Integer) label;
+                if (v >= 0 && v < 24) {
+                    return new byte[] {(byte) v};
+                }
+                return new CborWriter(5).writeInt(v).toByteArray();
             }
-            return w.toByteArray();
+            return new CborWriter(((String) label).length() * 3 + 5).writeTextString((String) label).toByteArray();
         }
     }
 }

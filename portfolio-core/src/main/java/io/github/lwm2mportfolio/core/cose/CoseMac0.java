@@ -31,7 +31,7 @@ public final class CoseMac0 {
     /** MACs {@code payload} with a kid (may be null) in the unprotected header. */
     public static byte[] mac(CoseAlgorithm alg, SecretKey key, byte[] kid, byte[] payload, byte[] externalAad)
             throws CoseException {
-        CoseHeaders unprotected = kid == null ? CoseHeaders.EMPTY : CoseHeaders.builder().kid(kid).build();
+        CoseHeaders unprotected = kid == null ? CoseHeaders.EMPTY : CoseHeaders.ofKid(kid);
         return mac(alg, key, CoseHeaders.EMPTY, unprotected, payload, externalAad);
     }
 
@@ -87,11 +87,12 @@ public final class CoseMac0 {
             throws CoseException {
         Objects.requireNonNull(key, "key");
         try {
-            Mac mac = Jca.mac(alg.jcaName(), key);
+            Mac mac = Jca.mac(alg, key);
             byte[] full = mac.doFinal(CoseCodec.toBeProcessed(CoseStructure.MAC0, prot, aad, payload));
             return full.length == alg.sizeBytes() ? full : Arrays.copyOf(full, alg.sizeBytes());
         } catch (InvalidKeyException e) {
-            throw new CoseException(CoseException.Kind.KEY_MISMATCH, "key does not fit " + alg + ": " + e.getMessage(), e);
+            throw new CoseException(CoseException.Kind.KEY_MISMATCH, "key does not fit " + alg + ": "
+                    + e.getMessage(), e);
         } catch (GeneralSecurityException | ProviderException e) {
             throw new CoseException(CoseException.Kind.UNSUPPORTED, alg + " is not available: " + e.getMessage(), e);
         }

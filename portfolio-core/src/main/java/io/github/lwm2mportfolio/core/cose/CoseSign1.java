@@ -31,14 +31,16 @@ public final class CoseSign1 {
                 payload);
         byte[] signature;
         try {
-            Signature signer = Jca.signature(alg.jcaName(), key);
+            Signature signer = Jca.signature(alg, key);
             signer.initSign(key);
             signer.update(toBeSigned);
             signature = signer.sign();
         } catch (InvalidKeyException e) {
-            throw new CoseException(CoseException.Kind.KEY_MISMATCH, "key does not fit " + alg + ": " + e.getMessage(), e);
+            throw new CoseException(CoseException.Kind.KEY_MISMATCH, "key does not fit " + alg + ": "
+                    + e.getMessage(), e);
         } catch (GeneralSecurityException | ProviderException e) {
-            throw new CoseException(CoseException.Kind.UNSUPPORTED, "signing with " + alg + " failed: " + e.getMessage(), e);
+            throw new CoseException(CoseException.Kind.UNSUPPORTED, "signing with " + alg + " failed: "
+                    + e.getMessage(), e);
         }
         if (alg.family() == CoseAlgorithm.Family.ECDSA) {
             signature = EcdsaDer.derToRaw(signature, EcdsaDer.coordinateBytes(key, alg.sizeBytes()));
@@ -52,7 +54,7 @@ public final class CoseSign1 {
      */
     public static byte[] sign(CoseAlgorithm alg, PrivateKey key, byte[] kid, byte[] payload, byte[] externalAad)
             throws CoseException {
-        CoseHeaders unprotected = kid == null ? CoseHeaders.EMPTY : CoseHeaders.builder().kid(kid).build();
+        CoseHeaders unprotected = kid == null ? CoseHeaders.EMPTY : CoseHeaders.ofKid(kid);
         return sign(alg, key, CoseHeaders.EMPTY, unprotected, payload, externalAad);
     }
 
@@ -99,12 +101,13 @@ public final class CoseSign1 {
     private static boolean check(CoseAlgorithm alg, PublicKey key, byte[] prot, byte[] aad, byte[] payload,
             byte[] signature) throws CoseException {
         try {
-            Signature verifier = Jca.signature(alg.jcaName(), key);
+            Signature verifier = Jca.signature(alg, key);
             verifier.initVerify(key);
             verifier.update(CoseCodec.toBeProcessed(CoseStructure.SIGN1, prot, aad, payload));
             return verifier.verify(signature);
         } catch (InvalidKeyException e) {
-            throw new CoseException(CoseException.Kind.KEY_MISMATCH, "key does not fit " + alg + ": " + e.getMessage(), e);
+            throw new CoseException(CoseException.Kind.KEY_MISMATCH, "key does not fit " + alg + ": "
+                    + e.getMessage(), e);
         } catch (SignatureException | ProviderException e) {
             return false;
         } catch (GeneralSecurityException e) {

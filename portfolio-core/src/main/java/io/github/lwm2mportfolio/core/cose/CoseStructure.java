@@ -21,7 +21,7 @@ public enum CoseStructure {
         this.arrayLength = arrayLength;
         byte[] ctx = context.getBytes(StandardCharsets.US_ASCII);
         CborWriter w = new CborWriter(ctx.length + 2);
-        w.writeArrayHeader(arrayLength == 3 ? 3 : 4);
+        w.writeArrayHeader(arrayLength);
         w.writeHead(CborReader.MAJOR_TEXT, ctx.length).writeRaw(ctx, 0, ctx.length);
         this.structurePrefix = w.toByteArray();
     }

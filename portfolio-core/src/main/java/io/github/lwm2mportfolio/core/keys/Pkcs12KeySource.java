@@ -125,7 +125,8 @@ public final class Pkcs12KeySource implements KeySource {
                 }
                 Key key = store.getKey(alias, password);
                 if (key instanceof PrivateKey) {
-                    signing.put(alias, new SigningKey(alias, (PrivateKey) key, chain(store.getCertificateChain(alias))));
+                    List<X509Certificate> chain = chain(store.getCertificateChain(alias));
+                    signing.put(alias, new SigningKey(alias, (PrivateKey) key, chain));
                 } else if (key instanceof SecretKey) {
                     secrets.put(alias, normalise(alias, (SecretKey) key));
                 }
