@@ -2,7 +2,6 @@ package io.github.lwm2mportfolio.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -13,7 +12,6 @@ import org.eclipse.leshan.core.ResponseCode;
 
 import io.github.lwm2mportfolio.client.ClientSecurity;
 import io.github.lwm2mportfolio.client.PortfolioClient;
-import io.github.lwm2mportfolio.core.auth.AuthService;
 import io.github.lwm2mportfolio.core.model.HostIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,7 +67,8 @@ final class ClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PortfolioClient.Builder builder = PortfolioClient.builder(endpoint).serverUri(serverUri)
-                .security(security()).lifetime(lifetime).defaultService(service())
+                .security(security()).lifetime(lifetime)
+                .defaultService(Options.service(spec, "--default-service", defaultService))
                 .hostIdentity(HostIdentity.UNIQUE_ID, hostId)
                 .hostIdentity(HostIdentity.MANUFACTURER, hostManufacturer)
                 .hostIdentity(HostIdentity.MODEL, hostModel)
@@ -78,7 +77,7 @@ final class ClientCommand implements Callable<Integer> {
             builder.dataDirectory(dataDirectory);
         }
         if (fleetKeyHex != null) {
-            builder.fleetMasterKey(hex("--fleet-key", fleetKeyHex));
+            builder.fleetMasterKey(Options.hex(spec, "--fleet-key", fleetKeyHex));
         }
         PrintWriter out = spec.commandLine().getOut();
         PortfolioClient client = builder.build();
@@ -131,23 +130,6 @@ final class ClientCommand implements Callable<Integer> {
         if (pskIdentity == null || pskKeyHex == null) {
             throw new ParameterException(spec.commandLine(), "--psk-identity and --psk-key go together");
         }
-        return ClientSecurity.psk(pskIdentity, hex("--psk-key", pskKeyHex));
-    }
-
-    private AuthService service() {
-        try {
-            return AuthService.fromArgument(defaultService);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(),
-                    "--default-service must be sign, mac or encrypt, got '" + defaultService + "'");
-        }
-    }
-
-    private byte[] hex(String option, String value) {
-        try {
-            return HexFormat.of().parseHex(value);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), option + " must be hexadecimal: " + e.getMessage());
-        }
+        return ClientSecurity.psk(pskIdentity, Options.hex(spec, "--psk-key", pskKeyHex));
     }
 }

@@ -1,0 +1,125 @@
+package io.github.lwm2mportfolio.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Callable;
+
+import io.github.lwm2mportfolio.server.PortfolioServer;
+import io.github.lwm2mportfolio.server.compliance.CertificationList;
+import io.github.lwm2mportfolio.server.compliance.ComplianceState;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code portfolio demo}: the server on an embedded database plus a simulated fleet; prints the fleet table
+ * once collection settles, then serves the REST API until Ctrl-C.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the server with an embedded database and a simulated fleet, then show the fleet.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--clients", defaultValue = "20", description = "Simulated devices. Default: ${DEFAULT-VALUE}.")
+    int clients;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "REST API port. Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Option(names = "--coap-port", defaultValue = "5683", description = "CoAP port. Default: ${DEFAULT-VALUE}.")
+    int coapPort;
+
+    @Option(names = "--coaps-port", defaultValue = "5684", description = "CoAPs port. Default: ${DEFAULT-VALUE}.")
+    int coapsPort;
+
+    @Option(names = "--data", defaultValue = "portfolio-data/demo", description = "Data directory. Default: ${DEFAULT-VALUE}.")
+    Path dataDirectory;
+
+    @Option(names = "--settle-timeout", defaultValue = "PT60S",
+            description = "How long to wait for collection to settle (ISO-8601). Default: ${DEFAULT-VALUE}.")
+    Duration settleTimeout;
+
+    @Option(names = "--once", description = "Exit after printing the settled fleet instead of serving until Ctrl-C.")
+    boolean once;
+
+    @Override
+    public Integer call() throws Exception {
+        if (clients < 1 || clients > 1000) {
+            throw new ParameterException(spec.commandLine(), "--clients must be 1 to 1000, got " + clients);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PortfolioServer server = PortfolioServer.builder().bindHost("127.0.0.1").coapPort(coapPort)
+                .coapsPort(coapsPort).httpPort(httpPort).dataDirectory(dataDirectory.resolve("server")).build();
+        server.inventory().replaceCertifications(new CertificationList(DemoFleet.certifications(),
+                server.inventory().certifications().allocatedUniqueIds()));
+        if (once) {
+            try (server) {
+                server.start();
+                runFleet(server, out).close();
+            }
+            return 0;
+        }
+        ServerCommand.runUntilInterrupted(server, out, () -> runFleet(server, out));
+        return 0;
+    }
+
+    /** Starts the fleet, waits for collection to settle and prints the fleet; returns the running fleet. */
+    private DemoFleet runFleet(PortfolioServer server, PrintWriter out) throws Exception {
+        Set<String> settled = ConcurrentHashMap.newKeySet();
+        DemoFleet fleet = null;
+        try (AutoCloseable subscription = server.events().subscribe(event -> {
+            // Settled: a verdict, or a collection that found no host instance to challenge.
+            if (event.type().equals("verdict") || event.type().equals("collected") && server.inventory()
+                    .device(event.endpoint()).map(d -> d.summary().state() == ComplianceState.NO_PORTFOLIO)
+                    .orElse(false)) {
+                settled.add(event.endpoint());
+            }
+        })) {
+            fleet = DemoFleet.start(clients, server.coapUri(), dataDirectory.resolve("clients"), server.keys());
+            out.println("started " + clients + " simulated devices; collecting...");
+            out.flush();
+            boolean done = awaitSettled(server, fleet.endpoints(), settled, out);
+            out.println(done ? "collection settled:" : "collection did not settle within " + settleTimeout
+                    + "; the fleet so far:");
+            out.flush();
+            new CommandLine(new InventoryCommand()).setOut(out).setErr(spec.commandLine().getErr())
+                    .execute("--url", server.restUri());
+            out.flush();
+            return fleet;
+        } catch (Exception | Error e) {
+            if (fleet != null) {
+                fleet.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Waits until every device was collected and, where it has a host instance, got a verdict. */
+    private boolean awaitSettled(PortfolioServer server, List<String> endpoints, Set<String> settledEndpoints,
+            PrintWriter out) throws InterruptedException {
+        long deadline = System.nanoTime() + settleTimeout.toNanos();
+        int lastReported = -1;
+        while (System.nanoTime() < deadline) {
+            int settled = (int) endpoints.stream().filter(settledEndpoints::contains).count();
+            if (settled != lastReported) {
+                out.println("  settled " + settled + "/" + endpoints.size());
+                out.flush();
+                lastReported = settled;
+            }
+            if (settled == endpoints.size() && server.collector().pendingCount() == 0) {
+                return true;
+            }
+            Thread.sleep(250);
+        }
+        return false;
+    }
+}

@@ -1,0 +1,35 @@
+package io.github.lwm2mportfolio.cli;
+
+import java.util.HexFormat;
+
+import io.github.lwm2mportfolio.core.auth.AuthService;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/** Option values shared by several commands, checked into bad-usage errors (exit 2). */
+final class Options {
+
+    private Options() {
+    }
+
+    /** Hex bytes, or null when the option was not given. */
+    static byte[] hex(CommandSpec spec, String option, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return HexFormat.of().parseHex(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), option + " must be hexadecimal: " + e.getMessage());
+        }
+    }
+
+    static AuthService service(CommandSpec spec, String option, String value) {
+        try {
+            return AuthService.fromArgument(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(),
+                    option + " must be sign, mac or encrypt, got '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.github.lwm2mportfolio.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.lwm2mportfolio.server.PortfolioServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code portfolio server}: the LwM2M server, collector, inventory and REST API, until Ctrl-C. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run the LwM2M server that collects, verifies and keeps host-device identities.")
+final class ServerCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
+    String bind;
+
+    @Option(names = "--coap-port", defaultValue = "5683", description = "CoAP port. Default: ${DEFAULT-VALUE}.")
+    int coapPort;
+
+    @Option(names = "--coaps-port", defaultValue = "5684", description = "CoAPs (DTLS) port. Default: ${DEFAULT-VALUE}.")
+    int coapsPort;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "REST API port. Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Option(names = "--db", description = "JDBC URL of the inventory, e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres. "
+            + "Default: an H2 file database in the data directory.")
+    String jdbcUrl;
+
+    @Option(names = "--data", defaultValue = "portfolio-data/server", description = "Data directory. Default: ${DEFAULT-VALUE}.")
+    Path dataDirectory;
+
+    @Option(names = "--certified", description = "Certification CSV (manufacturer,model,software_version) to import.")
+    Path certified;
+
+    @Option(names = "--trust", description = "Directory of trusted CA or device certificates (PEM/DER) for AuthData signatures.")
+    Path trust;
+
+    @Option(names = "--fleet-key", description = "Fleet master key in hex, for the mac and encrypt services.")
+    String fleetKeyHex;
+
+    @Option(names = "--service", defaultValue = "sign", description = "GetAuthData service to ask for: sign, mac or encrypt. Default: ${DEFAULT-VALUE}.")
+    String service;
+
+    @Override
+    public Integer call() throws Exception {
+        PortfolioServer server = PortfolioServer.builder().bindHost(bind).coapPort(coapPort).coapsPort(coapsPort)
+                .httpPort(httpPort).jdbcUrl(jdbcUrl).dataDirectory(dataDirectory).certifiedCsv(certified)
+                .trustDirectory(trust).fleetMasterKey(Options.hex(spec, "--fleet-key", fleetKeyHex))
+                .collector(io.github.lwm2mportfolio.server.collector.CollectorConfig.defaults()
+                        .withService(Options.service(spec, "--service", service)))
+                .build();
+        PrintWriter out = spec.commandLine().getOut();
+        runUntilInterrupted(server, out, () -> () -> {
+        });
+        return 0;
+    }
+
+    /**
+     * Starts the server, starts what goes with it (closed before the server on the way out), then serves
+     * until the JVM is asked to stop (Ctrl-C).
+     */
+    static void runUntilInterrupted(PortfolioServer server, PrintWriter out,
+            Callable<AutoCloseable> afterStart) throws Exception {
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicReference<AutoCloseable> companion = new AtomicReference<>();
+        Runnable stop = () -> {
+            closeQuietly(companion.get());
+            server.close();
+        };
+        Thread shutdown = new Thread(() -> {
+            out.println("stopping the server");
+            out.flush();
+            stop.run();
+            stopped.countDown();
+        }, "portfolio-server-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        try {
+            server.start();
+            out.println("LwM2M server: " + server.coapUri() + " and " + server.coapsUri());
+            out.println("REST API:     " + server.restUri() + "/api/devices  (OpenAPI: " + server.restUri()
+                    + "/api/openapi.json)");
+            out.flush();
+            companion.set(afterStart.call());
+            out.println("serving until Ctrl-C");
+            out.flush();
+            stopped.await();
+        } finally {
+            if (stopped.getCount() > 0) {
+                Runtime.getRuntime().removeShutdownHook(shutdown);
+                stop.run();
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // on the way out: the server still has to stop
+        }
+    }
+}

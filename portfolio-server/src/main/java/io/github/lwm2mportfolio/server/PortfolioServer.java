@@ -1,0 +1,254 @@
+package io.github.lwm2mportfolio.server;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+import org.eclipse.leshan.core.endpoint.Protocol;
+import org.eclipse.leshan.server.LeshanServer;
+import org.eclipse.leshan.server.LeshanServerBuilder;
+import org.eclipse.leshan.server.model.VersionedModelProvider;
+import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider;
+import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerProtocolProvider;
+import org.eclipse.leshan.transport.californium.server.endpoint.coaps.CoapsServerProtocolProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.lwm2mportfolio.core.model.PortfolioModels;
+import io.github.lwm2mportfolio.server.collector.Collector;
+import io.github.lwm2mportfolio.server.collector.CollectorConfig;
+import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
+import io.github.lwm2mportfolio.server.compliance.CertificationList;
+import io.github.lwm2mportfolio.server.inventory.Inventory;
+import io.github.lwm2mportfolio.server.inventory.JdbcInventory;
+import io.github.lwm2mportfolio.server.rest.RestApi;
+
+/**
+ * The whole server: a Leshan LwM2M server (CoAP and CoAPS) that knows model 16, the collector, the inventory
+ * database and the REST API. Build with {@link #builder()}, then {@link #start()}.
+ */
+public final class PortfolioServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PortfolioServer.class);
+
+    private final LeshanServer lwm2m;
+    private final JdbcInventory inventory;
+    private final Collector collector;
+    private final ServerEvents events;
+    private final ServerKeys keys;
+    private final String bindHost;
+    private final int httpPort;
+    private RestApi rest;
+
+    private PortfolioServer(LeshanServer lwm2m, JdbcInventory inventory, Collector collector, ServerEvents events,
+            ServerKeys keys, String bindHost, int httpPort) {
+        this.lwm2m = lwm2m;
+        this.inventory = inventory;
+        this.collector = collector;
+        this.events = events;
+        this.keys = keys;
+        this.bindHost = bindHost;
+        this.httpPort = httpPort;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public void start() {
+        collector.start();
+        lwm2m.start();
+        if (httpPort >= 0) {
+            rest = RestApi.start(bindHost, httpPort, inventory, collector, events);
+        }
+        LOG.info("LwM2M server on {} and {}; REST API on {}", coapUri(), coapsUri(), restUri());
+    }
+
+    public String coapUri() {
+        return lwm2m.getEndpoint(Protocol.COAP).getURI().toString();
+    }
+
+    public String coapsUri() {
+        return lwm2m.getEndpoint(Protocol.COAPS).getURI().toString();
+    }
+
+    /** The REST API's base URI, e.g. http://127.0.0.1:8080, or null when it is off. */
+    public String restUri() {
+        return rest == null ? null : "http://" + bindHost + ":" + rest.port();
+    }
+
+    public Inventory inventory() {
+        return inventory;
+    }
+
+    public Collector collector() {
+        return collector;
+    }
+
+    public ServerEvents events() {
+        return events;
+    }
+
+    public ServerKeys keys() {
+        return keys;
+    }
+
+    public LeshanServer lwm2mServer() {
+        return lwm2m;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (rest != null) {
+                rest.stop();
+            }
+            collector.close();
+        } finally {
+            try {
+                lwm2m.destroy();
+            } finally {
+                inventory.close();
+            }
+        }
+    }
+
+    /** Configures a {@link PortfolioServer}; ports 0 pick free ones, an HTTP port of -1 turns the API off. */
+    public static final class Builder {
+        private String bindHost = "0.0.0.0";
+        private int coapPort = 5683;
+        private int coapsPort = 5684;
+        private int httpPort = 8080;
+        private String jdbcUrl;
+        private Path dataDirectory = Path.of("portfolio-data", "server");
+        private Path certifiedCsv;
+        private Path trustDirectory;
+        private byte[] fleetMasterKey;
+        private CollectorConfig collectorConfig = CollectorConfig.defaults();
+        private Duration verificationFreshness = Duration.ofHours(24);
+        private Clock clock = Clock.systemUTC();
+
+        public Builder bindHost(String host) {
+            this.bindHost = Objects.requireNonNull(host);
+            return this;
+        }
+
+        public Builder coapPort(int port) {
+            this.coapPort = port;
+            return this;
+        }
+
+        public Builder coapsPort(int port) {
+            this.coapsPort = port;
+            return this;
+        }
+
+        public Builder httpPort(int port) {
+            this.httpPort = port;
+            return this;
+        }
+
+        /** A JDBC URL (jdbc:postgresql://...); default an H2 file database in the data directory. */
+        public Builder jdbcUrl(String url) {
+            this.jdbcUrl = url;
+            return this;
+        }
+
+        public Builder dataDirectory(Path directory) {
+            this.dataDirectory = Objects.requireNonNull(directory);
+            return this;
+        }
+
+        /** A certification CSV to import at start (replaces the stored list). */
+        public Builder certifiedCsv(Path file) {
+            this.certifiedCsv = file;
+            return this;
+        }
+
+        /** A directory of trusted CA or device certificates for the sign service. */
+        public Builder trustDirectory(Path directory) {
+            this.trustDirectory = directory;
+            return this;
+        }
+
+        /** The fleet master key MAC and encryption keys derive from (the same as the clients'). */
+        public Builder fleetMasterKey(byte[] key) {
+            this.fleetMasterKey = key == null ? null : key.clone();
+            return this;
+        }
+
+        public Builder collector(CollectorConfig config) {
+            this.collectorConfig = Objects.requireNonNull(config);
+            return this;
+        }
+
+        public Builder verificationFreshness(Duration freshness) {
+            this.verificationFreshness = Objects.requireNonNull(freshness);
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public PortfolioServer build() throws IOException {
+            ServerKeys keys = new ServerKeys(fleetMasterKey);
+            if (trustDirectory != null) {
+                try {
+                    int count = keys.trustDirectory(trustDirectory);
+                    LOG.info("trusting {} certificates from {}", count, trustDirectory);
+                } catch (java.security.cert.CertificateException e) {
+                    throw new IllegalArgumentException("bad certificate in " + e.getMessage(), e);
+                }
+            }
+            Files.createDirectories(dataDirectory);
+            String url = jdbcUrl != null ? jdbcUrl : JdbcInventory.h2Url(dataDirectory);
+            JdbcInventory inventory = JdbcInventory.open(url, clock, verificationFreshness);
+            try {
+                if (certifiedCsv != null) {
+                    importCertifications(inventory, certifiedCsv);
+                }
+                ServerEvents events = new ServerEvents();
+                LeshanServer lwm2m = lwm2mServer(inventory);
+                Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock);
+                return new PortfolioServer(lwm2m, inventory, collector, events, keys, bindHost, httpPort);
+            } catch (RuntimeException | IOException e) {
+                inventory.close();
+                throw e;
+            }
+        }
+
+        private static void importCertifications(Inventory inventory, Path file) throws IOException {
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                CertificationList current = inventory.certifications();
+                inventory.replaceCertifications(new CertificationList(CertificationCsv.parseCertifications(reader),
+                        current.allocatedUniqueIds()));
+            } catch (io.github.lwm2mportfolio.server.compliance.CertificationCsvException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
+        }
+
+        private LeshanServer lwm2mServer(Inventory inventory) {
+            InetAddress address;
+            try {
+                address = InetAddress.getByName(bindHost);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot bind to " + bindHost + ": " + e.getMessage(), e);
+            }
+            CaliforniumServerEndpointsProvider endpoints = new CaliforniumServerEndpointsProvider.Builder(
+                    new CoapServerProtocolProvider(), new CoapsServerProtocolProvider()).addEndpoint(new InetSocketAddress(address, coapPort), Protocol.COAP)
+                    .addEndpoint(new InetSocketAddress(address, coapsPort), Protocol.COAPS).build();
+            return new LeshanServerBuilder().setEndpointsProviders(endpoints)
+                    .setSecurityStore(new InventorySecurityStore(inventory))
+                    .setObjectModelProvider(new VersionedModelProvider(PortfolioModels.serverModels())).build();
+        }
+    }
+}

@@ -1,0 +1,425 @@
+package io.github.lwm2mportfolio.server.collector;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.leshan.core.link.Link;
+import org.eclipse.leshan.core.node.LwM2mMultipleResource;
+import org.eclipse.leshan.core.node.LwM2mNode;
+import org.eclipse.leshan.core.node.LwM2mPath;
+import org.eclipse.leshan.core.node.LwM2mResourceInstance;
+import org.eclipse.leshan.core.node.LwM2mSingleResource;
+import org.eclipse.leshan.core.observation.CompositeObservation;
+import org.eclipse.leshan.core.observation.Observation;
+import org.eclipse.leshan.core.observation.SingleObservation;
+import org.eclipse.leshan.core.request.ContentFormat;
+import org.eclipse.leshan.core.request.ObserveRequest;
+import org.eclipse.leshan.core.request.WriteRequest;
+import org.eclipse.leshan.core.request.WriteRequest.Mode;
+import org.eclipse.leshan.core.response.ObserveCompositeResponse;
+import org.eclipse.leshan.core.response.ObserveResponse;
+import org.eclipse.leshan.core.response.WriteResponse;
+import org.eclipse.leshan.core.LwM2m.LwM2mVersion;
+import org.eclipse.leshan.server.LeshanServer;
+import org.eclipse.leshan.server.observation.ObservationListener;
+import org.eclipse.leshan.server.registration.Registration;
+import org.eclipse.leshan.server.registration.RegistrationListener;
+import org.eclipse.leshan.server.registration.RegistrationUpdate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.lwm2mportfolio.core.auth.VerifierKeys;
+import io.github.lwm2mportfolio.core.model.AuthStatus;
+import io.github.lwm2mportfolio.core.model.PortfolioObject;
+import io.github.lwm2mportfolio.server.ServerEvents;
+import io.github.lwm2mportfolio.server.inventory.Inventory;
+import io.github.lwm2mportfolio.server.inventory.PortfolioSnapshot;
+import io.github.lwm2mportfolio.server.inventory.Verification;
+import io.github.lwm2mportfolio.server.inventory.VerificationOutcome;
+
+/**
+ * Collects the host-device identities of every client that registers: on registration, on an update that
+ * changes the object links, on a schedule and on demand. Reads /3/0/22 and each /16/n, observes the
+ * Identity values, challenges the host instance with GetAuthData, and keeps it all in the inventory.
+ * <p>
+ * Work is bounded: a fixed pool of workers and a bounded queue; devices that do not fit wait in a backlog
+ * keyed by endpoint (so at most one entry per device), which the workers drain. A registration storm
+ * slows collection down; it does not exhaust memory. One device's trouble never stops the others.
+ */
+public final class Collector implements DeviceOperations, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
+
+    private final LeshanServer server;
+    private final Inventory inventory;
+    private final ServerEvents events;
+    private final CollectorConfig config;
+    private final Clock clock;
+    private final DeviceRequests requests;
+    private final PortfolioReader reader;
+    private final AuthChallenge challenge;
+    private final AuthStatusWaiters waiters = new AuthStatusWaiters();
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService scheduler;
+    /** Devices waiting for a worker, with the attempt they are at. */
+    private final Map<String, Integer> backlog = new ConcurrentHashMap<>();
+    /** Devices being collected now: a device is never collected twice at once. */
+    private final Map<String, Boolean> running = new ConcurrentHashMap<>();
+    private final AtomicInteger collected = new AtomicInteger();
+
+    public Collector(LeshanServer server, Inventory inventory, VerifierKeys keys, ServerEvents events,
+            CollectorConfig config, Clock clock) {
+        this.server = server;
+        this.inventory = inventory;
+        this.events = events;
+        this.config = config;
+        this.clock = clock;
+        this.requests = new DeviceRequests(server, config.requestTimeout());
+        this.reader = new PortfolioReader(requests);
+        this.challenge = new AuthChallenge(requests, waiters, keys, config.authTimeout(), clock);
+        AtomicInteger threadCount = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(config.queueCapacity()), runnable -> {
+                    Thread thread = new Thread(runnable, "collector-" + threadCount.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "collector-scheduler");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Listens to the server and starts the periodic work. */
+    public void start() {
+        server.getRegistrationService().addListener(new Registrations());
+        server.getObservationService().addListener(new Notifications());
+        scheduler.scheduleWithFixedDelay(this::drainBacklog, 200, 200, TimeUnit.MILLISECONDS);
+        long every = config.recollectEvery().toMillis();
+        if (every > 0) {
+            scheduler.scheduleWithFixedDelay(this::recollectAll, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Asks for a collection of this device (deduplicated; it runs when a worker is free). */
+    public void requestCollection(String endpoint) {
+        schedule(endpoint, 1);
+    }
+
+    /** Collections finished (successfully or not) since start, for progress displays. */
+    public int collectedCount() {
+        return collected.get();
+    }
+
+    /** Devices waiting or being collected. */
+    public int pendingCount() {
+        return backlog.size() + workers.getQueue().size() + running.size();
+    }
+
+    // ---- DeviceOperations, for the REST API ----
+
+    @Override
+    public CompletableFuture<Verification> verifyNow(String endpoint) {
+        Registration registration = server.getRegistrationService().getByEndpoint(endpoint);
+        if (registration == null) {
+            return CompletableFuture.failedFuture(new DeviceOfflineException(endpoint));
+        }
+        CompletableFuture<Verification> result = new CompletableFuture<>();
+        try {
+            workers.execute(() -> {
+                try {
+                    result.complete(verify(registration));
+                } catch (CollectionException e) {
+                    Verification failed = new Verification(clock.instant(), VerificationOutcome.UNREACHABLE,
+                            e.getMessage(), null, null, null, null);
+                    inventory.verificationRecorded(endpoint, failed);
+                    result.complete(failed);
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new IllegalStateException("the collector is busy; try again shortly"));
+        }
+        Duration limit = config.requestTimeout().multipliedBy(4).plus(config.authTimeout());
+        return result.orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public CompletableFuture<WriteOutcome> writeIdentity(String endpoint, int instanceId, int identityId,
+            String value) {
+        Registration registration = server.getRegistrationService().getByEndpoint(endpoint);
+        if (registration == null) {
+            return CompletableFuture.failedFuture(new DeviceOfflineException(endpoint));
+        }
+        // LwM2M 1.0 has no resource-instance write in plain text: TLV carries it; 1.1 peers take SenML-CBOR.
+        ContentFormat format = registration.getLwM2mVersion().equals(LwM2mVersion.V1_0) ? ContentFormat.TLV
+                : ContentFormat.SENML_CBOR;
+        WriteRequest request = new WriteRequest(Mode.REPLACE, format,
+                "/16/" + instanceId + "/0/" + identityId, LwM2mResourceInstance.newStringInstance(identityId, value));
+        CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
+        server.send(registration, request, config.requestTimeout().toMillis(), (WriteResponse response) -> {
+            result.complete(new WriteOutcome(response.getCode().getName(), response.isSuccess(),
+                    response.getErrorMessage()));
+            if (response.isSuccess()) {
+                inventory.identityReported(endpoint, instanceId, identityId, value, clock.instant());
+            }
+        }, error -> result.completeExceptionally(error));
+        return result;
+    }
+
+    // ---- the work ----
+
+    private void schedule(String endpoint, int attempt) {
+        backlog.merge(endpoint, attempt, Math::min);
+        drainBacklog();
+    }
+
+    private void drainBacklog() {
+        for (String endpoint : backlog.keySet()) {
+            if (workers.getQueue().remainingCapacity() == 0) {
+                return;
+            }
+            if (running.containsKey(endpoint)) {
+                continue; // collected again once the running collection ends
+            }
+            Integer attempt = backlog.remove(endpoint);
+            if (attempt == null) {
+                continue;
+            }
+            try {
+                workers.execute(() -> collect(endpoint, attempt));
+            } catch (RejectedExecutionException e) {
+                backlog.merge(endpoint, attempt, Math::min);
+                return;
+            }
+        }
+    }
+
+    private void collect(String endpoint, int attempt) {
+        if (running.putIfAbsent(endpoint, Boolean.TRUE) != null) {
+            backlog.merge(endpoint, attempt, Math::min);
+            return;
+        }
+        try {
+            Registration registration = server.getRegistrationService().getByEndpoint(endpoint);
+            if (registration == null) {
+                return; // deregistered while waiting
+            }
+            collect(registration);
+        } catch (CollectionException e) {
+            handleFailure(endpoint, attempt, e);
+        } catch (RuntimeException e) {
+            LOG.error("collection of {} failed unexpectedly", endpoint, e);
+            handleFailure(endpoint, attempt, new CollectionException("unexpected " + e, true));
+        } finally {
+            running.remove(endpoint);
+            collected.incrementAndGet();
+        }
+    }
+
+    private void collect(Registration registration) throws CollectionException {
+        String endpoint = registration.getEndpoint();
+        boolean hasPortfolio = PortfolioReader.hasPortfolioObject(registration);
+        inventory.registered(endpoint, registration.getLwM2mVersion().toString(), hasPortfolio, clock.instant());
+        if (!hasPortfolio) {
+            inventory.portfoliosCollected(endpoint, java.util.List.of(), false, clock.instant());
+            events.publish("collected", endpoint, "no Portfolio object");
+            return;
+        }
+        PortfolioReader.Result result = reader.read(registration);
+        inventory.portfoliosCollected(endpoint, result.portfolios(), result.extDevInfoPresent(), clock.instant());
+        events.publish("collected", endpoint, result.portfolios().size() + " Portfolio instances"
+                + (result.remarks().isEmpty() ? "" : "; " + String.join("; ", result.remarks())));
+        if (!result.remarks().isEmpty()) {
+            LOG.info("{}: {}", endpoint, String.join("; ", result.remarks()));
+        }
+        for (PortfolioSnapshot instance : result.portfolios()) {
+            if (instance.linkedFromDevice()) {
+                observeIdentities(registration, instance.instanceId());
+            }
+        }
+        Optional<PortfolioSnapshot> host = hostInstance(result);
+        if (host.isPresent()) {
+            record(endpoint, challenge.run(registration, host.get(), config.service(),
+                    inventory.lastAcceptedCounter(endpoint)));
+        }
+    }
+
+    private Verification verify(Registration registration) throws CollectionException {
+        PortfolioReader.Result result = reader.read(registration);
+        inventory.portfoliosCollected(registration.getEndpoint(), result.portfolios(), result.extDevInfoPresent(),
+                clock.instant());
+        Optional<PortfolioSnapshot> host = hostInstance(result);
+        Verification verification = host.isPresent()
+                ? challenge.run(registration, host.get(), config.service(),
+                        inventory.lastAcceptedCounter(registration.getEndpoint()))
+                : new Verification(clock.instant(), VerificationOutcome.NOT_SUPPORTED,
+                        "no Portfolio instance linked from /3/0/22", null, null, null, null);
+        return record(registration.getEndpoint(), verification);
+    }
+
+    /** The host-device instance: the lowest-numbered one the Device links to. */
+    private static Optional<PortfolioSnapshot> hostInstance(PortfolioReader.Result result) {
+        return result.portfolios().stream().filter(PortfolioSnapshot::linkedFromDevice)
+                .min(Comparator.comparingInt(PortfolioSnapshot::instanceId));
+    }
+
+    private Verification record(String endpoint, Verification verification) {
+        if (!inventory.verificationRecorded(endpoint, verification)) {
+            verification = new Verification(verification.at(), VerificationOutcome.FAILED, "counter replayed",
+                    verification.service(), verification.instanceId(), verification.counter(),
+                    verification.claimsJson());
+        }
+        events.publish("verdict", endpoint, verification.outcome() + ": " + verification.reason());
+        return verification;
+    }
+
+    private void observeIdentities(Registration registration, int instanceId) {
+        String path = "/16/" + instanceId + "/0";
+        boolean observed = server.getObservationService().getObservations(registration).stream()
+                .anyMatch(o -> o instanceof SingleObservation single && single.getPath().toString().equals(path));
+        if (observed) {
+            return;
+        }
+        try {
+            ObserveResponse response = requests.send(registration, new ObserveRequest(path));
+            if (!response.isSuccess()) {
+                LOG.info("{}: cannot observe {} ({}); software updates are seen at the next collection",
+                        registration.getEndpoint(), path, response.getCode());
+            }
+        } catch (CollectionException e) {
+            LOG.info("{}: cannot observe {}: {}", registration.getEndpoint(), path, e.getMessage());
+        }
+    }
+
+    private void handleFailure(String endpoint, int attempt, CollectionException failure) {
+        inventory.collectionFailed(endpoint, failure.getMessage(), clock.instant());
+        events.publish("collection-failed", endpoint, failure.getMessage());
+        boolean stillRegistered = server.getRegistrationService().getByEndpoint(endpoint) != null;
+        if (failure.retryable() && stillRegistered && attempt < config.maxAttempts()) {
+            long delay = config.firstBackoff().toMillis() << (attempt - 1);
+            LOG.info("collection of {} failed ({}); try {} in {} ms", endpoint, failure.getMessage(), attempt + 1,
+                    delay);
+            scheduler.schedule(() -> schedule(endpoint, attempt + 1), delay, TimeUnit.MILLISECONDS);
+        } else {
+            LOG.warn("collection of {} failed: {}", endpoint, failure.getMessage());
+        }
+    }
+
+    private void recollectAll() {
+        server.getRegistrationService().getAllRegistrations()
+                .forEachRemaining(registration -> requestCollection(registration.getEndpoint()));
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        workers.shutdownNow();
+    }
+
+    private final class Registrations implements RegistrationListener {
+        @Override
+        public void registered(Registration registration, Registration previousReg,
+                Collection<Observation> previousObservations) {
+            events.publish("registered", registration.getEndpoint(), "LwM2M " + registration.getLwM2mVersion());
+            requestCollection(registration.getEndpoint());
+        }
+
+        @Override
+        public void updated(RegistrationUpdate update, Registration updatedReg, Registration previousReg) {
+            inventory.seen(updatedReg.getEndpoint(), clock.instant());
+            Link[] links = update.getObjectLinks();
+            if (links != null && !Arrays.equals(links, previousReg.getObjectLinks())) {
+                events.publish("updated", updatedReg.getEndpoint(), "object links changed");
+                requestCollection(updatedReg.getEndpoint());
+            }
+        }
+
+        @Override
+        public void unregistered(Registration registration, Collection<Observation> observations, boolean expired,
+                Registration newReg) {
+            if (newReg == null) {
+                inventory.deregistered(registration.getEndpoint(), clock.instant());
+                events.publish("deregistered", registration.getEndpoint(), expired ? "expired" : "deregistered");
+            }
+        }
+    }
+
+    private final class Notifications implements ObservationListener {
+        @Override
+        public void newObservation(Observation observation, Registration registration) {
+        }
+
+        @Override
+        public void cancelled(Observation observation) {
+        }
+
+        @Override
+        public void onResponse(SingleObservation observation, Registration registration, ObserveResponse response) {
+            LwM2mPath path = observation.getPath();
+            if (path.getObjectId() != PortfolioObject.OBJECT_ID || !path.isResource() || !response.isSuccess()) {
+                return;
+            }
+            String endpoint = registration.getEndpoint();
+            try {
+                if (path.getResourceId() == PortfolioObject.AUTH_STATUS) {
+                    authStatusNotified(endpoint, path.getObjectInstanceId(), response.getContent());
+                } else if (path.getResourceId() == PortfolioObject.IDENTITY) {
+                    identitiesNotified(endpoint, path.getObjectInstanceId(), response.getContent());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("{}: could not handle a notification of {}: {}", endpoint, path, e.toString());
+            }
+        }
+
+        @Override
+        public void onResponse(CompositeObservation observation, Registration registration,
+                ObserveCompositeResponse response) {
+        }
+
+        @Override
+        public void onError(Observation observation, Registration registration, Exception error) {
+            LOG.debug("observation error for {}: {}", registration.getEndpoint(), error.toString());
+        }
+    }
+
+    private void authStatusNotified(String endpoint, int instanceId, LwM2mNode content) {
+        if (content instanceof LwM2mSingleResource value && value.getValue() instanceof Long code && code >= 0
+                && code <= 2) {
+            waiters.notified(endpoint, instanceId, AuthStatus.fromCode(code));
+        }
+    }
+
+    private void identitiesNotified(String endpoint, int instanceId, LwM2mNode content) {
+        if (!(content instanceof LwM2mMultipleResource identities)) {
+            return;
+        }
+        java.time.Instant now = clock.instant();
+        inventory.seen(endpoint, now);
+        Map<Integer, String> reported = new java.util.TreeMap<>();
+        identities.getInstances().forEach((id, value) -> reported.put(id, Objects.toString(value.getValue())));
+        inventory.device(endpoint).flatMap(device -> device.portfolios().stream()
+                .filter(p -> p.instanceId() == instanceId).findFirst()).ifPresent(known -> known.identities()
+                        .keySet().stream().filter(id -> !reported.containsKey(id))
+                        .forEach(gone -> inventory.identityReported(endpoint, instanceId, gone, null, now)));
+        reported.forEach((id, value) -> inventory.identityReported(endpoint, instanceId, id, value, now));
+        events.publish("identity", endpoint, "/16/" + instanceId + "/0 changed");
+    }
+}

@@ -1,0 +1,15 @@
+package io.github.lwm2mportfolio.server.inventory;
+
+import java.util.List;
+
+/**
+ * Everything the inventory knows of one device.
+ *
+ * @param extDevInfoPresent whether the last collection found /3/0/22 (false: flagged)
+ * @param history Identity changes, newest first
+ * @param verifications the latest verdicts, newest first
+ * @param collectionError the reason of the last failed collection, null after a good one
+ */
+public record DeviceDetail(DeviceSummary summary, List<PortfolioSnapshot> portfolios, boolean extDevInfoPresent,
+        List<IdentityChange> history, List<Verification> verifications, String collectionError) {
+}

@@ -1,0 +1,10 @@
+package io.github.lwm2mportfolio.server.inventory;
+
+import java.time.Instant;
+
+import io.github.lwm2mportfolio.server.compliance.ComplianceState;
+
+/** One row of the fleet list. lastVerification is null until the first challenge. */
+public record DeviceSummary(String endpoint, String lwm2mVersion, boolean online, Instant registeredAt,
+        Instant lastSeen, HostIdentityView host, ComplianceState state, Verification lastVerification) {
+}

@@ -1,0 +1,73 @@
+package io.github.lwm2mportfolio.server.inventory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.github.lwm2mportfolio.server.compliance.CertificationList;
+import io.github.lwm2mportfolio.server.compliance.ComplianceState;
+
+/**
+ * The fleet's host-device identities, verdicts and compliance, kept in a database. Every method is safe to
+ * call from many threads at once; concurrent calls never lose an update. Each write recomputes the
+ * device's compliance state.
+ */
+public interface Inventory extends AutoCloseable {
+
+    /** A client registered (or re-registered): creates the device or updates it, online. */
+    void registered(String endpoint, String lwm2mVersion, boolean hasPortfolioObject, Instant at);
+
+    /** A client deregistered or expired: kept, offline. */
+    void deregistered(String endpoint, Instant at);
+
+    /** The client was heard from (update, notification). */
+    void seen(String endpoint, Instant at);
+
+    /**
+     * What a collection read: replaces the device's Portfolio instances, appends every changed Identity
+     * value to the history, clears the last collection error.
+     */
+    void portfoliosCollected(String endpoint, List<PortfolioSnapshot> portfolios, boolean extDevInfoPresent,
+            Instant at);
+
+    /** One Identity value reported by a notification (null: removed); appended to the history if changed. */
+    void identityReported(String endpoint, int instanceId, int identityId, String value, Instant at);
+
+    /** The last AuthData counter accepted from this device, -1 when none. */
+    long lastAcceptedCounter(String endpoint);
+
+    /**
+     * Records a verdict. For a VERIFIED one with a counter, the device's counter is raised in the same
+     * transaction only if it is higher than the stored one; when it is not (a concurrent verification got
+     * there first), the verdict is stored as FAILED "counter replayed" and false is returned.
+     */
+    boolean verificationRecorded(String endpoint, Verification verification);
+
+    /** A collection failed for a reason (kept until the next good collection). */
+    void collectionFailed(String endpoint, String reason, Instant at);
+
+    Optional<DeviceDetail> device(String endpoint);
+
+    Page<DeviceSummary> devices(DeviceQuery query);
+
+    Map<ComplianceState, Long> complianceCounts();
+
+    CertificationList certifications();
+
+    /** Replaces the certification list in one transaction and recomputes every device's state. */
+    void replaceCertifications(CertificationList list);
+
+    void putCredential(DeviceCredential credential);
+
+    Optional<DeviceCredential> credential(String endpoint);
+
+    Optional<DeviceCredential> credentialByPskIdentity(String pskIdentity);
+
+    List<DeviceCredential> credentials();
+
+    boolean removeCredential(String endpoint);
+
+    @Override
+    void close();
+}
