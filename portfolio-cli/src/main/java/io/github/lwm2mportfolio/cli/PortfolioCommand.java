@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code portfolio} command: exit 0 on success, 2 on bad usage, 1 on a runtime failure with its reason. */
 @Command(name = "portfolio", mixinStandardHelpOptions = true, version = "lwm2m-portfolio 0.1.0",
         description = "The OMA LwM2M Portfolio object (16): client, server and tools.",
-        subcommands = { DemoCommand.class, ServerCommand.class, ClientCommand.class, InventoryCommand.class })
+        subcommands = { DemoCommand.class, ServerCommand.class, ClientCommand.class, InventoryCommand.class,
+                CredentialsCommand.class })
 public final class PortfolioCommand {
 
     public static void main(String[] args) {

@@ -1,0 +1,93 @@
+package io.github.lwm2mportfolio.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.lwm2mportfolio.server.PortfolioServer;
+import io.github.lwm2mportfolio.server.inventory.DeviceCredential;
+import picocli.CommandLine;
+
+class CredentialsCommandTest {
+
+    @TempDir
+    Path dataDir;
+
+    private PortfolioServer server;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = PortfolioServer.builder().bindHost("127.0.0.1").coapPort(0).coapsPort(0).httpPort(0)
+                .dataDirectory(dataDir).build();
+        server.start();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    private Run run(String... args) {
+        CommandLine commandLine = PortfolioCommand.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        return new Run(commandLine.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void a_psk_credential_is_added_listed_without_its_key_and_removed() {
+        Run added = run("credentials", "add", "--url", server.restUri(), "--endpoint", "meter-7", "--psk-identity",
+                "id-7", "--psk-key", "00112233");
+        assertThat(added.exitCode()).as(added.err()).isZero();
+        assertThat(server.inventory().credential("meter-7")).hasValueSatisfying(c -> {
+            assertThat(c.kind()).isEqualTo(DeviceCredential.Kind.PSK);
+            assertThat(c.secret()).containsExactly(0x00, 0x11, 0x22, 0x33);
+        });
+
+        Run listed = run("credentials", "list", "--url", server.restUri());
+        assertThat(listed.out()).contains("meter-7  PSK  id-7", "1 credentials").doesNotContain("00112233");
+
+        Run removed = run("credentials", "remove", "--url", server.restUri(), "--endpoint", "meter-7");
+        assertThat(removed.exitCode()).isZero();
+        assertThat(server.inventory().credential("meter-7")).isEmpty();
+    }
+
+    @Test
+    void removing_an_unknown_credential_is_a_one_line_failure() {
+        Run removed = run("credentials", "remove", "--url", server.restUri(), "--endpoint", "nobody");
+
+        assertThat(removed.exitCode()).isEqualTo(1);
+        assertThat(removed.err().strip()).startsWith("portfolio: ").contains("404").doesNotContain("\n");
+    }
+
+    @Test
+    void psk_and_x509_together_is_bad_usage() {
+        Run both = run("credentials", "add", "--url", server.restUri(), "--endpoint", "x", "--psk-identity", "i",
+                "--psk-key", "00", "--x509");
+
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("expected only one match");
+    }
+
+    @Test
+    void a_psk_key_that_is_not_hex_is_bad_usage() {
+        Run bad = run("credentials", "add", "--url", server.restUri(), "--endpoint", "x", "--psk-identity", "i",
+                "--psk-key", "xyz");
+
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--psk-key must be hexadecimal");
+        assertThat(server.inventory().credential("x")).isEmpty();
+    }
+}
