@@ -70,6 +70,8 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
     /** The owner of instances a server creates: they extend the Device, the object's main use. */
     public static final String DEFAULT_OWNER = PortfolioObject.DEVICE_OBJECT_ID + "/0";
 
+    private static final String SAVE_FAILED = "could not save the Portfolio instances";
+
     private final IdentityRules rules;
     private final InstancePersistence persistence;
     private final AuthSettings auth;
@@ -149,10 +151,9 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
         } catch (RuleViolation e) {
             return CreateResponse.badRequest(e.getMessage());
         }
-        if (!save(next)) {
-            return CreateResponse.internalServerError("could not save the Portfolio instances");
+        if (!commit(next)) {
+            return CreateResponse.internalServerError(SAVE_FAILED);
         }
-        instances = Collections.unmodifiableSortedMap(next);
         fireInstancesAdded(ids);
         return request.unknownObjectInstanceId()
                 ? CreateResponse.success(new LwM2mPath(OBJECT_ID, ids[0]).toString())
@@ -171,10 +172,9 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
         }
         SortedMap<Integer, PortfolioInstance> next = new TreeMap<>(instances);
         next.remove(id);
-        if (!save(next)) {
-            return DeleteResponse.internalServerError("could not save the Portfolio instances");
+        if (!commit(next)) {
+            return DeleteResponse.internalServerError(SAVE_FAILED);
         }
-        instances = Collections.unmodifiableSortedMap(next);
         fireInstancesRemoved(id);
         return DeleteResponse.success();
     }
@@ -199,7 +199,7 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
             return WriteResponse.notFound();
         }
         return replaceIdentities(instance, identities) ? WriteResponse.success()
-                : WriteResponse.internalServerError("could not save the Portfolio instances");
+                : WriteResponse.internalServerError(SAVE_FAILED);
     }
 
     @Override
@@ -261,8 +261,7 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
         } catch (RuleViolation e) {
             throw new IllegalArgumentException(e.getMessage());
         }
-        saveOrThrow(next);
-        instances = Collections.unmodifiableSortedMap(next);
+        commitOrThrow(next);
         fireInstancesAdded(id);
         return id;
     }
@@ -271,8 +270,7 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
         requireInstance(id);
         SortedMap<Integer, PortfolioInstance> next = new TreeMap<>(instances);
         next.remove(id);
-        saveOrThrow(next);
-        instances = Collections.unmodifiableSortedMap(next);
+        commitOrThrow(next);
         fireInstancesRemoved(id);
     }
 
@@ -283,8 +281,7 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
         }
         SortedMap<Integer, PortfolioInstance> next = new TreeMap<>(instances);
         next.put(id, instance.withLocked(locked));
-        saveOrThrow(next);
-        instances = Collections.unmodifiableSortedMap(next);
+        commitOrThrow(next);
     }
 
     /** Sets (value non-null) or removes (value null) one Identity value. */
@@ -302,7 +299,7 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
             throw new IllegalArgumentException(e.getMessage());
         }
         if (!identities.equals(instance.identities()) && !replaceIdentities(instance, identities)) {
-            throw new IllegalStateException("could not save the Portfolio instances");
+            throw new IllegalStateException(SAVE_FAILED);
         }
     }
 
@@ -365,10 +362,9 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
     private boolean replaceIdentities(PortfolioInstance instance, SortedMap<Integer, String> identities) {
         SortedMap<Integer, PortfolioInstance> next = new TreeMap<>(instances);
         next.put(instance.id(), instance.withIdentities(identities));
-        if (!save(next)) {
+        if (!commit(next)) {
             return false;
         }
-        instances = Collections.unmodifiableSortedMap(next);
         fireResourcesChanged(identityChangePaths(instance.id(), instance.identities(), identities));
         return true;
     }
@@ -525,19 +521,21 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
         }
     }
 
-    private boolean save(SortedMap<Integer, PortfolioInstance> next) {
+    /** Saves the new instances, then makes them current; on a failed save nothing changes. */
+    private boolean commit(SortedMap<Integer, PortfolioInstance> next) {
         try {
             persistence.save(next.values());
-            return true;
         } catch (Exception e) {
-            LOG.error("could not save the Portfolio instances: {}", e.getMessage(), e);
+            LOG.error("{}: {}", SAVE_FAILED, e.getMessage(), e);
             return false;
         }
+        instances = Collections.unmodifiableSortedMap(next);
+        return true;
     }
 
-    private void saveOrThrow(SortedMap<Integer, PortfolioInstance> next) {
-        if (!save(next)) {
-            throw new IllegalStateException("could not save the Portfolio instances");
+    private void commitOrThrow(SortedMap<Integer, PortfolioInstance> next) {
+        if (!commit(next)) {
+            throw new IllegalStateException(SAVE_FAILED);
         }
     }
 
