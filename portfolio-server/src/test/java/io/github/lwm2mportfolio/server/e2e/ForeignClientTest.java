@@ -97,6 +97,34 @@ class ForeignClientTest {
         assertThat(device.summary().state()).isEqualTo(ComplianceState.NO_PORTFOLIO);
     }
 
+    @Test
+    void a_device_answering_5_00_is_recorded_with_the_reason_and_collected_on_a_retry() {
+        VendorPortfolio flaky = new VendorPortfolio(false);
+        flaky.failReads(2);
+        startForeignClient("flaky", true, flaky);
+
+        await().atMost(15, TimeUnit.SECONDS).until(() -> server.inventory().device("flaky")
+                .map(d -> !d.portfolios().isEmpty()).orElse(false));
+        DeviceDetail device = server.inventory().device("flaky").orElseThrow();
+
+        assertThat(device.collectionError()).isNull();
+        assertThat(device.portfolios().get(0).identities()).containsEntry(2, "VX-9");
+        assertThat(flaky.failedReads()).isEqualTo(2);
+    }
+
+    @Test
+    void a_device_that_keeps_answering_5_00_keeps_its_reason() {
+        VendorPortfolio broken = new VendorPortfolio(false);
+        broken.failReads(Integer.MAX_VALUE);
+        startForeignClient("broken", true, broken);
+
+        await().atMost(15, TimeUnit.SECONDS).until(() -> server.inventory().device("broken")
+                .map(d -> d.collectionError() != null).orElse(false));
+
+        assertThat(server.inventory().device("broken").orElseThrow().collectionError())
+                .contains("/16/0/0", "INTERNAL_SERVER_ERROR", "flash read failed");
+    }
+
     private void startForeignClient(String endpoint, boolean withExtDevInfo, VendorPortfolio portfolio) {
         List<ObjectModel> models = PortfolioModels.clientModels();
         ObjectsInitializer initializer = new ObjectsInitializer(new StaticModel(models));
@@ -147,16 +175,30 @@ class ForeignClientTest {
         private final boolean withAuth;
         private byte[] authData;
         private long status;
+        private int readsToFail;
+        private int failedReads;
 
         VendorPortfolio(boolean withAuth) {
             super(0);
             this.withAuth = withAuth;
         }
 
+        synchronized void failReads(int count) {
+            readsToFail = count;
+        }
+
+        synchronized int failedReads() {
+            return failedReads;
+        }
+
         @Override
         public synchronized ReadResponse read(LwM2mServer server, int resourceId) {
             switch (resourceId) {
             case 0:
+                if (!server.isSystem() && failedReads < readsToFail) {
+                    failedReads++;
+                    return ReadResponse.internalServerError("flash read failed");
+                }
                 return ReadResponse.success(LwM2mMultipleResource.newStringResource(0,
                         Map.of(0, "VX-000123", 1, "Vendor X Hosts", 2, "VX-9", 3, "7.1")));
             case 2:
