@@ -1,0 +1,178 @@
+package io.github.lwm2mportfolio.server.inventory;
+
+import static io.github.lwm2mportfolio.server.inventory.InputChecks.requireEndpoint;
+import static io.github.lwm2mportfolio.server.inventory.DeviceRow.latest;
+import static io.github.lwm2mportfolio.server.inventory.SqlValues.millis;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * The Portfolio instances and Identity values a device reports, whole or one value at a time, with every
+ * change appended to the Identity history and the host Identity kept in the device's row.
+ */
+final class IdentityWrites {
+
+    private final RetryingTransactions transactions;
+    private final DeviceRows rows;
+
+    IdentityWrites(RetryingTransactions transactions, DeviceRows rows) {
+        this.transactions = transactions;
+        this.rows = rows;
+    }
+
+    void portfoliosCollected(String endpoint, List<PortfolioSnapshot> portfolios, boolean extDevInfoPresent,
+            Instant at) {
+        requireEndpoint(endpoint);
+        Objects.requireNonNull(portfolios, "portfolios");
+        Objects.requireNonNull(at, "at");
+        Instant when = millis(at);
+        TreeMap<IdentityKey, String> fresh = new TreeMap<>();
+        Set<Integer> instanceIds = new HashSet<>();
+        PortfolioSnapshot host = null;
+        for (PortfolioSnapshot snapshot : portfolios) {
+            if (!instanceIds.add(snapshot.instanceId())) {
+                throw new IllegalArgumentException("Portfolio instance " + snapshot.instanceId() + " given twice");
+            }
+            snapshot.identities().forEach((id, value) -> {
+                if (value != null) {
+                    fresh.put(new IdentityKey(snapshot.instanceId(), id), value);
+                }
+            });
+            if (snapshot.linkedFromDevice() && (host == null || snapshot.instanceId() < host.instanceId())) {
+                host = snapshot;
+            }
+        }
+        HostIdentityView hostView = host == null ? HostIdentityView.UNKNOWN : HostIdentityView.of(host.identities());
+        transactions.write(h -> {
+            DeviceRow row = rows.lockDevice(h, endpoint);
+            TreeMap<IdentityKey, String> old = new TreeMap<>();
+            h.createQuery("SELECT instance_id, identity_id, identity_value FROM identities WHERE endpoint = ?")
+                    .bind(0, endpoint)
+                    .map((rs, ctx) -> old.put(new IdentityKey(rs.getInt(1), rs.getInt(2)), rs.getString(3)))
+                    .list();
+            h.createUpdate("DELETE FROM identities WHERE endpoint = ?").bind(0, endpoint).execute();
+            h.createUpdate("DELETE FROM portfolio_instances WHERE endpoint = ?").bind(0, endpoint).execute();
+            if (!portfolios.isEmpty()) {
+                PreparedBatch instances = h.prepareBatch(
+                        "INSERT INTO portfolio_instances (endpoint, instance_id, linked) VALUES (?, ?, ?)");
+                for (PortfolioSnapshot snapshot : portfolios) {
+                    instances.bind(0, endpoint).bind(1, snapshot.instanceId()).bind(2, snapshot.linkedFromDevice())
+                            .add();
+                }
+                instances.execute();
+            }
+            if (!fresh.isEmpty()) {
+                PreparedBatch identities = h.prepareBatch("INSERT INTO identities "
+                        + "(endpoint, instance_id, identity_id, identity_value) VALUES (?, ?, ?, ?)");
+                fresh.forEach((key, value) -> identities.bind(0, endpoint).bind(1, key.instanceId())
+                        .bind(2, key.identityId()).bind(3, value).add());
+                identities.execute();
+            }
+            if (appendHistory(h, endpoint, old, fresh, when)) {
+                row.lastIdentityChange = latest(row.lastIdentityChange, when);
+            }
+            row.extDevInfoPresent = extDevInfoPresent;
+            row.collectionError = null;
+            row.host = hostView;
+            rows.save(h, row);
+            return null;
+        });
+    }
+
+    void identityReported(String endpoint, int instanceId, int identityId, String value, Instant at) {
+        requireEndpoint(endpoint);
+        Objects.requireNonNull(at, "at");
+        Instant when = millis(at);
+        transactions.write(h -> {
+            DeviceRow row = rows.lockDevice(h, endpoint);
+            Optional<String> old = h.createQuery("SELECT identity_value FROM identities "
+                    + "WHERE endpoint = ? AND instance_id = ? AND identity_id = ?")
+                    .bind(0, endpoint).bind(1, instanceId).bind(2, identityId)
+                    .mapTo(String.class).findOne();
+            if (!Objects.equals(old.orElse(null), value)) {
+                if (value == null) {
+                    h.createUpdate("DELETE FROM identities WHERE endpoint = ? AND instance_id = ? AND identity_id = ?")
+                            .bind(0, endpoint).bind(1, instanceId).bind(2, identityId).execute();
+                } else if (old.isPresent()) {
+                    h.createUpdate("UPDATE identities SET identity_value = ? "
+                            + "WHERE endpoint = ? AND instance_id = ? AND identity_id = ?")
+                            .bind(0, value).bind(1, endpoint).bind(2, instanceId).bind(3, identityId).execute();
+                } else {
+                    h.createUpdate("INSERT INTO portfolio_instances (endpoint, instance_id, linked) "
+                            + "VALUES (?, ?, FALSE) ON CONFLICT DO NOTHING")
+                            .bind(0, endpoint).bind(1, instanceId).execute();
+                    h.createUpdate("INSERT INTO identities (endpoint, instance_id, identity_id, identity_value) "
+                            + "VALUES (?, ?, ?, ?)")
+                            .bind(0, endpoint).bind(1, instanceId).bind(2, identityId).bind(3, value).execute();
+                }
+                insertHistory(h, endpoint, when, instanceId, identityId, old.orElse(null), value);
+                row.lastIdentityChange = latest(row.lastIdentityChange, when);
+                row.host = loadHost(h, endpoint);
+            }
+            rows.save(h, row);
+            return null;
+        });
+    }
+
+    private record IdentityKey(int instanceId, int identityId) implements Comparable<IdentityKey> {
+
+        private static final Comparator<IdentityKey> ORDER =
+                Comparator.comparingInt(IdentityKey::instanceId).thenComparingInt(IdentityKey::identityId);
+
+        @Override
+        public int compareTo(IdentityKey other) {
+            return ORDER.compare(this, other);
+        }
+    }
+
+    private static HostIdentityView loadHost(Handle h, String endpoint) {
+        TreeMap<Integer, String> values = new TreeMap<>();
+        h.createQuery("SELECT identity_id, identity_value FROM identities WHERE endpoint = ? AND instance_id = "
+                + "(SELECT MIN(instance_id) FROM portfolio_instances WHERE endpoint = ? AND linked = TRUE)")
+                .bind(0, endpoint).bind(1, endpoint)
+                .map((rs, ctx) -> values.put(rs.getInt(1), rs.getString(2)))
+                .list();
+        return values.isEmpty() ? HostIdentityView.UNKNOWN : HostIdentityView.of(values);
+    }
+
+    /** Appends a change for every value that appeared, changed or went away; true when there was one. */
+    private static boolean appendHistory(Handle h, String endpoint, TreeMap<IdentityKey, String> old,
+            TreeMap<IdentityKey, String> fresh, Instant at) {
+        TreeSet<IdentityKey> keys = new TreeSet<>(old.keySet());
+        keys.addAll(fresh.keySet());
+        PreparedBatch batch = h.prepareBatch("INSERT INTO identity_history "
+                + "(endpoint, changed_at, instance_id, identity_id, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)");
+        for (IdentityKey key : keys) {
+            String before = old.get(key);
+            String after = fresh.get(key);
+            if (!Objects.equals(before, after)) {
+                batch.bind(0, endpoint).bind(1, at.toEpochMilli()).bind(2, key.instanceId())
+                        .bind(3, key.identityId()).bind(4, before).bind(5, after).add();
+            }
+        }
+        if (batch.size() == 0) {
+            return false;
+        }
+        batch.execute();
+        return true;
+    }
+
+    private static void insertHistory(Handle h, String endpoint, Instant at, int instanceId, int identityId,
+            String oldValue, String newValue) {
+        h.createUpdate("INSERT INTO identity_history "
+                + "(endpoint, changed_at, instance_id, identity_id, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)")
+                .bind(0, endpoint).bind(1, at.toEpochMilli()).bind(2, instanceId).bind(3, identityId)
+                .bind(4, oldValue).bind(5, newValue).execute();
+    }
+}

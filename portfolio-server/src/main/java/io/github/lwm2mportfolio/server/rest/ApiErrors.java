@@ -1,0 +1,59 @@
+package io.github.lwm2mportfolio.server.rest;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.lwm2mportfolio.server.collector.DeviceOperations.DeviceOfflineException;
+import io.github.lwm2mportfolio.server.rest.RestApi.ApiException;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.MethodNotAllowedResponse;
+import io.javalin.http.NotFoundResponse;
+
+/** The one place where failures become HTTP codes and JSON bodies: {@code {"error": "...", ...details}}. */
+final class ApiErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+    private ApiErrors() {
+    }
+
+    /** The exception handler of every route: unexpected failures are logged and answer 500. */
+    static void handleException(Exception exception, Context ctx) {
+        int status;
+        String message;
+        Map<String, Object> details = Map.of();
+        if (exception instanceof ApiException api) {
+            status = api.status();
+            message = api.getMessage();
+            details = api.details();
+        } else if (exception instanceof NotFoundResponse) {
+            status = 404;
+            message = "no route " + ctx.method() + " " + ctx.path();
+        } else if (exception instanceof MethodNotAllowedResponse) {
+            status = 405;
+            message = "method " + ctx.method() + " is not allowed on " + ctx.path();
+        } else if (exception instanceof HttpResponseException http) {
+            status = http.getStatus();
+            message = http.getMessage();
+        } else if (exception instanceof DeviceOfflineException) {
+            status = 503;
+            message = exception.getMessage();
+        } else if (exception instanceof TimeoutException) {
+            status = 504;
+            message = "the device did not answer in time";
+        } else {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), exception);
+            status = 500;
+            message = "internal error";
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", message);
+        body.putAll(details);
+        ctx.status(status).json(body);
+    }
+}

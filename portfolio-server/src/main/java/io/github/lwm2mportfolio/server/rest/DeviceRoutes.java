@@ -1,0 +1,155 @@
+package io.github.lwm2mportfolio.server.rest;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.lwm2mportfolio.server.collector.DeviceOperations;
+import io.github.lwm2mportfolio.server.collector.DeviceOperations.WriteOutcome;
+import io.github.lwm2mportfolio.server.inventory.Inventory;
+import io.github.lwm2mportfolio.server.inventory.Verification;
+import io.github.lwm2mportfolio.server.rest.RestApi.ApiException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+/** {@code /api/devices}: the fleet list, one device, and verify and Identity writes on demand. */
+final class DeviceRoutes {
+
+    /** How long a request waits for a device's answer before it answers 504. */
+    private static final Duration DEVICE_WAIT = Duration.ofSeconds(30);
+    private static final int MAX_RESOURCE_ID = 65534;
+
+    private final Inventory inventory;
+    private final DeviceOperations devices;
+    private final ObjectMapper mapper;
+
+    DeviceRoutes(Inventory inventory, DeviceOperations devices, ObjectMapper mapper) {
+        this.inventory = inventory;
+        this.devices = devices;
+        this.mapper = mapper;
+    }
+
+    void addTo(Javalin javalin) {
+        javalin.get("/api/devices", this::listDevices);
+        javalin.get("/api/devices/{endpoint}", this::getDevice);
+        javalin.post("/api/devices/{endpoint}/verify", this::verify);
+        javalin.put("/api/devices/{endpoint}/portfolio/{n}/identity/{i}", this::writeIdentity);
+    }
+
+    private void listDevices(Context ctx) {
+        ctx.json(inventory.devices(RequestInput.deviceQuery(ctx)));
+    }
+
+    private void getDevice(Context ctx) {
+        String endpoint = ctx.pathParam("endpoint");
+        ctx.json(inventory.device(endpoint).orElseThrow(() -> noDevice(endpoint)));
+    }
+
+    private void verify(Context ctx) {
+        String endpoint = knownDevice(ctx);
+        Verification verdict = await(endpoint, devices.verifyNow(endpoint));
+        ctx.json(verdict);
+    }
+
+    private void writeIdentity(Context ctx) {
+        String endpoint = knownDevice(ctx);
+        int instanceId = resourceId(ctx, "n");
+        int identityId = resourceId(ctx, "i");
+        String value = identityValue(ctx);
+        String path = "/16/" + instanceId + "/0/" + identityId;
+        WriteOutcome outcome = await(endpoint, devices.writeIdentity(endpoint, instanceId, identityId, value));
+        if (outcome.success()) {
+            ctx.json(Map.of("code", outcome.code()));
+            return;
+        }
+        String reason = outcome.errorMessage() == null || outcome.errorMessage().isBlank() ? ""
+                : ": " + outcome.errorMessage();
+        String code = String.valueOf(outcome.code());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("deviceCode", code);
+        details.put("deviceMessage", outcome.errorMessage());
+        switch (code) {
+        case "UNAUTHORIZED" -> throw new ApiException(409,
+                "device '" + endpoint + "' refused to write " + path + ": the Identity is locked" + reason, details);
+        case "NOT_FOUND" -> throw new ApiException(404,
+                "device '" + endpoint + "' has no " + path + reason, details);
+        case "BAD_REQUEST" -> throw new ApiException(400,
+                "device '" + endpoint + "' rejected the value for " + path + reason, details);
+        default -> throw new ApiException(502,
+                "device '" + endpoint + "' answered " + code + " to the write of " + path + reason, details);
+        }
+    }
+
+    private static int resourceId(Context ctx, String name) {
+        String value = ctx.pathParam(name);
+        try {
+            int id = Integer.parseInt(value);
+            if (id >= 0 && id <= MAX_RESOURCE_ID) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ApiException(400,
+                name + " must be an integer from 0 to " + MAX_RESOURCE_ID + ", got '" + value + "'");
+    }
+
+    private String identityValue(Context ctx) {
+        JsonNode value = RequestInput.jsonBody(ctx, mapper).get("value");
+        if (value == null || value.isNull()) {
+            throw new ApiException(400, "the body must be {\"value\": \"...\"}");
+        }
+        if (!value.isTextual()) {
+            throw new ApiException(400, "value must be a string");
+        }
+        if (value.asText().isBlank()) {
+            throw new ApiException(400, "value must not be blank");
+        }
+        return value.asText();
+    }
+
+    private String knownDevice(Context ctx) {
+        String endpoint = ctx.pathParam("endpoint");
+        if (inventory.device(endpoint).isEmpty()) {
+            throw noDevice(endpoint);
+        }
+        return endpoint;
+    }
+
+    private static ApiException noDevice(String endpoint) {
+        return new ApiException(404, "no device '" + endpoint + "'");
+    }
+
+    /** Waits for a device's answer; offline and timeouts become 503 and 504. */
+    private static <T> T await(String endpoint, CompletableFuture<T> answer) {
+        try {
+            return answer.get(DEVICE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(false);
+            throw deviceTimeout(endpoint);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "interrupted while waiting for device '" + endpoint + "'");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TimeoutException) {
+                throw deviceTimeout(endpoint);
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("device operation on '" + endpoint + "' failed", cause);
+        }
+    }
+
+    private static ApiException deviceTimeout(String endpoint) {
+        return new ApiException(504, "device '" + endpoint + "' did not answer in time");
+    }
+}
