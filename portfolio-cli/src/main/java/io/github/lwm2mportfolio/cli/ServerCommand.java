@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.lwm2mportfolio.server.PortfolioServer;
+import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,6 +46,14 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--trust", description = "Directory of trusted CA or device certificates (PEM/DER) for AuthData signatures.")
     Path trust;
 
+    @Option(names = "--identity", description = "The server's DTLS identity: a PKCS#12 file with one EC key and its "
+            + "certificate chain. Default: server-identity.p12 in the data directory, created on first start.")
+    Path identity;
+
+    @Option(names = "--identity-password", defaultValue = "portfolio", arity = "0..1", interactive = true,
+            description = "Password of the identity file (asked for when given without a value). Default: ${DEFAULT-VALUE}.")
+    char[] identityPassword;
+
     @Option(names = "--fleet-key", description = "Fleet master key in hex, for the mac and encrypt services.")
     String fleetKeyHex;
 
@@ -53,12 +62,17 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PortfolioServer server = PortfolioServer.builder().bindHost(bind).coapPort(coapPort).coapsPort(coapsPort)
-                .httpPort(httpPort).jdbcUrl(jdbcUrl).dataDirectory(dataDirectory).certifiedCsv(certified)
-                .trustDirectory(trust).fleetMasterKey(Options.hex(spec, "--fleet-key", fleetKeyHex))
-                .collector(io.github.lwm2mportfolio.server.collector.CollectorConfig.defaults()
-                        .withService(Options.service(spec, "--service", service)))
-                .build();
+        PortfolioServer.Builder builder = PortfolioServer.builder().bindHost(bind).coapPort(coapPort)
+                .coapsPort(coapsPort).httpPort(httpPort).jdbcUrl(jdbcUrl).dataDirectory(dataDirectory)
+                .certifiedCsv(certified).trustDirectory(trust)
+                .fleetMasterKey(Options.hex(spec, "--fleet-key", fleetKeyHex))
+                .collector(CollectorConfig.defaults().withService(Options.service(spec, "--service", service)));
+        if (identity != null) {
+            builder.serverIdentity(identity, identityPassword);
+        } else {
+            builder.serverIdentityPassword(identityPassword);
+        }
+        PortfolioServer server = builder.build();
         PrintWriter out = spec.commandLine().getOut();
         runUntilInterrupted(server, out, () -> () -> {
         });
@@ -87,6 +101,8 @@ final class ServerCommand implements Callable<Integer> {
         try {
             server.start();
             out.println("LwM2M server: " + server.coapUri() + " and " + server.coapsUri());
+            out.println("DTLS identity: " + server.serverCertificate().getSubjectX500Principal().getName()
+                    + " (RPK devices pin the key of this certificate)");
             out.println("REST API:     " + server.restUri() + "/api/devices  (OpenAPI: " + server.restUri()
                     + "/api/openapi.json)");
             out.flush();

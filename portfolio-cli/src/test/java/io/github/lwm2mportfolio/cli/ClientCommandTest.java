@@ -101,7 +101,8 @@ class ClientCommandTest {
                     dataDir.toString(), "--host-id", "HOST-42", "--host-manufacturer", "Acme", "--host-model",
                     "M1", "--host-sw-version", "1.0.0")).redirectErrorStream(true).start();
             try {
-                Registration registration = server.awaitRegistration("cli-meter-1");
+                // A new JVM builds its keystore before it registers: give it time on a busy machine.
+                Registration registration = server.awaitRegistration("cli-meter-1", java.time.Duration.ofSeconds(60));
                 ReadResponse response = server.send(registration, new ReadRequest(ContentFormat.SENML_JSON, 16, 0));
                 LwM2mObjectInstance instance = (LwM2mObjectInstance) response.getContent();
                 Map<Integer, ?> identities = instance.getResource(0).getInstances();

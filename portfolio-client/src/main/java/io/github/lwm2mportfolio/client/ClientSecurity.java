@@ -71,17 +71,40 @@ public sealed interface ClientSecurity {
         }
     }
 
+    /** The client's key pair, and the server's public key it pins (RFC 7250 raw public keys). */
     record Rpk(PublicKey clientPublicKey, PrivateKey clientPrivateKey, PublicKey serverPublicKey)
             implements ClientSecurity {
+        public Rpk {
+            require(clientPublicKey, "a client public key");
+            require(clientPrivateKey, "a client private key");
+            require(serverPublicKey, "a server public key");
+        }
+
         @Override
         public Security toSecurityObject(String serverUri, int shortServerId) {
             return Security.rpk(serverUri, shortServerId, clientPublicKey.getEncoded(), clientPrivateKey.getEncoded(),
                     serverPublicKey.getEncoded());
         }
+
+        @Override
+        public String toString() {
+            return "Rpk[" + clientPublicKey.getAlgorithm() + " client key]"; // never the private key
+        }
     }
 
+    /**
+     * The client's certificate (its CN is normally the endpoint name) and key, and the server certificate it
+     * expects: Leshan's default certificate usage 3 ("domain-issued certificate") accepts exactly that
+     * certificate, so no trust store is needed.
+     */
     record X509(X509Certificate clientCertificate, PrivateKey clientPrivateKey, X509Certificate serverCertificate)
             implements ClientSecurity {
+        public X509 {
+            require(clientCertificate, "a client certificate");
+            require(clientPrivateKey, "a client private key");
+            require(serverCertificate, "a server certificate");
+        }
+
         @Override
         public Security toSecurityObject(String serverUri, int shortServerId) {
             try {
@@ -90,6 +113,18 @@ public sealed interface ClientSecurity {
             } catch (CertificateEncodingException e) {
                 throw new IllegalArgumentException("cannot encode a certificate: " + e.getMessage(), e);
             }
+        }
+
+        @Override
+        public String toString() {
+            return "X509[client=" + clientCertificate.getSubjectX500Principal() + ", server="
+                    + serverCertificate.getSubjectX500Principal() + "]"; // never the private key
+        }
+    }
+
+    private static void require(Object value, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException(what + " is required");
         }
     }
 }

@@ -128,8 +128,10 @@ class PortfolioObjectOperationsTest {
             CreateResponse created = server.send(registration, new CreateRequest(format, 16,
                     new LwM2mObjectInstance(1, identities(Map.of(0, "host-2", 1, "Globex", 2, "VM-7")))));
             assertThat(created.getCode()).isEqualTo(ResponseCode.CREATED);
-            assertThat(server.awaitUpdate(endpoint).getObjectLinks()).extracting(Link::getUriReference)
-                    .contains("/16/1");
+            // The server learns of /16/1 through a registration update.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(
+                    () -> assertThat(server.leshan().getRegistrationService().getByEndpoint(endpoint)
+                            .getObjectLinks()).extracting(Link::getUriReference).contains("/16/1"));
             assertThat(readExtDevInfo(registration)).containsExactly(new ObjectLink(16, 0), new ObjectLink(16, 1));
             ReadResponse read = server.send(registration, new ReadRequest(format, "/16/1/0"));
             assertThat(((LwM2mMultipleResource) read.getContent()).getInstance(1).getValue()).isEqualTo("Globex");

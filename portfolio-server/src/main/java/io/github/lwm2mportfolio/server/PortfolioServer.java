@@ -7,8 +7,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 import org.eclipse.leshan.core.endpoint.Protocol;
@@ -43,17 +46,19 @@ public final class PortfolioServer implements AutoCloseable {
     private final Collector collector;
     private final ServerEvents events;
     private final ServerKeys keys;
+    private final ServerIdentity identity;
     private final String bindHost;
     private final int httpPort;
     private RestApi rest;
 
     private PortfolioServer(LeshanServer lwm2m, JdbcInventory inventory, Collector collector, ServerEvents events,
-            ServerKeys keys, String bindHost, int httpPort) {
+            ServerKeys keys, ServerIdentity identity, String bindHost, int httpPort) {
         this.lwm2m = lwm2m;
         this.inventory = inventory;
         this.collector = collector;
         this.events = events;
         this.keys = keys;
+        this.identity = identity;
         this.bindHost = bindHost;
         this.httpPort = httpPort;
     }
@@ -100,6 +105,16 @@ public final class PortfolioServer implements AutoCloseable {
         return keys;
     }
 
+    /** The server's DTLS public key, for provisioning RPK devices. */
+    public PublicKey serverPublicKey() {
+        return identity.certificate().getPublicKey();
+    }
+
+    /** The server's DTLS certificate, for provisioning X.509 devices. */
+    public X509Certificate serverCertificate() {
+        return identity.certificate();
+    }
+
     public LeshanServer lwm2mServer() {
         return lwm2m;
     }
@@ -130,6 +145,9 @@ public final class PortfolioServer implements AutoCloseable {
         private Path dataDirectory = Path.of("portfolio-data", "server");
         private Path certifiedCsv;
         private Path trustDirectory;
+        private Path identityFile;
+        private char[] identityFilePassword;
+        private char[] dataIdentityPassword = ServerIdentity.DEFAULT_PASSWORD.clone();
         private byte[] fleetMasterKey;
         private CollectorConfig collectorConfig = CollectorConfig.defaults();
         private Duration verificationFreshness = Duration.ofHours(24);
@@ -172,9 +190,28 @@ public final class PortfolioServer implements AutoCloseable {
             return this;
         }
 
-        /** A directory of trusted CA or device certificates for the sign service. */
+        /**
+         * A directory of trusted CA or device certificates: for the sign service, and as DTLS trust anchors for
+         * devices that use X.509.
+         */
         public Builder trustDirectory(Path directory) {
             this.trustDirectory = directory;
+            return this;
+        }
+
+        /**
+         * The server's DTLS identity from an operator's PKCS#12 file (one EC private key and its certificate
+         * chain), instead of server-identity.p12 in the data directory.
+         */
+        public Builder serverIdentity(Path p12, char[] password) {
+            this.identityFile = Objects.requireNonNull(p12, "p12");
+            this.identityFilePassword = Objects.requireNonNull(password, "password").clone();
+            return this;
+        }
+
+        /** The password of server-identity.p12 in the data directory (default "portfolio"). */
+        public Builder serverIdentityPassword(char[] password) {
+            this.dataIdentityPassword = Objects.requireNonNull(password, "password").clone();
             return this;
         }
 
@@ -210,6 +247,11 @@ public final class PortfolioServer implements AutoCloseable {
                 }
             }
             Files.createDirectories(dataDirectory);
+            ServerIdentity identity = identityFile != null ? ServerIdentity.open(identityFile, identityFilePassword)
+                    : ServerIdentity.openOrCreate(dataDirectory.resolve(ServerIdentity.FILE_NAME),
+                            dataIdentityPassword);
+            // Snapshot: anchors added later through keys().trust() are for AuthData, not for DTLS.
+            List<X509Certificate> dtlsTrust = keys.trustAnchors();
             String url = jdbcUrl != null ? jdbcUrl : JdbcInventory.h2Url(dataDirectory);
             JdbcInventory inventory = JdbcInventory.open(url, clock, verificationFreshness);
             try {
@@ -217,9 +259,10 @@ public final class PortfolioServer implements AutoCloseable {
                     importCertifications(inventory, certifiedCsv);
                 }
                 ServerEvents events = new ServerEvents();
-                LeshanServer lwm2m = lwm2mServer(inventory);
+                LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust);
                 Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock);
-                return new PortfolioServer(lwm2m, inventory, collector, events, keys, bindHost, httpPort);
+                return new PortfolioServer(lwm2m, inventory, collector, events, keys, identity, bindHost,
+                        httpPort);
             } catch (RuntimeException | IOException e) {
                 inventory.close();
                 throw e;
@@ -236,7 +279,8 @@ public final class PortfolioServer implements AutoCloseable {
             }
         }
 
-        private LeshanServer lwm2mServer(Inventory inventory) {
+        private LeshanServer lwm2mServer(Inventory inventory, ServerIdentity identity,
+                List<X509Certificate> dtlsTrust) {
             InetAddress address;
             try {
                 address = InetAddress.getByName(bindHost);
@@ -244,11 +288,26 @@ public final class PortfolioServer implements AutoCloseable {
                 throw new IllegalArgumentException("cannot bind to " + bindHost + ": " + e.getMessage(), e);
             }
             CaliforniumServerEndpointsProvider endpoints = new CaliforniumServerEndpointsProvider.Builder(
-                    new CoapServerProtocolProvider(), new CoapsServerProtocolProvider()).addEndpoint(new InetSocketAddress(address, coapPort), Protocol.COAP)
-                    .addEndpoint(new InetSocketAddress(address, coapsPort), Protocol.COAPS).build();
-            return new LeshanServerBuilder().setEndpointsProviders(endpoints)
+                    new CoapServerProtocolProvider(), new CoapsServerProtocolProvider())
+                    .addEndpoint(new InetSocketAddress(address, coapPort), Protocol.COAP).addEndpoint(new InetSocketAddress(address, coapsPort), Protocol.COAPS).build();
+            LeshanServerBuilder builder = new LeshanServerBuilder().setEndpointsProviders(endpoints)
                     .setSecurityStore(new InventorySecurityStore(inventory))
-                    .setObjectModelProvider(new VersionedModelProvider(PortfolioModels.serverModels())).build();
+                    .setObjectModelProvider(new VersionedModelProvider(PortfolioModels.serverModels()))
+                    // One key for both: Leshan offers the certificate's key to RPK devices.
+                    .setPrivateKey(identity.privateKey()).setPublicKey(identity.certificate().getPublicKey())
+                    .setCertificateChain(identity.chain());
+            // Never an empty array: Californium reads it as "trust every certificate".
+            if (!dtlsTrust.isEmpty()) {
+                builder.setTrustedCertificates(dtlsTrust.toArray(X509Certificate[]::new));
+            }
+            LeshanServer lwm2m = builder.build();
+            // Leshan only logs a DTLS configuration it cannot use and runs without CoAPS; refuse that.
+            if (lwm2m.getEndpoint(Protocol.COAPS) == null) {
+                lwm2m.destroy();
+                throw new IllegalArgumentException("cannot set up DTLS with the server identity "
+                        + identity.source() + " (see the log for Californium's reason)");
+            }
+            return lwm2m;
         }
     }
 }

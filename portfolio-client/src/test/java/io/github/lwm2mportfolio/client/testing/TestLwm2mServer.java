@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -37,7 +40,9 @@ import io.github.lwm2mportfolio.core.model.PortfolioModels;
 
 /**
  * A plain Leshan server on loopback (CoAP and CoAPS, ports 0) that knows our models, for client tests.
- * Shared with other modules' tests through this module's test-jar.
+ * Over DTLS it accepts PSK, RPK and X.509: its own identity is a certificate issued by a test CA (its key is
+ * also its RPK), and it trusts device certificates issued by that CA. Shared with other modules' tests through
+ * this module's test-jar.
  */
 public final class TestLwm2mServer implements AutoCloseable {
 
@@ -45,8 +50,9 @@ public final class TestLwm2mServer implements AutoCloseable {
 
     private final LeshanServer server;
     private final InMemorySecurityStore securityStore = new InMemorySecurityStore();
+    private final TestCertificates certificates = new TestCertificates("lwm2m-portfolio test CA");
+    private final TestCertificates.Credential identity = certificates.server("test lwm2m server");
     private final Map<String, BlockingQueue<Registration>> registrations = new ConcurrentHashMap<>();
-    private final Map<String, BlockingQueue<Registration>> updates = new ConcurrentHashMap<>();
     private final Map<String, BlockingQueue<Registration>> deregistrations = new ConcurrentHashMap<>();
     private final BlockingQueue<Notification> notifications = new LinkedBlockingQueue<>();
 
@@ -59,7 +65,11 @@ public final class TestLwm2mServer implements AutoCloseable {
                 new CoapServerProtocolProvider(), new CoapsServerProtocolProvider())
                 .addEndpoint(loopback, Protocol.COAP).addEndpoint(loopback, Protocol.COAPS).build();
         server = new LeshanServerBuilder().setEndpointsProviders(endpoints).setSecurityStore(securityStore)
-                .setObjectModelProvider(new VersionedModelProvider(PortfolioModels.serverModels())).build();
+                .setObjectModelProvider(new VersionedModelProvider(PortfolioModels.serverModels()))
+                // One key pair serves both: Leshan offers the certificate's key as the RPK.
+                .setPrivateKey(identity.privateKey()).setPublicKey(identity.certificate().getPublicKey())
+                .setCertificateChain(new X509Certificate[] { identity.certificate() })
+                .setTrustedCertificates(new X509Certificate[] { certificates.ca() }).build();
         server.getRegistrationService().addListener(new RegistrationListener() {
             @Override
             public void registered(Registration registration, Registration previousReg,
@@ -69,7 +79,6 @@ public final class TestLwm2mServer implements AutoCloseable {
 
             @Override
             public void updated(RegistrationUpdate update, Registration updatedReg, Registration previousReg) {
-                queue(updates, updatedReg.getEndpoint()).add(updatedReg);
             }
 
             @Override
@@ -119,16 +128,45 @@ public final class TestLwm2mServer implements AutoCloseable {
         securityStore.add(SecurityInfo.newPreSharedKeyInfo(endpoint, identity, key));
     }
 
+    /** A device that authenticates with this raw public key. */
+    public void addRpk(String endpoint, PublicKey devicePublicKey) throws NonUniqueSecurityInfoException {
+        securityStore.add(SecurityInfo.newRawPublicKeyInfo(endpoint, devicePublicKey));
+    }
+
+    /** A device that authenticates with a certificate of {@link #certificates()}'s CA whose CN is the endpoint. */
+    public void addX509(String endpoint) throws NonUniqueSecurityInfoException {
+        securityStore.add(SecurityInfo.newX509CertInfo(endpoint));
+    }
+
+    /** The key clients pin for RPK (the public key of {@link #serverCertificate()}). */
+    public PublicKey serverPublicKey() {
+        return identity.certificate().getPublicKey();
+    }
+
+    public X509Certificate serverCertificate() {
+        return identity.certificate();
+    }
+
+    /** The CA this server trusts for device certificates; issue client certificates with it. */
+    public TestCertificates certificates() {
+        return certificates;
+    }
+
     public Registration awaitRegistration(String endpoint) throws InterruptedException {
-        Registration registration = queue(registrations, endpoint).poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        return awaitRegistration(endpoint, Duration.ofMillis(TIMEOUT_MS));
+    }
+
+    /** For clients that take long to come up, e.g. a new JVM. */
+    public Registration awaitRegistration(String endpoint, Duration within) throws InterruptedException {
+        Registration registration = queue(registrations, endpoint).poll(within.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(registration).as("registration of " + endpoint).isNotNull();
         return registration;
     }
 
-    public Registration awaitUpdate(String endpoint) throws InterruptedException {
-        Registration registration = queue(updates, endpoint).poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        assertThat(registration).as("registration update of " + endpoint).isNotNull();
-        return registration;
+    /** Fails if the endpoint registers within the given time (waits on the registration queue, no sleep). */
+    public void assertNoRegistration(String endpoint, Duration during) throws InterruptedException {
+        Registration registration = queue(registrations, endpoint).poll(during.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(registration).as("registration of " + endpoint).isNull();
     }
 
     public Registration awaitDeregistration(String endpoint) throws InterruptedException {

@@ -3,12 +3,16 @@ package io.github.lwm2mportfolio.server.e2e;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.eclipse.leshan.client.observer.LwM2mClientObserver;
+
 import io.github.lwm2mportfolio.client.ClientSecurity;
 import io.github.lwm2mportfolio.client.PortfolioClient;
+import io.github.lwm2mportfolio.client.testing.TestCertificates;
 import io.github.lwm2mportfolio.core.keys.Pkcs12KeySource;
 import io.github.lwm2mportfolio.server.PortfolioServer;
 import io.github.lwm2mportfolio.server.inventory.DeviceCredential;
@@ -52,10 +56,32 @@ final class Fleet implements AutoCloseable {
         return client(endpoint, true).serverUri(server.coapsUri()).security(ClientSecurity.psk("id-" + endpoint, key));
     }
 
+    /** Over DTLS with these raw public keys; what the server's database holds for the endpoint is up to the test. */
+    PortfolioClient.Builder rpkClient(String endpoint, KeyPair keys) throws Exception {
+        return client(endpoint, true).serverUri(server.coapsUri())
+                .security(ClientSecurity.rpk(keys.getPublic(), keys.getPrivate(), server.serverPublicKey()));
+    }
+
+    /** The same over DTLS with a certificate (CN = endpoint) of the given CA; the database says X509. */
+    PortfolioClient.Builder x509Client(String endpoint, TestCertificates issuer) throws Exception {
+        server.inventory().putCredential(new DeviceCredential(endpoint, DeviceCredential.Kind.X509, null, null));
+        TestCertificates.Credential device = issuer.client(endpoint);
+        return client(endpoint, true).serverUri(server.coapsUri()).security(
+                ClientSecurity.x509(device.certificate(), device.privateKey(), server.serverCertificate()));
+    }
+
     PortfolioClient start(PortfolioClient.Builder builder, HostSetup host) {
+        return start(builder, host, null);
+    }
+
+    /** Starts with an observer of the client's registrations attached first (none when null). */
+    PortfolioClient start(PortfolioClient.Builder builder, HostSetup host, LwM2mClientObserver observer) {
         PortfolioClient client = builder.build();
         clients.add(client);
         host.apply(client);
+        if (observer != null) {
+            client.leshanClient().addObserver(observer);
+        }
         client.start();
         return client;
     }

@@ -1,0 +1,245 @@
+package io.github.lwm2mportfolio.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Date;
+import java.util.List;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.eclipse.californium.elements.util.CertPathUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's DTLS identity: one EC private key and its certificate chain, kept in a PKCS#12 file. It is
+ * created on first start (P-256, self-signed) unless the operator provides one; a file that exists but cannot
+ * be read stops the server, it is never replaced.
+ */
+final class ServerIdentity {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerIdentity.class);
+
+    static final String FILE_NAME = "server-identity.p12";
+    static final char[] DEFAULT_PASSWORD = "portfolio".toCharArray();
+    private static final String ALIAS = "server";
+    private static final String SUBJECT = "lwm2m-portfolio server";
+    private static final Duration VALIDITY = Duration.ofDays(3653);
+
+    private final PrivateKey privateKey;
+    private final X509Certificate[] chain;
+    private final Path source;
+
+    private ServerIdentity(PrivateKey privateKey, X509Certificate[] chain, Path source) {
+        this.privateKey = privateKey;
+        this.chain = chain;
+        this.source = source;
+    }
+
+    PrivateKey privateKey() {
+        return privateKey;
+    }
+
+    X509Certificate[] chain() {
+        return chain.clone();
+    }
+
+    X509Certificate certificate() {
+        return chain[0];
+    }
+
+    Path source() {
+        return source;
+    }
+
+    static ServerIdentity openOrCreate(Path file, char[] password) throws IOException {
+        if (Files.exists(file)) {
+            return open(file, password);
+        }
+        ServerIdentity created = create(file);
+        writeAtomically(file, created.toPkcs12(password));
+        LOG.info("created the server identity {} (EC P-256, CN={})", file, SUBJECT);
+        return created;
+    }
+
+    static ServerIdentity open(Path file, char[] password) throws IOException {
+        KeyStore store;
+        try (InputStream in = Files.newInputStream(file)) {
+            store = KeyStore.getInstance("PKCS12");
+            store.load(in, password);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("server identity " + file + ": no such file", e);
+        } catch (IOException | GeneralSecurityException e) {
+            // PKCS#12 reports a wrong password as an IOException caused by UnrecoverableKeyException.
+            throw new IllegalArgumentException("server identity " + file + ": cannot read it (wrong password or"
+                    + " not PKCS#12): " + e.getMessage(), e);
+        }
+        try {
+            return validated(onlyKeyEntry(store, password, file), file);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("server identity " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ServerIdentity onlyKeyEntry(KeyStore store, char[] password, Path file)
+            throws GeneralSecurityException {
+        List<String> keyAliases = new ArrayList<>();
+        for (String alias : Collections.list(store.aliases())) {
+            if (store.isKeyEntry(alias) && store.getKey(alias, password) instanceof PrivateKey) {
+                keyAliases.add(alias);
+            }
+        }
+        if (keyAliases.size() != 1) {
+            throw new KeyStoreException("needs exactly one private key entry, found " + keyAliases.size() + " "
+                    + keyAliases);
+        }
+        String alias = keyAliases.get(0);
+        Certificate[] certificates = store.getCertificateChain(alias);
+        if (certificates == null || certificates.length == 0) {
+            throw new KeyStoreException("the key '" + alias + "' has no certificate chain");
+        }
+        X509Certificate[] chain = new X509Certificate[certificates.length];
+        for (int i = 0; i < certificates.length; i++) {
+            if (!(certificates[i] instanceof X509Certificate certificate)) {
+                throw new KeyStoreException("the chain of '" + alias + "' holds a non-X.509 certificate");
+            }
+            chain[i] = certificate;
+        }
+        return new ServerIdentity((PrivateKey) store.getKey(alias, password), chain, file);
+    }
+
+    /** Checks here what Californium would otherwise only log, leaving the server without CoAPS. */
+    private static ServerIdentity validated(ServerIdentity identity, Path file) throws GeneralSecurityException {
+        X509Certificate leaf = identity.certificate();
+        if (!"EC".equals(identity.privateKey.getAlgorithm()) || !"EC".equals(leaf.getPublicKey().getAlgorithm())) {
+            throw new KeyStoreException("the key must be EC (LwM2M uses ECDSA, P-256), found "
+                    + identity.privateKey.getAlgorithm());
+        }
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        byte[] probe = "server identity key pair check".getBytes(StandardCharsets.US_ASCII);
+        signer.initSign(identity.privateKey);
+        signer.update(probe);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(leaf.getPublicKey());
+        verifier.update(probe);
+        if (!verifier.verify(signature)) {
+            throw new KeyStoreException("the private key does not belong to the certificate " + leaf
+                    .getSubjectX500Principal());
+        }
+        // The server's DTLS role is BOTH (it may start handshakes with queue-mode devices).
+        if (!CertPathUtil.canBeUsedForAuthentication(leaf, false)
+                || !CertPathUtil.canBeUsedForAuthentication(leaf, true)) {
+            throw new KeyStoreException("the certificate " + leaf.getSubjectX500Principal()
+                    + " must allow digitalSignature and, if it has extended key usages, both serverAuth and"
+                    + " clientAuth");
+        }
+        try {
+            leaf.checkValidity();
+        } catch (java.security.cert.CertificateExpiredException
+                | java.security.cert.CertificateNotYetValidException e) {
+            LOG.warn("server identity {}: the certificate is not valid now: {}", file, e.getMessage());
+        }
+        return identity;
+    }
+
+    private static ServerIdentity create(Path file) throws IOException {
+        try {
+            SecureRandom random = new SecureRandom();
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"), random);
+            KeyPair pair = generator.generateKeyPair();
+            X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, SUBJECT).build();
+            Instant now = Instant.now();
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
+                    new BigInteger(63, random).add(BigInteger.ONE), Date.from(now.minus(Duration.ofMinutes(5))),
+                    Date.from(now.plus(VALIDITY)), name, pair.getPublic());
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+            return new ServerIdentity(pair.getPrivate(), new X509Certificate[] { certificate }, file);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IOException("cannot create the server identity " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] toPkcs12(char[] password) throws IOException {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry(ALIAS, privateKey, password, chain);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
+            store.store(out, password);
+            return out.toByteArray();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot encode the server identity " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    // Readers see no file or a whole one, even if the process dies while writing.
+    private static void writeAtomically(Path file, byte[] content) throws IOException {
+        Path directory = file.toAbsolutePath().getParent();
+        Files.createDirectories(directory);
+        Path temp = createPrivateTempFile(directory, file.getFileName().toString());
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true); // makes the rename durable where the platform allows it
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot sync directory {}: {}", directory, e.getMessage());
+        }
+    }
+
+    // The file holds a private key: owner-only from the start where the file system knows permissions.
+    private static Path createPrivateTempFile(Path directory, String name) throws IOException {
+        if (directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return Files.createTempFile(directory, "." + name, ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        return Files.createTempFile(directory, "." + name, ".tmp");
+    }
+}
