@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.util.ProtocolScheduledExecutorService;
 import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
 import org.eclipse.leshan.client.LeshanClient;
@@ -30,6 +31,7 @@ import org.eclipse.leshan.client.resource.ObjectsInitializer;
 import org.eclipse.leshan.core.LwM2mId;
 import org.eclipse.leshan.core.model.StaticModel;
 import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointsProvider;
+import org.eclipse.leshan.transport.californium.client.endpoint.ClientProtocolProvider;
 import org.eclipse.leshan.transport.californium.client.endpoint.coap.CoapClientProtocolProvider;
 import org.eclipse.leshan.transport.californium.client.endpoint.coaps.CoapsClientProtocolProvider;
 import org.slf4j.Logger;
@@ -43,6 +45,8 @@ import io.github.lwm2mportfolio.client.object.PortfolioObjectEnabler.AuthSetting
 import io.github.lwm2mportfolio.client.store.PortfolioStore;
 import io.github.lwm2mportfolio.client.store.StoreException;
 import io.github.lwm2mportfolio.client.store.StoredInstance;
+import io.github.lwm2mportfolio.client.transport.SharedCoapClientProtocolProvider;
+import io.github.lwm2mportfolio.client.transport.SharedUdpTransport;
 import io.github.lwm2mportfolio.core.auth.AuthService;
 import io.github.lwm2mportfolio.core.keys.KeySource;
 import io.github.lwm2mportfolio.core.keys.Pkcs12KeySource;
@@ -59,6 +63,9 @@ import io.github.lwm2mportfolio.core.model.PortfolioModels;
 public final class PortfolioClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortfolioClient.class);
+
+    /** Parsed once: loading Leshan's default models costs tens of milliseconds per client. */
+    private static final StaticModel CLIENT_MODEL = new StaticModel(PortfolioModels.clientModels());
 
     private final String endpoint;
     private final LeshanClient leshan;
@@ -141,6 +148,8 @@ public final class PortfolioClient implements AutoCloseable {
         private InetAddress localAddress;
         private ExecutorService authExecutor;
         private ScheduledExecutorService sharedExecutor;
+        private SharedUdpTransport udpTransport;
+        private ProtocolScheduledExecutorService coapExecutor;
         private Runnable rebootHandler = () -> LOG.info("reboot requested by the server; left to the host");
         private final Map<HostIdentity, String> hostIdentities = new EnumMap<>(HostIdentity.class);
         private boolean identityOnly;
@@ -214,6 +223,21 @@ public final class PortfolioClient implements AutoCloseable {
         /** Runs GetAuthData work; default one thread per client. Share one across many clients. */
         public Builder authExecutor(ExecutorService executor) {
             this.authExecutor = executor;
+            return this;
+        }
+
+        /**
+         * Plain CoAP through one selector thread shared by many clients in one JVM, instead of two threads
+         * per client (for fleets and simulators). Give {@link #sharedCoapExecutor} too.
+         */
+        public Builder sharedUdpTransport(SharedUdpTransport transport) {
+            this.udpTransport = transport;
+            return this;
+        }
+
+        /** Californium's protocol work, shared across many clients in one JVM. */
+        public Builder sharedCoapExecutor(ProtocolScheduledExecutorService executor) {
+            this.coapExecutor = executor;
             return this;
         }
 
@@ -292,7 +316,7 @@ public final class PortfolioClient implements AutoCloseable {
                     auth);
             DeviceEnabler device = new DeviceEnabler(module, portfolio, rebootHandler);
 
-            ObjectsInitializer initializer = new ObjectsInitializer(new StaticModel(PortfolioModels.clientModels()));
+            ObjectsInitializer initializer = new ObjectsInitializer(CLIENT_MODEL);
             int shortServerId = 123;
             initializer.setInstancesForObject(LwM2mId.SECURITY, security.toSecurityObject(serverUri, shortServerId));
             initializer.setInstancesForObject(LwM2mId.SERVER, new Server(shortServerId, lifetimeSeconds));
@@ -305,11 +329,16 @@ public final class PortfolioClient implements AutoCloseable {
 
             LeshanClientBuilder builder = new LeshanClientBuilder(endpoint);
             builder.setObjects(objects);
-            builder.setEndpointsProviders(endpointsProvider());
+            CaliforniumClientEndpointsProvider endpoints = endpointsProvider();
+            builder.setEndpointsProviders(endpoints);
             if (sharedExecutor != null) {
                 builder.setSharedExecutor(sharedExecutor);
             }
             LeshanClient leshan = builder.build();
+            if (coapExecutor != null) {
+                // Each client's CoapServer exists only now; without this it starts a pool of its own.
+                SharedCoapClientProtocolProvider.shareCoapServerExecutor(endpoints, coapExecutor);
+            }
             keepObjectLinksInStep(leshan, portfolio);
 
             PortfolioClient client = new PortfolioClient(endpoint, leshan, store, portfolio, ownedExecutor);
@@ -353,8 +382,11 @@ public final class PortfolioClient implements AutoCloseable {
         }
 
         private CaliforniumClientEndpointsProvider endpointsProvider() {
+            ClientProtocolProvider coap = udpTransport != null
+                    ? new SharedCoapClientProtocolProvider(udpTransport, coapExecutor)
+                    : new CoapClientProtocolProvider();
             CaliforniumClientEndpointsProvider.Builder providerBuilder = new CaliforniumClientEndpointsProvider.Builder(
-                    new CoapClientProtocolProvider(), new CoapsClientProtocolProvider() {
+                    coap, new CoapsClientProtocolProvider() {
                         @Override
                         public void applyDefaultValue(Configuration configuration) {
                             super.applyDefaultValue(configuration);
