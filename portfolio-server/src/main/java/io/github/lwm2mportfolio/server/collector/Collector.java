@@ -1,13 +1,16 @@
 package io.github.lwm2mportfolio.server.collector;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -239,7 +242,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         boolean hasPortfolio = PortfolioReader.hasPortfolioObject(registration);
         inventory.registered(endpoint, registration.getLwM2mVersion().toString(), hasPortfolio, clock.instant());
         if (!hasPortfolio) {
-            inventory.portfoliosCollected(endpoint, java.util.List.of(), false, clock.instant());
+            inventory.portfoliosCollected(endpoint, List.of(), false, clock.instant());
             events.publish("collected", endpoint, "no Portfolio object");
             return;
         }
@@ -411,9 +414,9 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         if (!(content instanceof LwM2mMultipleResource identities)) {
             return;
         }
-        java.time.Instant now = clock.instant();
+        Instant now = clock.instant();
         inventory.seen(endpoint, now);
-        Map<Integer, String> reported = new java.util.TreeMap<>();
+        Map<Integer, String> reported = new TreeMap<>();
         identities.getInstances().forEach((id, value) -> reported.put(id, Objects.toString(value.getValue())));
         inventory.device(endpoint).flatMap(device -> device.portfolios().stream()
                 .filter(p -> p.instanceId() == instanceId).findFirst()).ifPresent(known -> known.identities()

@@ -1,5 +1,6 @@
 package io.github.lwm2mportfolio.server.collector;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -133,7 +134,7 @@ final class PortfolioReader {
         }
         if (value instanceof byte[] bytes) {
             remarks.add(path + " holds opaque bytes (is model 16 known on both sides?); kept as UTF-8");
-            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(bytes, StandardCharsets.UTF_8);
         }
         remarks.add(path + " holds a " + value.getClass().getSimpleName() + "; kept as text");
         return String.valueOf(value);
