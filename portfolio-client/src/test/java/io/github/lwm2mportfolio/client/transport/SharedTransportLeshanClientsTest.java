@@ -49,7 +49,7 @@ class SharedTransportLeshanClientsTest {
     private static final LwM2mModel MODEL = new StaticModel(ObjectLoader.loadDefault());
 
     @Test
-    void twoHundredClientsRegisterAndAnswerThroughOneTransport() throws Exception {
+    void two_hundred_clients_register_and_answer_through_one_transport() throws Exception {
         try (TestLwm2mServer server = new TestLwm2mServer()) {
             int before = THREADS.getThreadCount();
             // What a client would start for itself: connector threads, Leshan's registration engine and async
@@ -112,7 +112,7 @@ class SharedTransportLeshanClientsTest {
     }
 
     @Test
-    void aClientStoppedAndStartedAgainRegistersThroughTheSameTransport() throws Exception {
+    void a_client_stopped_and_started_again_registers_through_the_same_transport() throws Exception {
         try (TestLwm2mServer server = new TestLwm2mServer();
                 SharedUdpTransport transport = SharedUdpTransport.builder().name("restart-udp").build()) {
             ProtocolScheduledExecutorService coapExecutor = ExecutorsUtil.newProtocolScheduledThreadPool(1,

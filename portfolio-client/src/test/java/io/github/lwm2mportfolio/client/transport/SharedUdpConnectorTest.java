@@ -137,7 +137,7 @@ class SharedUdpConnectorTest {
     }
 
     @Test
-    void roundTripsDatagramsWithAPlainSocket() throws Exception {
+    void round_trips_datagrams_with_a_plain_socket() throws Exception {
         SharedUdpTransport transport = transport("rt");
         SharedUdpConnector connector = transport.newConnector(anyLoopbackPort());
         BlockingQueue<RawData> received = new LinkedBlockingQueue<>();
@@ -189,7 +189,7 @@ class SharedUdpConnectorTest {
     }
 
     @Test
-    void reportsErrorsToTheCallbacks() throws Exception {
+    void reports_errors_to_the_callbacks() throws Exception {
         SharedUdpTransport transport = transport("err");
         SharedUdpConnector connector = transport.newConnector(anyLoopbackPort());
         InetSocketAddress peer = (InetSocketAddress) peer().getLocalSocketAddress();
@@ -239,7 +239,7 @@ class SharedUdpConnectorTest {
     }
 
     @Test
-    void stopAndDestroyReleaseThePortAndAreIdempotent() throws Exception {
+    void stop_and_destroy_release_the_port_and_are_idempotent() throws Exception {
         SharedUdpTransport transport = transport("life");
         SharedUdpConnector connector = transport.newConnector(anyLoopbackPort());
         assertThat(connector.getAddress().getPort()).as("before start: the configured address").isZero();
@@ -269,7 +269,7 @@ class SharedUdpConnectorTest {
     }
 
     @Test
-    void bindsTheGivenPortAndReportsAPortInUse() throws Exception {
+    void binds_the_given_port_and_reports_a_port_in_use() throws Exception {
         SharedUdpTransport transport = transport("bind");
         int port;
         try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
@@ -290,7 +290,7 @@ class SharedUdpConnectorTest {
     }
 
     @Test
-    void aConnectorWithoutAddressBindsTheWildcard() throws Exception {
+    void a_connector_without_address_binds_the_wildcard() throws Exception {
         SharedUdpTransport transport = transport("any");
         SharedUdpConnector connector = transport.newConnector(null);
         BlockingQueue<RawData> received = new LinkedBlockingQueue<>();
@@ -311,7 +311,7 @@ class SharedUdpConnectorTest {
     }
 
     @Test
-    void dropsDatagramsLargerThanTheConfiguredSizeAndDeliversProcessDatagramOnTheCaller() throws Exception {
+    void drops_datagrams_larger_than_the_configured_size_and_delivers_process_datagram_on_the_caller() throws Exception {
         SharedUdpTransport transport = transport("size");
         Configuration configuration = new Configuration(UdpConfig.DEFINITIONS).set(UdpConfig.UDP_DATAGRAM_SIZE, 100);
         SharedUdpConnector connector = transport.newConnector(anyLoopbackPort(), configuration);
@@ -337,7 +337,7 @@ class SharedUdpConnectorTest {
     }
 
     @Test
-    void queuesSendsWhileTheSocketBufferIsFullAndFlushesThemInOrder() throws Exception {
+    void queues_sends_while_the_socket_buffer_is_full_and_flushes_them_in_order() throws Exception {
         AtomicInteger refusals = new AtomicInteger(3);
         SharedUdpTransport transport = track(SharedUdpTransport.builder().name("full")
                 .sender((channel, datagram, target) -> refusals.getAndDecrement() > 0 ? 0
@@ -366,7 +366,7 @@ class SharedUdpConnectorTest {
     }
 
     @Test
-    void failsSendsBeyondThePendingLimitAndQueuedSendsOnStop() throws Exception {
+    void fails_sends_beyond_the_pending_limit_and_queued_sends_on_stop() throws Exception {
         AtomicBoolean full = new AtomicBoolean(true);
         SharedUdpTransport transport = track(SharedUdpTransport.builder().name("limit").maxPendingSendsPerConnector(2)
                 .sender((channel, datagram, target) -> full.get() ? 0 : channel.send(datagram, target)).build());
@@ -400,7 +400,7 @@ class SharedUdpConnectorTest {
     }
 
     @Test
-    void dropsAndCountsDatagramsWhenTheWorkersAreSaturated() throws Exception {
+    void drops_and_counts_datagrams_when_the_workers_are_saturated() throws Exception {
         SharedUdpTransport transport = track(
                 SharedUdpTransport.builder().name("busy").workerThreads(1).workerQueueCapacity(1).build());
         SharedUdpConnector connector = transport.newConnector(anyLoopbackPort());
@@ -429,7 +429,7 @@ class SharedUdpConnectorTest {
     }
 
     @Test
-    void closingTheTransportStopsItsConnectorsAndThreads() throws Exception {
+    void closing_the_transport_stops_its_connectors_and_threads() throws Exception {
         SharedUdpTransport transport = SharedUdpTransport.builder().name("closing").build();
         List<SharedUdpConnector> connectors = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
