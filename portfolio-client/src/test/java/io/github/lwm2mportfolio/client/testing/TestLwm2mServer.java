@@ -46,7 +46,8 @@ import io.github.lwm2mportfolio.core.model.PortfolioModels;
  */
 public final class TestLwm2mServer implements AutoCloseable {
 
-    private static final long TIMEOUT_MS = 5_000;
+    /** Generous: an upper bound that a loaded CI machine must not hit, not a pace. */
+    private static final long TIMEOUT_MS = 10_000;
 
     private final LeshanServer server;
     private final InMemorySecurityStore securityStore = new InMemorySecurityStore();

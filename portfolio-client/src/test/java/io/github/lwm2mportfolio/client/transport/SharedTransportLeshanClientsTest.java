@@ -124,6 +124,8 @@ class SharedTransportLeshanClientsTest {
                 client.start();
                 server.awaitRegistration("restarting-7");
                 assertThat(transport.runningConnectors()).isEqualTo(1);
+                // The server knows of the registration before the client has the answer: wait for the client.
+                await().atMost(Duration.ofSeconds(10)).until(() -> !client.getRegisteredServers().isEmpty());
 
                 client.stop(true);
                 server.awaitDeregistration("restarting-7");
