@@ -4,14 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -43,6 +38,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.eclipse.californium.elements.util.CertPathUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.github.lwm2mportfolio.core.io.AtomicFiles;
 
 /**
  * The server's DTLS identity: one EC private key and its certificate chain, kept in a PKCS#12 file. It is
@@ -90,7 +87,7 @@ final class ServerIdentity {
             return open(file, password);
         }
         ServerIdentity created = create(file);
-        writeAtomically(file, created.toPkcs12(password));
+        AtomicFiles.write(file, created.toPkcs12(password));
         LOG.info("created the server identity {} (EC P-256, CN={})", file, SUBJECT);
         return created;
     }
@@ -208,38 +205,5 @@ final class ServerIdentity {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot encode the server identity " + source + ": " + e.getMessage(), e);
         }
-    }
-
-    // Readers see no file or a whole one, even if the process dies while writing.
-    private static void writeAtomically(Path file, byte[] content) throws IOException {
-        Path directory = file.toAbsolutePath().getParent();
-        Files.createDirectories(directory);
-        Path temp = createPrivateTempFile(directory, file.getFileName().toString());
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true); // makes the rename durable where the platform allows it
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("cannot sync directory {}: {}", directory, e.getMessage());
-        }
-    }
-
-    // The file holds a private key: owner-only from the start where the file system knows permissions.
-    private static Path createPrivateTempFile(Path directory, String name) throws IOException {
-        if (directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return Files.createTempFile(directory, "." + name, ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        return Files.createTempFile(directory, "." + name, ".tmp");
     }
 }

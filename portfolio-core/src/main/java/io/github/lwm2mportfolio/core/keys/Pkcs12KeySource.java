@@ -1,17 +1,14 @@
 package io.github.lwm2mportfolio.core.keys;
 
 import io.github.lwm2mportfolio.core.auth.KeyDerivation;
+import io.github.lwm2mportfolio.core.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyPair;
@@ -246,46 +243,15 @@ public final class Pkcs12KeySource implements KeySource {
                 .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
     }
 
-    // Readers see either no file or a complete one, even if the process dies mid-write.
     private static void writeAtomically(Path file, byte[] content) throws KeyUnavailableException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
-            syncDirectory(dir);
+            AtomicFiles.write(file, content);
         } catch (AtomicMoveNotSupportedException e) {
             throw new KeyUnavailableException(KeyUnavailableException.Reason.STORE_NOT_WRITABLE,
                     "cannot write key store " + file + " atomically: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new KeyUnavailableException(KeyUnavailableException.Reason.STORE_NOT_WRITABLE,
                     "cannot write key store " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    LOG.warn("cannot remove temporary file {}: {}", tmp, e.getMessage());
-                }
-            }
-        }
-    }
-
-    // Makes the rename itself durable; not possible on every platform, which is fine.
-    private static void syncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("cannot sync directory {}: {}", dir, e.getMessage());
         }
     }
 
