@@ -5,14 +5,12 @@ import io.github.lwm2mportfolio.core.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigInteger;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -20,29 +18,16 @@ import java.security.SecureRandom;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -205,10 +190,8 @@ public final class Pkcs12KeySource implements KeySource {
         SigningKey signing;
         byte[] encoded;
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"), random);
-            KeyPair pair = generator.generateKeyPair();
-            X509Certificate certificate = selfSigned(pair, endpoint, random);
+            KeyPair pair = SelfSignedCertificates.newP256KeyPair(random);
+            X509Certificate certificate = SelfSignedCertificates.create(pair, endpoint, VALIDITY, random);
             signing = new SigningKey(DEFAULT_KEY_ID, pair.getPrivate(), List.of(certificate));
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -219,7 +202,7 @@ public final class Pkcs12KeySource implements KeySource {
             ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
             store.store(out, password);
             encoded = out.toByteArray();
-        } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new KeyUnavailableException(KeyUnavailableException.Reason.STORE_ERROR,
                     "cannot make the keys for key store " + file + ": " + e.getMessage(), e);
         }
@@ -228,19 +211,6 @@ public final class Pkcs12KeySource implements KeySource {
                 master != null ? "derived" : "random");
         return new Pkcs12KeySource(file, Map.of(DEFAULT_KEY_ID, signing),
                 Map.of(DEFAULT_KEY_ID + MAC_SUFFIX, macKey, DEFAULT_KEY_ID + ENCRYPTION_SUFFIX, encKey));
-    }
-
-    private static X509Certificate selfSigned(KeyPair pair, String endpoint, SecureRandom random)
-            throws GeneralSecurityException, IOException, OperatorCreationException {
-        X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, endpoint).build();
-        Instant now = Instant.now();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
-                new BigInteger(63, random).add(BigInteger.ONE), Date.from(now.minus(Duration.ofMinutes(5))),
-                Date.from(now.plus(VALIDITY)), name, pair.getPublic());
-        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-        return new JcaX509CertificateConverter()
-                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
     }
 
     private static void writeAtomically(Path file, byte[] content) throws KeyUnavailableException {
