@@ -29,6 +29,12 @@ final class CredentialsCommand {
         String url;
     }
 
+    /** The server and the device a subcommand is about. */
+    static class DeviceOnServer extends Server {
+        @Option(names = "--endpoint", required = true, description = "The device's endpoint name.")
+        String endpoint;
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List endpoints and their kind of credential (never keys).")
     static final class ListCredentials implements Callable<Integer> {
         @Spec
@@ -59,10 +65,7 @@ final class CredentialsCommand {
         CommandSpec spec;
 
         @Mixin
-        Server server;
-
-        @Option(names = "--endpoint", required = true, description = "The device's endpoint name.")
-        String endpoint;
+        DeviceOnServer target;
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         Kind kind;
@@ -102,8 +105,8 @@ final class CredentialsCommand {
             } else {
                 body.put("kind", "X509");
             }
-            new RestClient(spec, server.url).putJson("/api/credentials/" + encode(endpoint), body);
-            spec.commandLine().getOut().println("saved the " + body.get("kind") + " credential of " + endpoint);
+            new RestClient(spec, target.url).putJson("/api/credentials/" + encode(target.endpoint), body);
+            spec.commandLine().getOut().println("saved the " + body.get("kind") + " credential of " + target.endpoint);
             spec.commandLine().getOut().flush();
             return 0;
         }
@@ -115,15 +118,12 @@ final class CredentialsCommand {
         CommandSpec spec;
 
         @Mixin
-        Server server;
-
-        @Option(names = "--endpoint", required = true, description = "The device's endpoint name.")
-        String endpoint;
+        DeviceOnServer target;
 
         @Override
         public Integer call() {
-            new RestClient(spec, server.url).delete("/api/credentials/" + encode(endpoint));
-            spec.commandLine().getOut().println("removed the credential of " + endpoint);
+            new RestClient(spec, target.url).delete("/api/credentials/" + encode(target.endpoint));
+            spec.commandLine().getOut().println("removed the credential of " + target.endpoint);
             spec.commandLine().getOut().flush();
             return 0;
         }
