@@ -2,6 +2,7 @@ package io.github.lwm2mportfolio.client;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import io.github.lwm2mportfolio.client.object.PortfolioInstance;
 import io.github.lwm2mportfolio.client.object.PortfolioObjectEnabler;
@@ -32,6 +33,21 @@ public final class HostDevice {
         String current = portfolios.get(id).map(i -> i.identities().get(identity.instanceId())).orElse(null);
         if (!value.equals(current)) {
             portfolios.setIdentity(id, identity.instanceId(), value);
+        }
+        return this;
+    }
+
+    /**
+     * Sets several identities at once: a host instance that does not exist yet is created with them in one store
+     * write (what a client does at its first start).
+     */
+    public synchronized HostDevice setAll(Map<HostIdentity, String> values) {
+        if (object.instancesOwnedBy(PortfolioObjectEnabler.DEFAULT_OWNER).isEmpty()) {
+            Map<Integer, String> identities = new TreeMap<>();
+            values.forEach((identity, value) -> identities.put(identity.instanceId(), value));
+            portfolios.create(PortfolioObjectEnabler.DEFAULT_OWNER, identities, true);
+        } else {
+            values.forEach(this::set);
         }
         return this;
     }

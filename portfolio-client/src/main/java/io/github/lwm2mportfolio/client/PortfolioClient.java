@@ -321,7 +321,9 @@ public final class PortfolioClient implements AutoCloseable {
             keepObjectLinksInStep(leshan, portfolio);
 
             PortfolioClient client = new PortfolioClient(endpoint, leshan, store, portfolio, ownedExecutor);
-            hostIdentities.forEach(client.hostDevice()::set);
+            if (!hostIdentities.isEmpty()) {
+                client.hostDevice().setAll(hostIdentities);
+            }
             return client;
         }
 

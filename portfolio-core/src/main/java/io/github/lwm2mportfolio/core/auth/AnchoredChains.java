@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.github.lwm2mportfolio.core.cose.FastVerify;
+import io.github.lwm2mportfolio.core.cose.FastEcdsa;
 
 /**
  * Whether a device's certificate chain is anchored in the trust anchors and usable for signatures now. A chain
@@ -97,7 +97,8 @@ final class AnchoredChains {
             PKIXParameters parameters = new PKIXParameters(trusted);
             parameters.setRevocationEnabled(false);
             parameters.setDate(now);
-            CertPathValidator.getInstance("PKIX", FastVerify.PROVIDER)
+            parameters.setSigProvider(FastEcdsa.registeredName());
+            CertPathValidator.getInstance("PKIX", FastEcdsa.PROVIDER)
                     .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
             return null;
         } catch (CertPathValidatorException e) {

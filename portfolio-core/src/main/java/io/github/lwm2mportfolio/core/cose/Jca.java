@@ -56,7 +56,7 @@ final class Jca {
 
     /** A signature engine, not yet initialised. */
     static Signature signature(CoseAlgorithm alg, Key key) throws GeneralSecurityException {
-        Provider fast = FastVerify.providerFor(key);
+        Provider fast = FastEcdsa.providerFor(key);
         return (Signature) engine(SLOTS.get(), alg, key, () -> fast != null ? Signature.getInstance(alg.jcaName(), fast)
                 : Signature.getInstance(alg.jcaName()));
     }
