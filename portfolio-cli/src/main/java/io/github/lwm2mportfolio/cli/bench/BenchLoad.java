@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** How fast the simulator registers its clients. */
 enum BenchLoad {
     /** At the offered rate of --rate registrations a second: for latency. */
@@ -11,6 +13,7 @@ enum BenchLoad {
     /** As fast as the simulator can: for throughput. */
     FLAT;
 
+    @JsonValue
     String id() {
         return name().toLowerCase(Locale.ROOT);
     }

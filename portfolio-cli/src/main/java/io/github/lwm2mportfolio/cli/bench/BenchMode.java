@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** What the server of a run does with each client. */
 enum BenchMode {
     /** Bare Leshan: one read of /3/0 per registration. */
@@ -18,6 +20,7 @@ enum BenchMode {
     }
 
     /** The name on the command line and in results.json. */
+    @JsonValue
     String id() {
         return name().toLowerCase(Locale.ROOT);
     }
