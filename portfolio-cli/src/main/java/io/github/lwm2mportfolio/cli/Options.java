@@ -7,13 +7,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /** Option values shared by several commands, checked into bad-usage errors (exit 2). */
-final class Options {
+public final class Options {
 
     private Options() {
     }
 
     /** Hex bytes, or null when the option was not given. */
-    static byte[] hex(CommandSpec spec, String option, String value) {
+    public static byte[] hex(CommandSpec spec, String option, String value) {
         if (value == null) {
             return null;
         }
@@ -24,7 +24,7 @@ final class Options {
         }
     }
 
-    static AuthService service(CommandSpec spec, String option, String value) {
+    public static AuthService service(CommandSpec spec, String option, String value) {
         try {
             return AuthService.fromArgument(value);
         } catch (IllegalArgumentException e) {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /** The commands' way to a running server's REST API: every failure becomes a one-line reason. */
-final class RestClient {
+public final class RestClient {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
@@ -35,7 +35,7 @@ final class RestClient {
     private final String base;
 
     /** @param url the --url option; a bad one is bad usage (exit 2) */
-    RestClient(CommandSpec spec, String url) {
+    public RestClient(CommandSpec spec, String url) {
         this.base = baseUrl(spec, url);
     }
 
@@ -56,7 +56,7 @@ final class RestClient {
         }
     }
 
-    String putJson(String path, Map<String, Object> body) {
+    public String putJson(String path, Map<String, Object> body) {
         try {
             return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body))));

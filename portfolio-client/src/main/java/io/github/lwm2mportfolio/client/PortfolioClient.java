@@ -10,15 +10,10 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.eclipse.californium.elements.config.Configuration;
-import org.eclipse.californium.elements.util.ProtocolScheduledExecutorService;
-import org.eclipse.californium.scandium.config.DtlsConfig;
-import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
 import org.eclipse.leshan.client.LeshanClient;
 import org.eclipse.leshan.client.LeshanClientBuilder;
 import org.eclipse.leshan.client.object.Server;
@@ -31,9 +26,7 @@ import org.eclipse.leshan.client.resource.ObjectsInitializer;
 import org.eclipse.leshan.core.LwM2mId;
 import org.eclipse.leshan.core.model.StaticModel;
 import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointsProvider;
-import org.eclipse.leshan.transport.californium.client.endpoint.ClientProtocolProvider;
 import org.eclipse.leshan.transport.californium.client.endpoint.coap.CoapClientProtocolProvider;
-import org.eclipse.leshan.transport.californium.client.endpoint.coaps.CoapsClientProtocolProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +38,6 @@ import io.github.lwm2mportfolio.client.object.PortfolioObjectEnabler.AuthSetting
 import io.github.lwm2mportfolio.client.store.PortfolioStore;
 import io.github.lwm2mportfolio.client.store.StoreException;
 import io.github.lwm2mportfolio.client.store.StoredInstance;
-import io.github.lwm2mportfolio.client.transport.SharedCoapClientProtocolProvider;
-import io.github.lwm2mportfolio.client.transport.SharedUdpTransport;
 import io.github.lwm2mportfolio.core.auth.AuthService;
 import io.github.lwm2mportfolio.core.keys.KeySource;
 import io.github.lwm2mportfolio.core.keys.Pkcs12KeySource;
@@ -147,9 +138,7 @@ public final class PortfolioClient implements AutoCloseable {
         private long lifetimeSeconds = 300;
         private InetAddress localAddress;
         private ExecutorService authExecutor;
-        private ScheduledExecutorService sharedExecutor;
-        private SharedUdpTransport udpTransport;
-        private ProtocolScheduledExecutorService coapExecutor;
+        private ClientFleet fleet;
         private Runnable rebootHandler = () -> LOG.info("reboot requested by the server; left to the host");
         private final Map<HostIdentity, String> hostIdentities = new EnumMap<>(HostIdentity.class);
         private boolean identityOnly;
@@ -227,23 +216,12 @@ public final class PortfolioClient implements AutoCloseable {
         }
 
         /**
-         * Plain CoAP through one selector thread shared by many clients in one JVM, instead of two threads
-         * per client (for fleets and simulators). Give {@link #sharedCoapExecutor} too.
+         * Shares the fleet's transport, executors, configuration and codecs with its other clients, for many clients
+         * in one JVM (simulators, gateways). GetAuthData runs on the fleet's workers unless {@link #authExecutor}
+         * says otherwise.
          */
-        public Builder sharedUdpTransport(SharedUdpTransport transport) {
-            this.udpTransport = transport;
-            return this;
-        }
-
-        /** Californium's protocol work, shared across many clients in one JVM. */
-        public Builder sharedCoapExecutor(ProtocolScheduledExecutorService executor) {
-            this.coapExecutor = executor;
-            return this;
-        }
-
-        /** Leshan's own scheduled work, shared across many clients in one JVM. */
-        public Builder sharedExecutor(ScheduledExecutorService executor) {
-            this.sharedExecutor = executor;
+        public Builder fleet(ClientFleet fleet) {
+            this.fleet = fleet;
             return this;
         }
 
@@ -299,8 +277,9 @@ public final class PortfolioClient implements AutoCloseable {
 
         private PortfolioClient assemble(PortfolioStore store, Path directory) {
             KeySource keys = identityOnly ? null : keySource != null ? keySource : openDefaultKeys(directory);
-            ExecutorService ownedExecutor = authExecutor == null && !identityOnly ? newAuthExecutor(endpoint) : null;
-            ExecutorService executor = authExecutor != null ? authExecutor : ownedExecutor;
+            ExecutorService sharedAuth = authExecutor != null ? authExecutor : fleet != null ? fleet.authExecutor() : null;
+            ExecutorService ownedExecutor = sharedAuth == null && !identityOnly ? newAuthExecutor(endpoint) : null;
+            ExecutorService executor = sharedAuth != null ? sharedAuth : ownedExecutor;
 
             List<PortfolioInstance> initial = new ArrayList<>();
             for (StoredInstance stored : store.state().instances()) {
@@ -329,15 +308,15 @@ public final class PortfolioClient implements AutoCloseable {
 
             LeshanClientBuilder builder = new LeshanClientBuilder(endpoint);
             builder.setObjects(objects);
-            CaliforniumClientEndpointsProvider endpoints = endpointsProvider();
+            CaliforniumClientEndpointsProvider endpoints = fleet != null ? fleet.endpointsProvider(localAddress)
+                    : endpointsProvider();
             builder.setEndpointsProviders(endpoints);
-            if (sharedExecutor != null) {
-                builder.setSharedExecutor(sharedExecutor);
+            if (fleet != null) {
+                fleet.share(builder);
             }
             LeshanClient leshan = builder.build();
-            if (coapExecutor != null) {
-                // Each client's CoapServer exists only now; without this it starts a pool of its own.
-                SharedCoapClientProtocolProvider.shareCoapServerExecutor(endpoints, coapExecutor);
+            if (fleet != null) {
+                fleet.attach(endpoints);
             }
             keepObjectLinksInStep(leshan, portfolio);
 
@@ -382,20 +361,8 @@ public final class PortfolioClient implements AutoCloseable {
         }
 
         private CaliforniumClientEndpointsProvider endpointsProvider() {
-            ClientProtocolProvider coap = udpTransport != null
-                    ? new SharedCoapClientProtocolProvider(udpTransport, coapExecutor)
-                    : new CoapClientProtocolProvider();
             CaliforniumClientEndpointsProvider.Builder providerBuilder = new CaliforniumClientEndpointsProvider.Builder(
-                    coap, new CoapsClientProtocolProvider() {
-                        @Override
-                        public void applyDefaultValue(Configuration configuration) {
-                            super.applyDefaultValue(configuration);
-                            // LwM2M's mandatory suites first: PSK with CCM_8 halves the handshake cost.
-                            configuration.setAsList(DtlsConfig.DTLS_PRESELECTED_CIPHER_SUITES,
-                                    CipherSuite.TLS_PSK_WITH_AES_128_CCM_8,
-                                    CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8);
-                        }
-                    });
+                    new CoapClientProtocolProvider(), ClientProtocols.coaps(null));
             if (localAddress != null) {
                 providerBuilder.setClientAddress(localAddress);
             }

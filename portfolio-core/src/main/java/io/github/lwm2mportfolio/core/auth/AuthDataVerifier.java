@@ -7,24 +7,13 @@ import io.github.lwm2mportfolio.core.cose.CoseMac0;
 import io.github.lwm2mportfolio.core.cose.CoseMessage;
 import io.github.lwm2mportfolio.core.cose.CoseSign1;
 import io.github.lwm2mportfolio.core.cose.CoseStructure;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PublicKey;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Date;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import javax.crypto.SecretKey;
 
@@ -32,14 +21,15 @@ import javax.crypto.SecretKey;
  * Checks AuthData values for a server: the COSE cryptography (signature with a pinned key or an
  * x5chain anchored in the server's trust anchors, MAC, or decryption), then the claims against what
  * the server expects, in a fixed order. Never throws for bad input: every refusal is a
- * {@link Verdict} with its reason. Stateless and thread-safe; the caller keeps the last accepted
- * counter per device and stores the new one after an accepted verdict.
+ * {@link Verdict} with its reason. Thread-safe; it remembers only which certificate chains it found
+ * anchored. The caller keeps the last accepted counter per device and stores the new one after an
+ * accepted verdict.
  */
 public final class AuthDataVerifier {
 
     private static final byte[] NO_AAD = new byte[0];
 
-    private final Clock clock;
+    private final AnchoredChains chains;
 
     public AuthDataVerifier() {
         this(Clock.systemUTC());
@@ -47,7 +37,7 @@ public final class AuthDataVerifier {
 
     /** @param clock the time certificate validity is checked at */
     public AuthDataVerifier(Clock clock) {
-        this.clock = clock;
+        this.chains = new AnchoredChains(clock);
     }
 
     /** Checks one AuthData value; see {@link Verdict.Reason} for the order of the checks. */
@@ -109,7 +99,7 @@ public final class AuthDataVerifier {
                 return step.fail(Verdict.Reason.UNTRUSTED_SIGNER, "no x5chain in the message and no pinned key for "
                         + "endpoint " + expected.endpoint());
             }
-            String problem = chainProblem(chain, keys.trustAnchors());
+            String problem = chains.problem(chain, keys.trustAnchors());
             if (problem != null) {
                 return step.fail(Verdict.Reason.UNTRUSTED_SIGNER, problem);
             }
@@ -198,46 +188,6 @@ public final class AuthDataVerifier {
                     + " is not above the last accepted " + expected.lastCounter(), service, claims);
         }
         return Verdict.accept(service, claims);
-    }
-
-    /** Null when the chain is anchored and usable for signatures, else why not. */
-    private String chainProblem(List<X509Certificate> chain, List<X509Certificate> anchors) {
-        if (anchors == null || anchors.isEmpty()) {
-            return "no trust anchors are configured";
-        }
-        X509Certificate leaf = chain.get(0);
-        boolean[] keyUsage = leaf.getKeyUsage();
-        if (keyUsage != null && !keyUsage[0]) {
-            return "certificate " + leaf.getSubjectX500Principal().getName() + " is not for digital signatures";
-        }
-        Date now = Date.from(clock.instant());
-        try {
-            if (anchors.contains(leaf)) {
-                leaf.checkValidity(now);
-                return null;
-            }
-            // A chain may end with the anchor itself; PKIX wants the path without it.
-            List<X509Certificate> path = new ArrayList<>(chain);
-            while (path.size() > 1 && anchors.contains(path.get(path.size() - 1))) {
-                path.remove(path.size() - 1);
-            }
-            Set<TrustAnchor> trusted = new HashSet<>();
-            for (X509Certificate anchor : anchors) {
-                trusted.add(new TrustAnchor(anchor, null));
-            }
-            PKIXParameters parameters = new PKIXParameters(trusted);
-            parameters.setRevocationEnabled(false);
-            parameters.setDate(now);
-            CertPathValidator.getInstance("PKIX")
-                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
-            return null;
-        } catch (CertPathValidatorException e) {
-            return "certificate chain is not anchored in the trust anchors: " + e.getMessage();
-        } catch (CertificateException e) {
-            return "certificate is not valid now: " + e.getMessage();
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return "certificate chain cannot be checked: " + e.getMessage();
-        }
     }
 
     /** Allowed algorithms per service: no truncated MAC; every GCM and CCM variant (OSCORE uses CCM). */

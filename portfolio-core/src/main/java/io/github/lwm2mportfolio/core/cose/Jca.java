@@ -2,6 +2,7 @@ package io.github.lwm2mportfolio.core.cose;
 
 import java.security.GeneralSecurityException;
 import java.security.Key;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import javax.crypto.Cipher;
@@ -55,7 +56,9 @@ final class Jca {
 
     /** A signature engine, not yet initialised. */
     static Signature signature(CoseAlgorithm alg, Key key) throws GeneralSecurityException {
-        return (Signature) engine(SLOTS.get(), alg, key, () -> Signature.getInstance(alg.jcaName()));
+        Provider fast = FastVerify.providerFor(key);
+        return (Signature) engine(SLOTS.get(), alg, key, () -> fast != null ? Signature.getInstance(alg.jcaName(), fast)
+                : Signature.getInstance(alg.jcaName()));
     }
 
     /** A cipher engine, not yet initialised. */

@@ -321,6 +321,9 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             LOG.info("collection of {} failed ({}); try {} in {} ms", endpoint, failure.getMessage(), attempt + 1,
                     delay);
             scheduler.schedule(() -> schedule(endpoint, attempt + 1), delay, TimeUnit.MILLISECONDS);
+        } else if (!stillRegistered) {
+            // The device left while we asked it something: normal at the end of a session, not worth a warning.
+            LOG.info("collection of {} stopped: the device deregistered ({})", endpoint, failure.getMessage());
         } else {
             LOG.warn("collection of {} failed: {}", endpoint, failure.getMessage());
         }

@@ -1,0 +1,277 @@
+package io.github.lwm2mportfolio.cli.simulate;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.github.lwm2mportfolio.cli.Options;
+import io.github.lwm2mportfolio.cli.RestClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code portfolio simulate}: a fleet of LwM2M clients in one JVM against any LwM2M server, until Ctrl-C or
+ * {@code --duration}; then every client deregisters and a summary is printed.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = "Run a fleet of simulated Portfolio clients (or bare Leshan clients) in one JVM.")
+public final class SimulateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--clients", required = true, description = "Number of simulated devices (1 to 100000).")
+    int clients;
+
+    @Option(names = "--server", required = true,
+            description = "LwM2M server: coap://HOST:PORT, or coaps://HOST:PORT for DTLS with pre-shared keys.")
+    String serverUri;
+
+    @Option(names = "--seed", defaultValue = "1",
+            description = "Makes endpoints' host identities and keys again, run after run. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--rate", defaultValue = "0",
+            description = "Registrations started per second; 0 starts them all at once. Default: ${DEFAULT-VALUE}.")
+    double rate;
+
+    @Option(names = "--bare", description = "Bare Leshan clients (Security, Server, Device) without object 16: a baseline.")
+    boolean bare;
+
+    @Option(names = "--service", defaultValue = "sign",
+            description = "GetAuthData service when the server names none: sign, mac or encrypt. Default: ${DEFAULT-VALUE}.")
+    String service;
+
+    @Option(names = "--prefix", defaultValue = "sim-", description = "Endpoint name prefix. Default: ${DEFAULT-VALUE}.")
+    String prefix;
+
+    @Option(names = "--data", description = "Where the clients' stores go. Default: portfolio-data/simulate/seed-SEED.")
+    Path dataDirectory;
+
+    @Option(names = "--bind", description = "Local address of the clients' sockets. Default: loopback for a loopback "
+            + "server, else every address.")
+    InetAddress bind;
+
+    @Option(names = "--lifetime", defaultValue = "300", description = "Registration lifetime in seconds. Default: ${DEFAULT-VALUE}.")
+    long lifetime;
+
+    @Option(names = "--threads", defaultValue = "8", description = "Threads of each shared pool. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(names = "--duration", description = "Stop after this long (ISO-8601, e.g. PT5M). Default: until Ctrl-C.")
+    Duration duration;
+
+    @Option(names = "--trust-out", description = "Write the simulator's CA certificate into this directory "
+            + "(for portfolio server --trust DIR) before the clients start.")
+    Path trustOut;
+
+    @Option(names = "--api", description = "A Portfolio server's REST URL (http://HOST:PORT): follow its events to "
+            + "count collected and verified devices.")
+    String apiUrl;
+
+    @Option(names = "--psk-file", description = "Over coaps://: write each device's pre-shared key to this CSV file.")
+    Path pskFile;
+
+    @Option(names = "--stats-file", description = "Write the summary as JSON to this file.")
+    Path statsFile;
+
+    @Option(names = "--progress-interval", defaultValue = "PT1S",
+            description = "How often the progress line is shown (ISO-8601). Default: ${DEFAULT-VALUE}.")
+    Duration progressInterval;
+
+    @Override
+    public Integer call() throws Exception {
+        SimulatedFleet.Settings settings = settings();
+        PrintWriter out = spec.commandLine().getOut();
+        if (trustOut != null) {
+            Path written = SimulatorAuthority.fromSeed(seed).writeCertificate(trustOut);
+            out.println("simulator CA certificate: " + written + " (start the server with --trust " + trustOut
+                    + "; for mac and encrypt also --fleet-key " + SimulatorAuthority.fromSeed(seed).fleetMasterKeyHex()
+                    + ")");
+            out.flush();
+        }
+        SimulatorFootprint before = SimulatorFootprint.measure();
+        FleetProgress progress = new FleetProgress(clients);
+        long buildStart = System.nanoTime();
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread shutdownHook = new Thread(() -> {
+            stopRequested.countDown();
+            awaitQuietly(finished);
+        }, "simulate-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "simulate-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ProgressLine line = new ProgressLine(out, System.console() != null);
+        try (SimulatedFleet fleet = SimulatedFleet.build(settings, progress);
+                AutoCloseable follower = apiUrl == null ? () -> { } : ServerEventFollower.follow(apiUrl, progress,
+                        endpoint -> endpoint.startsWith(prefix), out)) {
+            out.printf("built %d %s clients in %.1f s; starting them %s against %s%n", fleet.size(),
+                    bare ? "bare Leshan" : "Portfolio", (System.nanoTime() - buildStart) / 1e9,
+                    rate > 0 ? "at " + rate + "/s" : "all at once", serverUri);
+            out.flush();
+            providePreSharedKeys(fleet, out);
+            ticker.scheduleAtFixedRate(() -> line.show(progress.line()), progressInterval.toMillis(),
+                    progressInterval.toMillis(), TimeUnit.MILLISECONDS);
+            long runStart = System.nanoTime();
+            fleet.startAll();
+            boolean interrupted = duration == null ? awaitForever(stopRequested)
+                    : stopRequested.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            ticker.shutdownNow();
+            line.show(progress.line());
+            line.end();
+            SimulatorFootprint with = SimulatorFootprint.measure();
+            double ranSeconds = (System.nanoTime() - runStart) / 1e9;
+            out.println(interrupted ? "stopping: deregistering every client" : "duration reached: deregistering "
+                    + "every client");
+            out.flush();
+            fleet.close();
+            writeSummary(out, progress, before, with, ranSeconds);
+        } finally {
+            ticker.shutdownNow();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already on its way out (Ctrl-C): the hook is waiting for us, and may go on now
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Over DTLS the server must know each device's key: our server learns them through its REST API (--api);
+     * for another server, --psk-file lists them.
+     */
+    private void providePreSharedKeys(SimulatedFleet fleet, PrintWriter out) throws Exception {
+        Map<String, byte[]> keys = fleet.preSharedKeys();
+        if (keys.isEmpty()) {
+            return;
+        }
+        HexFormat hex = HexFormat.of();
+        if (pskFile != null) {
+            StringBuilder csv = new StringBuilder("endpoint,pskIdentity,pskKeyHex\n");
+            keys.forEach((endpoint, key) -> csv.append(endpoint).append(',').append(endpoint).append(',')
+                    .append(hex.formatHex(key)).append('\n'));
+            Files.writeString(pskFile, csv);
+            out.println("pre-shared keys of the " + keys.size() + " devices: " + pskFile);
+        }
+        if (apiUrl != null) {
+            RestClient api = new RestClient(spec, apiUrl);
+            for (Map.Entry<String, byte[]> key : keys.entrySet()) {
+                api.putJson("/api/credentials/" + key.getKey(), Map.of("kind", "PSK", "pskIdentity", key.getKey(),
+                        "pskKeyHex", hex.formatHex(key.getValue())));
+            }
+            out.println("gave the server the pre-shared keys of the " + keys.size() + " devices");
+        } else if (pskFile == null) {
+            out.println("note: the server must know each device's pre-shared key; give --api (our server) or "
+                    + "--psk-file (any server)");
+        }
+        out.flush();
+    }
+
+    private SimulatedFleet.Settings settings() {
+        if (clients < 1 || clients > 100_000) {
+            throw new ParameterException(spec.commandLine(), "--clients must be 1 to 100000, got " + clients);
+        }
+        if (rate < 0 || Double.isNaN(rate)) {
+            throw new ParameterException(spec.commandLine(), "--rate must be 0 or more, got " + rate);
+        }
+        if (threads < 1 || threads > 64) {
+            throw new ParameterException(spec.commandLine(), "--threads must be 1 to 64, got " + threads);
+        }
+        if (lifetime < 30) {
+            throw new ParameterException(spec.commandLine(), "--lifetime must be at least 30 seconds, got " + lifetime);
+        }
+        if (progressInterval.isNegative() || progressInterval.isZero()) {
+            throw new ParameterException(spec.commandLine(), "--progress-interval must be positive");
+        }
+        if (!prefix.matches("[A-Za-z0-9._-]{0,32}")) {
+            throw new ParameterException(spec.commandLine(),
+                    "--prefix may hold letters, digits, '.', '_' and '-' (at most 32), got '" + prefix + "'");
+        }
+        URI uri;
+        try {
+            uri = URI.create(serverUri);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--server is not a URI: " + e.getMessage());
+        }
+        boolean secure = "coaps".equals(uri.getScheme());
+        if (!secure && !"coap".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new ParameterException(spec.commandLine(),
+                    "--server must be coap://HOST:PORT or coaps://HOST:PORT, got " + serverUri);
+        }
+        InetAddress local = bind != null ? bind : loopbackFor(uri.getHost());
+        Path data = dataDirectory != null ? dataDirectory : Path.of("portfolio-data", "simulate", "seed-" + seed);
+        return new SimulatedFleet.Settings(clients, serverUri, seed, rate, bare, secure, data, local, lifetime,
+                threads, prefix, Options.service(spec, "--service", service));
+    }
+
+    /** Loopback when the server is on this machine's loopback: then the clients need no other address. */
+    private static InetAddress loopbackFor(String host) {
+        try {
+            InetAddress server = InetAddress.getByName(host);
+            return server.isLoopbackAddress() ? server : null;
+        } catch (java.net.UnknownHostException e) {
+            return null; // Leshan reports the unknown host when it registers
+        }
+    }
+
+    private void writeSummary(PrintWriter out, FleetProgress progress, SimulatorFootprint before,
+            SimulatorFootprint with, double ranSeconds) throws Exception {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("clients", clients);
+        summary.put("bare", bare);
+        summary.put("server", serverUri);
+        summary.put("seed", seed);
+        summary.put("rate", rate);
+        summary.put("ranSeconds", Math.round(ranSeconds * 10) / 10.0);
+        summary.putAll(progress.counts());
+        summary.putAll(SimulatorFootprint.compare(before, with, clients));
+        out.println("summary: " + progress.line() + " | deregistered " + progress.deregisteredCount());
+        out.printf("simulator: %d threads with %d clients (%d before), heap %.1f MB (%.1f KB per client)%n",
+                with.threads(), clients, before.threads(), with.heapBytes() / 1e6,
+                (with.heapBytes() - before.heapBytes()) / 1e3 / clients);
+        out.flush();
+        if (statsFile != null) {
+            Path parent = statsFile.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Files.writeString(statsFile, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(summary));
+        }
+    }
+
+    /** @return true: only a stop request ends it */
+    private static boolean awaitForever(CountDownLatch stopRequested) throws InterruptedException {
+        stopRequested.await();
+        return true;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(3, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.github.lwm2mportfolio.client;
+
+import org.eclipse.californium.elements.Connector;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.util.ProtocolScheduledExecutorService;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
+import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointFactory;
+import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointsProvider;
+import org.eclipse.leshan.transport.californium.client.endpoint.ClientProtocolProvider;
+import org.eclipse.leshan.transport.californium.client.endpoint.coaps.CoapsClientEndpointFactory;
+import org.eclipse.leshan.transport.californium.client.endpoint.coaps.CoapsClientProtocolProvider;
+
+/** The Californium protocol settings our clients use, alone or in a {@link ClientFleet}. */
+final class ClientProtocols {
+
+    private ClientProtocols() {
+    }
+
+    /**
+     * DTLS with LwM2M's mandatory suites first (PSK with CCM_8 halves the handshake cost). With a shared executor the
+     * DTLS connector works on it; Scandium still keeps one receiver thread per connector.
+     */
+    static CoapsClientProtocolProvider coaps(ProtocolScheduledExecutorService sharedExecutor) {
+        return new CoapsClientProtocolProvider() {
+            @Override
+            public void applyDefaultValue(Configuration configuration) {
+                super.applyDefaultValue(configuration);
+                configuration.setAsList(DtlsConfig.DTLS_PRESELECTED_CIPHER_SUITES,
+                        CipherSuite.TLS_PSK_WITH_AES_128_CCM_8, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8);
+                configuration.set(DtlsConfig.DTLS_RECEIVER_THREAD_COUNT, 1);
+            }
+
+            @Override
+            public CaliforniumClientEndpointFactory createDefaultEndpointFactory() {
+                if (sharedExecutor == null) {
+                    return super.createDefaultEndpointFactory();
+                }
+                return new CoapsClientEndpointFactory() {
+                    @Override
+                    protected Connector createSecuredConnector(DtlsConnectorConfig dtlsConfig) {
+                        DTLSConnector connector = new DTLSConnector(dtlsConfig);
+                        connector.setExecutor(sharedExecutor);
+                        return connector;
+                    }
+                };
+            }
+        };
+    }
+
+    /** One configuration for these protocols, as Leshan would make it for each client. */
+    static Configuration configuration(ClientProtocolProvider... providers) {
+        return new CaliforniumClientEndpointsProvider.Builder(providers).createDefaultConfiguration();
+    }
+}
