@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
+import java.util.Collections;
 import java.util.function.ToDoubleFunction;
 
 import javax.imageio.ImageIO;
@@ -42,11 +43,13 @@ final class ResultsChart {
         // Throughput is what the flat load measures, latency what the offered rate does; else what was run.
         BenchLoad throughputLoad = settings.loads().contains(BenchLoad.FLAT) ? BenchLoad.FLAT : settings.loads().get(0);
         BenchLoad latencyLoad = settings.loads().contains(BenchLoad.RATE) ? BenchLoad.RATE : settings.loads().get(0);
+        // One tick a decade (10, 100, 1,000...) once N spans one; within a decade JFreeChart's own ticks.
+        boolean decades = Collections.max(settings.clients()) >= 10 * Collections.min(settings.clients());
         JFreeChart throughput = chart("Throughput", describe(throughputLoad, settings), "devices/s",
-                lines(settings, summary, throughputLoad, MedianFigures::devicesPerSecond));
+                lines(settings, summary, throughputLoad, MedianFigures::devicesPerSecond), decades);
         JFreeChart latency = chart("p99 latency", describe(latencyLoad, settings),
                 "ms, registration to stored verdict (bare Leshan: to the /3/0 answer)",
-                lines(settings, summary, latencyLoad, MedianFigures::p99Ms));
+                lines(settings, summary, latencyLoad, MedianFigures::p99Ms), decades);
 
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D graphics = image.createGraphics();
@@ -81,12 +84,13 @@ final class ResultsChart {
         return lines;
     }
 
-    private static JFreeChart chart(String title, String subtitle, String valueLabel, XYSeriesCollection lines) {
+    private static JFreeChart chart(String title, String subtitle, String valueLabel, XYSeriesCollection lines,
+            boolean decades) {
         LogAxis clientsAxis = new LogAxis("clients (N)");
         clientsAxis.setNumberFormatOverride(new DecimalFormat("#,##0"));
-        clientsAxis.setTickUnit(new NumberTickUnit(1)); // one tick a decade: 10, 100, 1,000, 10,000
-        clientsAxis.setMinorTickCount(9);
-        clientsAxis.setMinorTickMarksVisible(true);
+        if (decades) {
+            clientsAxis.setTickUnit(new NumberTickUnit(1)); // the unit is a power of ten
+        }
         clientsAxis.setLowerMargin(0.1);
         clientsAxis.setUpperMargin(0.1);
         NumberAxis valueAxis = new NumberAxis(valueLabel);
