@@ -135,9 +135,9 @@ final class BenchRun {
 
     private static List<String> problemsOf(ServerResult result) {
         List<String> problems = new ArrayList<>();
-        if (result.timedOut()) {
-            problems.add("timed out: " + (result.completed() + result.failed()) + " of " + result.clients()
-                    + " devices done");
+        if (!result.allDone()) {
+            problems.add((result.timedOut() ? "timed out: " : "stopped early: ")
+                    + (result.completed() + result.failed()) + " of " + result.clients() + " devices done");
         }
         if (result.failed() > 0) {
             problems.add(result.failed() + (result.failed() == 1 ? " device" : " devices") + " failed, e.g. "
