@@ -2,6 +2,8 @@ package io.github.lwm2mportfolio.cli;
 
 import java.io.PrintWriter;
 
+import io.github.lwm2mportfolio.cli.bench.BenchCommand;
+import io.github.lwm2mportfolio.cli.bench.BenchServerCommand;
 import io.github.lwm2mportfolio.cli.simulate.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "portfolio", mixinStandardHelpOptions = true, version = "lwm2m-portfolio 0.1.0",
         description = "The OMA LwM2M Portfolio object (16): client, server and tools.",
         subcommands = { DemoCommand.class, ServerCommand.class, ClientCommand.class, InventoryCommand.class,
-                CredentialsCommand.class, SimulateCommand.class })
+                CredentialsCommand.class, SimulateCommand.class, BenchCommand.class, BenchServerCommand.class })
 public final class PortfolioCommand {
 
     public static void main(String[] args) {

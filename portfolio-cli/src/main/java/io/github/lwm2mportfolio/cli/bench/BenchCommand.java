@@ -1,0 +1,151 @@
+package io.github.lwm2mportfolio.cli.bench;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code portfolio bench}: the fleet benchmark. For each N, load and run, a bench-server JVM and a simulator
+ * JVM on loopback, bare Leshan and ours in turn; then a table on the terminal, results.json and chart.png.
+ * Exit 1 when a run failed (the others still count), 2 for bad options.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Fleet benchmark: the Portfolio collection beside bare Leshan, server and simulated fleet "
+                + "in separate JVMs on loopback.")
+public final class BenchCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter DIRECTORY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss",
+            Locale.ROOT);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--clients", split = ",", defaultValue = "100,1000,10000", paramLabel = "N[,N...]",
+            description = "Fleet sizes. Default: ${DEFAULT-VALUE}.")
+    List<Integer> clients;
+
+    @Option(names = "--rate", defaultValue = "100",
+            description = "Offered registrations per second of the 'rate' load (latency). Default: ${DEFAULT-VALUE}.")
+    int rate;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Runs of each N, load and mode; the table shows "
+            + "their medians. Default: ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Option(names = "--modes", split = ",", defaultValue = "baseline,portfolio", paramLabel = "MODE[,MODE...]",
+            description = "baseline (bare Leshan reading /3/0) and/or portfolio. Default: ${DEFAULT-VALUE}.")
+    List<String> modes;
+
+    @Option(names = "--loads", split = ",", defaultValue = "rate,flat", paramLabel = "LOAD[,LOAD...]",
+            description = "rate (--rate registrations/s, for latency) and/or flat (as fast as possible, for "
+                    + "throughput). Default: ${DEFAULT-VALUE}.")
+    List<String> loads;
+
+    @Option(names = "--out", description = "Directory for results.json, chart.png and the runs' logs. "
+            + "Default: bench-results/DATE-TIME.")
+    Path out;
+
+    @Option(names = "--timeout", defaultValue = "PT10M",
+            description = "Longest wait for one run's devices (ISO-8601). Default: ${DEFAULT-VALUE}.")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchSettings settings = settings();
+        Path directory = out != null ? out
+                : Path.of("bench-results", LocalDateTime.now().format(DIRECTORY_TIME));
+        Path logs = Files.createDirectories(directory.resolve("logs"));
+        PrintWriter terminal = spec.commandLine().getOut();
+        Instant startedAt = Instant.now();
+        Pinning pinning = Pinning.detect();
+        MachineInfo machine = MachineInfo.probe(pinning);
+        List<RunSpec> plan = settings.plan();
+        terminal.printf("Fleet benchmark: %d runs, results in %s%nCPUs: %s%n", plan.size(), directory,
+                pinning.description());
+        terminal.flush();
+
+        BenchRun runner = new BenchRun(JavaLauncher.current(), pinning, settings, logs);
+        Thread stopRuns = new Thread(runner::stopAll, "bench-stop-runs");
+        Runtime.getRuntime().addShutdownHook(stopRuns);
+        List<RunResult> results = new ArrayList<>();
+        try {
+            for (RunSpec run : plan) {
+                terminal.printf("[%d/%d] %s: ", results.size() + 1, plan.size(), run.describe());
+                terminal.flush();
+                RunResult result = runner.execute(run);
+                results.add(result);
+                terminal.println(outcome(result));
+                terminal.flush();
+            }
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(stopRuns);
+        }
+
+        BenchSummary summary = BenchSummary.of(settings, results);
+        terminal.println();
+        terminal.print(ResultsTable.render(settings, machine, summary, results));
+        ResultsJson.write(directory.resolve("results.json"), startedAt, settings, machine, results, summary);
+        ResultsChart.write(directory.resolve("chart.png"), settings, summary);
+        terminal.println("Wrote " + directory.resolve("results.json") + " and " + directory.resolve("chart.png"));
+        terminal.flush();
+        return results.stream().anyMatch(r -> r.failure() != null) ? 1 : 0;
+    }
+
+    /** The options checked into settings; a bad one is bad usage (exit 2) with a one-line message. */
+    private BenchSettings settings() {
+        if (clients.isEmpty() || clients.stream().anyMatch(n -> n < 1)) {
+            throw bad("--clients must be a list of fleet sizes of at least 1, got " + clients);
+        }
+        if (rate < 1) {
+            throw bad("--rate must be at least 1 registration/s, got " + rate);
+        }
+        if (runs < 1) {
+            throw bad("--runs must be at least 1, got " + runs);
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw bad("--timeout must be positive, got " + timeout);
+        }
+        List<BenchMode> benchModes = new ArrayList<>();
+        for (String mode : modes) {
+            benchModes.add(BenchMode.fromId(mode)
+                    .orElseThrow(() -> bad("--modes must be baseline and/or portfolio, got '" + mode + "'")));
+        }
+        List<BenchLoad> benchLoads = new ArrayList<>();
+        for (String load : loads) {
+            benchLoads.add(BenchLoad.fromId(load)
+                    .orElseThrow(() -> bad("--loads must be rate and/or flat, got '" + load + "'")));
+        }
+        return new BenchSettings(clients.stream().distinct().toList(), rate, runs,
+                benchModes.stream().distinct().toList(), benchLoads.stream().distinct().toList(),
+                timeout.toSeconds());
+    }
+
+    private ParameterException bad(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private static String outcome(RunResult result) {
+        ServerResult server = result.server();
+        String figures = server == null ? ""
+                : String.format(Locale.ROOT, "%.1f devices/s, p50 %.2f ms, p99 %.2f ms", server.devicesPerSecond(),
+                        server.p50Ms(), server.p99Ms());
+        if (result.failure() == null) {
+            return figures;
+        }
+        return "FAILED: " + result.failure() + (figures.isEmpty() ? "" : " (" + figures + ")");
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.lwm2mportfolio.cli.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+
+/** The medians of every N, load and mode that was run, and the ratios ours/baseline. */
+final class BenchSummary {
+
+    private final List<MedianFigures> medians = new ArrayList<>();
+    private final List<Ratio> ratios = new ArrayList<>();
+
+    private BenchSummary() {
+    }
+
+    /** Groups in the order of the settings: N, then load, then mode. */
+    static BenchSummary of(BenchSettings settings, List<RunResult> results) {
+        BenchSummary summary = new BenchSummary();
+        for (int clients : settings.clients()) {
+            for (BenchLoad load : settings.loads()) {
+                for (BenchMode mode : settings.modes()) {
+                    List<RunResult> runs = results.stream().filter(RunResult::hasServerFigures)
+                            .filter(r -> r.spec().clients() == clients && r.spec().load() == load
+                                    && r.spec().mode() == mode)
+                            .toList();
+                    summary.medians.add(medians(clients, load, mode, runs));
+                }
+                Optional<MedianFigures> ours = summary.median(clients, load, BenchMode.PORTFOLIO);
+                Optional<MedianFigures> base = summary.median(clients, load, BenchMode.BASELINE);
+                if (ours.isPresent() && base.isPresent()) {
+                    summary.ratios.add(Ratio.of(ours.get(), base.get()));
+                }
+            }
+        }
+        return summary;
+    }
+
+    List<MedianFigures> medians() {
+        return List.copyOf(medians);
+    }
+
+    List<Ratio> ratios() {
+        return List.copyOf(ratios);
+    }
+
+    Optional<MedianFigures> median(int clients, BenchLoad load, BenchMode mode) {
+        return medians.stream().filter(m -> m.clients() == clients && m.load() == load && m.mode() == mode)
+                .findFirst();
+    }
+
+    Optional<Ratio> ratio(int clients, BenchLoad load) {
+        return ratios.stream().filter(r -> r.clients() == clients && r.load() == load).findFirst();
+    }
+
+    private static MedianFigures medians(int clients, BenchLoad load, BenchMode mode, List<RunResult> runs) {
+        return new MedianFigures(clients, load, mode, runs.size(),
+                median(runs, r -> r.server().devicesPerSecond()), median(runs, r -> r.server().p50Ms()),
+                median(runs, r -> r.server().p99Ms()), median(runs, r -> r.server().cpuSecondsPerDevice() * 1e3),
+                median(runs, r -> r.simulator() == null ? Double.NaN : r.simulator().heapBytesPerClient() / 1024),
+                median(runs, r -> r.simulator() == null ? Double.NaN : r.simulator().threadsPerClient()),
+                median(runs, r -> r.simulator() == null ? Double.NaN : r.simulator().threadsWithClients()),
+                median(runs, r -> r.simulator() == null ? Double.NaN
+                        : r.simulator().heapBytesWithClients() / (1024.0 * 1024.0)));
+    }
+
+    private static double median(List<RunResult> runs, ToDoubleFunction<RunResult> figure) {
+        return Statistics.median(runs.stream().map(r -> figure.applyAsDouble(r)).toList());
+    }
+}

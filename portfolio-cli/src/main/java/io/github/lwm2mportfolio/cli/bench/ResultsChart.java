@@ -1,0 +1,112 @@
+package io.github.lwm2mportfolio.cli.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.util.Collections;
+import java.util.function.ToDoubleFunction;
+
+import javax.imageio.ImageIO;
+
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * chart.png: two panels side by side, throughput and p99 latency against N (log scale), one line per server,
+ * ours beside bare Leshan, from the medians.
+ */
+final class ResultsChart {
+
+    static final int WIDTH = 1200;
+    static final int HEIGHT = 500;
+    private static final Color[] LINE_COLORS = { new Color(0x1f77b4), new Color(0xd62728) };
+
+    private ResultsChart() {
+    }
+
+    static void write(Path file, BenchSettings settings, BenchSummary summary) throws IOException {
+        // A chart needs no display; without this AWT may try to open one wherever DISPLAY is set.
+        System.setProperty("java.awt.headless", "true");
+        // Throughput is what the flat load measures, latency what the offered rate does; else what was run.
+        BenchLoad throughputLoad = settings.loads().contains(BenchLoad.FLAT) ? BenchLoad.FLAT : settings.loads().get(0);
+        BenchLoad latencyLoad = settings.loads().contains(BenchLoad.RATE) ? BenchLoad.RATE : settings.loads().get(0);
+        // One tick a decade (10, 100, 1,000...) once N spans one; within a decade JFreeChart's own ticks.
+        boolean decades = Collections.max(settings.clients()) >= 10 * Collections.min(settings.clients());
+        JFreeChart throughput = chart("Throughput", describe(throughputLoad, settings), "devices/s",
+                lines(settings, summary, throughputLoad, MedianFigures::devicesPerSecond), decades);
+        JFreeChart latency = chart("p99 latency", describe(latencyLoad, settings),
+                "ms, registration to stored verdict (bare Leshan: to the /3/0 answer)",
+                lines(settings, summary, latencyLoad, MedianFigures::p99Ms), decades);
+
+        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = image.createGraphics();
+        try {
+            graphics.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            throughput.draw(graphics, new Rectangle2D.Double(0, 0, WIDTH / 2.0, HEIGHT));
+            latency.draw(graphics, new Rectangle2D.Double(WIDTH / 2.0, 0, WIDTH / 2.0, HEIGHT));
+        } finally {
+            graphics.dispose();
+        }
+        if (!ImageIO.write(image, "png", file.toFile())) {
+            throw new IOException("this Java has no PNG writer");
+        }
+    }
+
+    private static String describe(BenchLoad load, BenchSettings settings) {
+        String runs = "median of " + settings.runs() + (settings.runs() == 1 ? " run" : " runs");
+        return (load == BenchLoad.RATE ? settings.rate() + " registrations/s offered" : "flat out") + ", " + runs;
+    }
+
+    private static XYSeriesCollection lines(BenchSettings settings, BenchSummary summary, BenchLoad load,
+            ToDoubleFunction<MedianFigures> figure) {
+        XYSeriesCollection lines = new XYSeriesCollection();
+        for (BenchMode mode : settings.modes()) {
+            XYSeries line = new XYSeries(mode.label());
+            for (int clients : settings.clients()) {
+                summary.median(clients, load, mode).map(figure::applyAsDouble).filter(v -> !v.isNaN())
+                        .ifPresent(value -> line.add(clients, value));
+            }
+            lines.addSeries(line);
+        }
+        return lines;
+    }
+
+    private static JFreeChart chart(String title, String subtitle, String valueLabel, XYSeriesCollection lines,
+            boolean decades) {
+        LogAxis clientsAxis = new LogAxis("clients (N)");
+        clientsAxis.setNumberFormatOverride(new DecimalFormat("#,##0"));
+        if (decades) {
+            clientsAxis.setTickUnit(new NumberTickUnit(1)); // the unit is a power of ten
+        }
+        clientsAxis.setLowerMargin(0.1);
+        clientsAxis.setUpperMargin(0.1);
+        NumberAxis valueAxis = new NumberAxis(valueLabel);
+        valueAxis.setAutoRangeIncludesZero(true);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < lines.getSeriesCount(); i++) {
+            renderer.setSeriesPaint(i, LINE_COLORS[i % LINE_COLORS.length]);
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        XYPlot plot = new XYPlot(lines, clientsAxis, valueAxis, renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.addSubtitle(new TextTitle(subtitle));
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+}

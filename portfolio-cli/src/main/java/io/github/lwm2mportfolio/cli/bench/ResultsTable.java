@@ -1,0 +1,89 @@
+package io.github.lwm2mportfolio.cli.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The results as text for the terminal: a header (machine, how the CPUs were shared), one row per N, load and
+ * server with the medians, a row of ratios ours/baseline, then the failed runs with their reasons.
+ */
+final class ResultsTable {
+
+    static final List<String> HEADER = List.of("LOAD", "N", "SERVER", "DEVICES/S", "P50 MS", "P99 MS",
+            "CPU MS/DEVICE", "SIM KB/CLIENT", "SIM THREADS/CLIENT", "RUNS");
+    static final String RATIO_LABEL = "ours/bare";
+    /** LOAD and SERVER; the others hold numbers. */
+    private static final Set<Integer> TEXT_COLUMNS = Set.of(0, 2);
+    private static final String NONE = "-";
+
+    private ResultsTable() {
+    }
+
+    static String render(BenchSettings settings, MachineInfo machine, BenchSummary summary,
+            List<RunResult> results) {
+        StringBuilder text = new StringBuilder();
+        text.append("Fleet benchmark, median of ").append(settings.runs()).append(settings.runs() == 1 ? " run" : " runs")
+                .append(": load 'rate' offers ").append(settings.rate())
+                .append(" registrations/s, 'flat' registers as fast as the simulator can\n");
+        text.append("Machine: ").append(machine.describe()).append('\n');
+        text.append("CPUs: ").append(machine.pinning()).append('\n');
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(HEADER);
+        for (int clients : settings.clients()) {
+            for (BenchLoad load : settings.loads()) {
+                for (BenchMode mode : settings.modes()) {
+                    summary.median(clients, load, mode).ifPresent(m -> rows.add(row(m)));
+                }
+                summary.ratio(clients, load).ifPresent(r -> rows.add(List.of(load.id(), count(clients),
+                        RATIO_LABEL, number(r.throughput(), 2), "", "", number(r.cpu(), 2), "", "", "")));
+            }
+        }
+        text.append(align(rows));
+        List<RunResult> failed = results.stream().filter(r -> r.failure() != null).toList();
+        if (!failed.isEmpty()) {
+            text.append(failed.size()).append(failed.size() == 1 ? " run" : " runs").append(" failed:\n");
+            failed.forEach(r -> text.append("  ").append(r.spec().describe()).append(": ").append(r.failure())
+                    .append('\n'));
+        }
+        return text.toString();
+    }
+
+    private static List<String> row(MedianFigures m) {
+        return List.of(m.load().id(), count(m.clients()), m.mode().label(), number(m.devicesPerSecond(), 1),
+                number(m.p50Ms(), 2), number(m.p99Ms(), 2), number(m.cpuMsPerDevice(), 3),
+                number(m.heapKbPerClient(), 1), number(m.threadsPerClient(), 4), String.valueOf(m.runs()));
+    }
+
+    private static String count(int value) {
+        return String.format(Locale.ROOT, "%,d", value);
+    }
+
+    private static String number(double value, int decimals) {
+        return Double.isNaN(value) || Double.isInfinite(value) ? NONE
+                : String.format(Locale.ROOT, "%,." + decimals + "f", value);
+    }
+
+    /** Text columns to the left, numbers to the right. */
+    private static String align(List<List<String>> rows) {
+        int[] widths = new int[HEADER.size()];
+        for (List<String> row : rows) {
+            for (int column = 0; column < widths.length; column++) {
+                widths[column] = Math.max(widths[column], row.get(column).length());
+            }
+        }
+        StringBuilder table = new StringBuilder();
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int column = 0; column < widths.length; column++) {
+                String cell = row.get(column);
+                String padding = " ".repeat(widths[column] - cell.length());
+                line.append(column == 0 ? "" : "  ");
+                line.append(TEXT_COLUMNS.contains(column) ? cell + padding : padding + cell);
+            }
+            table.append(line.toString().stripTrailing()).append('\n');
+        }
+        return table.toString();
+    }
+}

@@ -1,0 +1,47 @@
+package io.github.lwm2mportfolio.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.github.lwm2mportfolio.cli.PortfolioCommand;
+import picocli.CommandLine;
+
+/** Bad options of {@code portfolio bench}: exit 2, the reason on the first line, nothing run or written. */
+class BenchCommandTest {
+
+    @TempDir
+    Path temp;
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--clients|100,0|--clients must be a list of fleet sizes of at least 1, got [100, 0]",
+            "--clients|many|Invalid value for option '--clients' (N[,N...]): 'many' is not an int",
+            "--rate|0|--rate must be at least 1 registration/s, got 0",
+            "--runs|0|--runs must be at least 1, got 0",
+            "--modes|baseline,fast|--modes must be baseline and/or portfolio, got 'fast'",
+            "--loads|slow|--loads must be rate and/or flat, got 'slow'",
+            "--timeout|PT0S|--timeout must be positive, got PT0S" })
+    void a_bad_option_is_bad_usage_with_a_one_line_reason(String option, String value, String reason) {
+        CommandLine commandLine = PortfolioCommand.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        Path results = temp.resolve("results");
+
+        int code = commandLine.execute("bench", option, value, "--out", results.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().lines().findFirst()).hasValue(reason);
+        assertThat(out.toString()).isEmpty();
+        assertThat(Files.exists(results)).isFalse();
+    }
+}

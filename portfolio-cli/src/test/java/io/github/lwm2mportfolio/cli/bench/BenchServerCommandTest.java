@@ -1,0 +1,161 @@
+package io.github.lwm2mportfolio.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.leshan.client.LeshanClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.lwm2mportfolio.cli.PortfolioCommand;
+import io.github.lwm2mportfolio.client.PortfolioClient;
+import io.github.lwm2mportfolio.core.keys.Pkcs12KeySource;
+import io.github.lwm2mportfolio.core.model.HostIdentity;
+import picocli.CommandLine;
+
+/** {@code portfolio bench-server} in-process, in both modes, with real clients on loopback. */
+@Timeout(120)
+class BenchServerCommandTest {
+
+    private static final Duration WITHIN = Duration.ofSeconds(60);
+
+    @TempDir
+    Path temp;
+
+    private final ExecutorService runner = Executors.newSingleThreadExecutor();
+    private final LineCapture out = new LineCapture();
+    private final StringWriter err = new StringWriter();
+    private final PipedOutputStream stdin = new PipedOutputStream();
+    private final List<LeshanClient> bareClients = new ArrayList<>();
+    private final List<PortfolioClient> portfolioClients = new ArrayList<>();
+    private Future<Integer> exitCode;
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        bareClients.forEach(client -> client.destroy(true));
+        portfolioClients.forEach(PortfolioClient::close);
+        stdin.close();
+        runner.shutdown();
+        assertThat(runner.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void baseline_reads_each_device_once_and_reports_every_one_done() throws Exception {
+        String uri = startServer("--mode", "baseline", "--clients", "3");
+        assertThat(uri).startsWith("coap://127.0.0.1:");
+
+        for (int i = 0; i < 3; i++) {
+            bareClients.add(BareLeshanTestClient.start("bare-" + i, uri));
+        }
+
+        ServerResult result = awaitResult();
+        assertThat(result.mode()).isEqualTo("baseline");
+        assertThat(result.clients()).isEqualTo(3);
+        assertThat(result.completed()).isEqualTo(3);
+        assertThat(result.failed()).isZero();
+        assertThat(result.timedOut()).isFalse();
+        assertThat(result.p50Ms()).isPositive().isLessThanOrEqualTo(result.p99Ms());
+        assertThat(result.devicesPerSecond()).isPositive();
+        assertThat(result.cpuSecondsPerDevice()).isPositive();
+        assertThat(stopServer()).as(err.toString()).isZero();
+    }
+
+    @Test
+    void portfolio_counts_stored_verdicts_and_reports_a_refused_one_as_a_failure() throws Exception {
+        Path trust = Files.createDirectories(temp.resolve("trust"));
+        List<Pkcs12KeySource> keys = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String endpoint = "ours-" + i;
+            Pkcs12KeySource source = Pkcs12KeySource.openOrCreate(temp.resolve(endpoint).resolve("keys.p12"),
+                    "pw".toCharArray(), endpoint, null);
+            keys.add(source);
+            if (i != 2) { // the last one signs with a key the server does not trust
+                Files.write(trust.resolve(endpoint + ".der"),
+                        source.signingKey(source.defaultKeyId()).chain().get(0).getEncoded());
+            }
+        }
+        String uri = startServer("--mode", "portfolio", "--clients", "3", "--data",
+                temp.resolve("server").toString(), "--trust", trust.toString());
+
+        for (int i = 0; i < 3; i++) {
+            String endpoint = "ours-" + i;
+            PortfolioClient client = PortfolioClient.builder(endpoint).serverUri(uri)
+                    .dataDirectory(temp.resolve(endpoint)).keySource(keys.get(i))
+                    .localAddress(InetAddress.getLoopbackAddress())
+                    .hostIdentity(HostIdentity.UNIQUE_ID, "HOST-" + i)
+                    .hostIdentity(HostIdentity.MANUFACTURER, "Northwind Metering")
+                    .hostIdentity(HostIdentity.MODEL, "NW-E350").hostIdentity(HostIdentity.SOFTWARE_VERSION, "3.4.1")
+                    .build();
+            portfolioClients.add(client);
+            client.start();
+        }
+
+        ServerResult result = awaitResult();
+        assertThat(result.mode()).isEqualTo("portfolio");
+        assertThat(result.completed()).isEqualTo(2);
+        assertThat(result.failed()).isEqualTo(1);
+        assertThat(result.failures()).singleElement().asString().startsWith("ours-2: verdict FAILED");
+        assertThat(result.timedOut()).isFalse();
+        assertThat(result.p99Ms()).isPositive();
+        assertThat(stopServer()).as(err.toString()).isZero();
+    }
+
+    @Test
+    void a_device_that_never_comes_is_reported_as_a_timeout_with_what_was_done() throws Exception {
+        String uri = startServer("--mode", "baseline", "--clients", "2", "--timeout", "PT1S");
+        bareClients.add(BareLeshanTestClient.start("lonely-0", uri));
+
+        ServerResult result = awaitResult();
+        assertThat(result.timedOut()).isTrue();
+        assertThat(result.completed()).isEqualTo(1);
+        assertThat(result.allDone()).isFalse();
+        assertThat(stopServer()).isZero();
+    }
+
+    @Test
+    void an_unknown_mode_is_bad_usage() {
+        CommandLine commandLine = PortfolioCommand.newCommandLine();
+        commandLine.setErr(new PrintWriter(err));
+
+        int code = commandLine.execute("bench-server", "--mode", "fast", "--clients", "1");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().lines().findFirst()).hasValue("--mode must be baseline or portfolio, got 'fast'");
+    }
+
+    private String startServer(String... args) throws Exception {
+        CommandLine commandLine = new CommandLine(new BenchServerCommand(new PipedInputStream(stdin)));
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        exitCode = runner.submit(() -> commandLine.execute(args));
+        return out.awaitLineStartingWith(BenchServerCommand.READY, WITHIN)
+                .substring(BenchServerCommand.READY.length());
+    }
+
+    private ServerResult awaitResult() throws Exception {
+        String line = out.awaitLineStartingWith(BenchServerCommand.RESULT, WITHIN);
+        return BenchJson.mapper().readValue(line.substring(BenchServerCommand.RESULT.length()), ServerResult.class);
+    }
+
+    /** Closes the server's standard input, as the bench does, and returns its exit code. */
+    private int stopServer() throws Exception {
+        stdin.close();
+        return exitCode.get(30, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,141 @@
+package io.github.lwm2mportfolio.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The table, results.json and chart.png from a fixed set of runs. */
+class ResultsWritersTest {
+
+    private static final BenchSettings SETTINGS = new BenchSettings(List.of(100, 1000), 100, 3,
+            List.of(BenchMode.BASELINE, BenchMode.PORTFOLIO), List.of(BenchLoad.RATE, BenchLoad.FLAT), 600);
+    private static final MachineInfo MACHINE = new MachineInfo(2, "AMD EPYC", "17.0.15+6, OpenJDK 64-Bit Server VM",
+            "Linux 6.1 amd64", "abc1234", "server JVM pinned to CPU 0, simulator JVM to CPU 1 (taskset)", 0.5);
+    private static final byte[] PNG_SIGNATURE = { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+    @TempDir
+    Path out;
+
+    /**
+     * Three runs of everything. Baseline: 1,000 devices/s flat, 100 rate, 0.2 ms CPU. Ours: 400 flat, 100 rate,
+     * 0.8 ms CPU; the runs differ by +-10% so that the medians are the middle runs. Ours at N = 1000 flat run 3
+     * failed (a device refused), its figures still count.
+     */
+    private static List<RunResult> results() {
+        List<RunResult> results = new ArrayList<>();
+        for (RunSpec spec : SETTINGS.plan()) {
+            boolean ours = spec.mode() == BenchMode.PORTFOLIO;
+            double spread = 1 + (spec.run() - 2) * 0.1;
+            double rate = spec.load() == BenchLoad.RATE ? 100 : ours ? 400 : 1000;
+            double p50 = ours ? 20 : 1;
+            int failed = ours && spec.clients() == 1000 && spec.load() == BenchLoad.FLAT && spec.run() == 3 ? 1 : 0;
+            ServerResult server = new ServerResult(spec.mode().id(), spec.clients(), spec.clients() - failed, failed,
+                    failed == 0 ? List.of() : List.of("sim-7: verdict FAILED: bad signature"), false,
+                    spec.clients() / rate, rate * spread, p50 * spread, 2 * p50 * spread, 3 * p50,
+                    (ours ? 0.8e-3 : 0.2e-3) * spread);
+            SimulatorStats simulator = new SimulatorStats(spec.clients(), spec.clients(), 20, 40,
+                    10L << 20, (10L << 20) + spec.clients() * 20_480L, 20_480 * spread, 20.0 / spec.clients());
+            results.add(new RunResult(spec, failed == 0 ? null : "1 device failed: sim-7: verdict FAILED", server,
+                    simulator));
+        }
+        results.add(new RunResult(new RunSpec(100, BenchMode.PORTFOLIO, BenchLoad.RATE, 4),
+                "simulator exited with code 1 before RESULT", null, null));
+        return results;
+    }
+
+    @Test
+    void the_table_shows_medians_ratios_and_failed_runs() {
+        List<RunResult> results = results();
+        String table = ResultsTable.render(SETTINGS, MACHINE, BenchSummary.of(SETTINGS, results), results);
+
+        assertThat(table).contains("2 CPUs (AMD EPYC)", "commit abc1234",
+                "server JVM pinned to CPU 0, simulator JVM to CPU 1 (taskset)");
+        assertThat(table).containsPattern("flat\\s+1,000\\s+bare Leshan\\s+1,000\\.0\\s+1\\.00\\s+2\\.00\\s+0\\.200\\s+20\\.0\\s+0\\.0200\\s+3");
+        assertThat(table).containsPattern("flat\\s+1,000\\s+Portfolio\\s+400\\.0\\s+20\\.00\\s+40\\.00\\s+0\\.800");
+        assertThat(table).containsPattern("flat\\s+1,000\\s+ours/bare\\s+0\\.40\\s+4\\.00");
+        assertThat(table).containsPattern("rate\\s+100\\s+ours/bare\\s+1\\.00\\s+4\\.00");
+        assertThat(table).contains("2 runs failed:", "N=1000 flat run 3 portfolio: 1 device failed",
+                "N=100 rate run 4 portfolio: simulator exited with code 1 before RESULT");
+    }
+
+    @Test
+    void results_json_holds_every_run_the_machine_and_the_medians() throws Exception {
+        List<RunResult> results = results();
+        Path file = out.resolve("results.json");
+        ResultsJson.write(file, Instant.parse("2026-11-28T06:00:00Z"), SETTINGS, MACHINE, results,
+                BenchSummary.of(SETTINGS, results));
+
+        JsonNode json = new ObjectMapper().readTree(file.toFile());
+        assertThat(json.get("startedAt").asText()).isEqualTo("2026-11-28T06:00:00Z");
+        assertThat(json.get("machine").get("nproc").asInt()).isEqualTo(2);
+        assertThat(json.get("machine").get("pinning").asText()).contains("taskset");
+        assertThat(json.get("settings").get("modes").toString()).isEqualTo("[\"baseline\",\"portfolio\"]");
+        assertThat(json.get("runs")).hasSize(25);
+        JsonNode failedRun = json.get("runs").get(24);
+        assertThat(failedRun.get("failure").asText()).contains("simulator exited");
+        assertThat(failedRun.get("server").isNull()).isTrue();
+
+        assertThat(json.get("medians")).hasSize(8);
+        JsonNode oursFlat = find(json.get("medians"), 1000, "flat", "portfolio");
+        assertThat(oursFlat.get("runs").asInt()).isEqualTo(3);
+        assertThat(oursFlat.get("devicesPerSecond").asDouble()).isCloseTo(400, within(1e-9));
+        assertThat(oursFlat.get("p99Ms").asDouble()).isCloseTo(40, within(1e-9));
+        assertThat(oursFlat.get("cpuMsPerDevice").asDouble()).isCloseTo(0.8, within(1e-9));
+        assertThat(oursFlat.get("heapKbPerClient").asDouble()).isCloseTo(20, within(1e-9));
+        assertThat(oursFlat.get("simulatorThreads").asDouble()).isCloseTo(40, within(1e-9));
+        JsonNode ratio = json.get("ratios").get(3);
+        assertThat(ratio.get("clients").asInt()).isEqualTo(1000);
+        assertThat(ratio.get("load").asText()).isEqualTo("flat");
+        assertThat(ratio.get("throughput").asDouble()).isCloseTo(0.4, within(1e-9));
+        assertThat(ratio.get("cpu").asDouble()).isCloseTo(4, within(1e-9));
+    }
+
+    @Test
+    void a_figure_no_run_gave_is_null_in_json() throws Exception {
+        List<RunResult> onlyFailures = List.of(new RunResult(new RunSpec(100, BenchMode.BASELINE, BenchLoad.RATE, 1),
+                "timed out", null, null));
+        Path file = out.resolve("results.json");
+        ResultsJson.write(file, Instant.EPOCH, SETTINGS, MACHINE, onlyFailures, BenchSummary.of(SETTINGS, onlyFailures));
+
+        JsonNode median = find(new ObjectMapper().readTree(file.toFile()).get("medians"), 100, "rate", "baseline");
+        assertThat(median.get("runs").asInt()).isZero();
+        assertThat(median.get("devicesPerSecond").isNull()).isTrue();
+    }
+
+    @Test
+    void the_chart_is_a_png_of_two_panels() throws Exception {
+        List<RunResult> results = results();
+        Path file = out.resolve("chart.png");
+        ResultsChart.write(file, SETTINGS, BenchSummary.of(SETTINGS, results));
+
+        byte[] bytes = Files.readAllBytes(file);
+        assertThat(bytes).startsWith(PNG_SIGNATURE);
+        BufferedImage image = ImageIO.read(file.toFile());
+        assertThat(image.getWidth()).isEqualTo(ResultsChart.WIDTH);
+        assertThat(image.getHeight()).isEqualTo(ResultsChart.HEIGHT);
+    }
+
+    private static JsonNode find(JsonNode medians, int clients, String load, String mode) {
+        for (JsonNode median : medians) {
+            if (median.get("clients").asInt() == clients && median.get("load").asText().equals(load)
+                    && median.get("mode").asText().equals(mode)) {
+                return median;
+            }
+        }
+        throw new AssertionError("no median for " + clients + " " + load + " " + mode);
+    }
+}
