@@ -26,9 +26,9 @@ final class BareLeshanBenchServer implements BenchServer {
     private static final long READ_TIMEOUT_MS = 30_000;
 
     private final LeshanServer server;
-    private final CompletionTracker tracker;
+    private final DeviceOutcomes tracker;
 
-    BareLeshanBenchServer(CompletionTracker tracker) {
+    BareLeshanBenchServer(DeviceOutcomes tracker) {
         this.tracker = tracker;
         CaliforniumServerEndpointsProvider endpoints = new CaliforniumServerEndpointsProvider.Builder(
                 new CoapServerProtocolProvider())

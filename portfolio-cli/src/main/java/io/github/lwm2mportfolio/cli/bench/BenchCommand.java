@@ -59,6 +59,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "Default: bench-results/DATE-TIME.")
     Path out;
 
+    @Option(names = "--warmup", defaultValue = "1000", description = "Devices each server JVM serves first, not "
+            + "measured, so that its code is compiled; 0 for none. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
     @Option(names = "--timeout", defaultValue = "PT10M",
             description = "Longest wait for one run's devices (ISO-8601). Default: ${DEFAULT-VALUE}.")
     Duration timeout;
@@ -116,6 +120,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (runs < 1) {
             throw bad("--runs must be at least 1, got " + runs);
         }
+        if (warmup < 0) {
+            throw bad("--warmup must be 0 or more, got " + warmup);
+        }
         if (timeout.isNegative() || timeout.isZero()) {
             throw bad("--timeout must be positive, got " + timeout);
         }
@@ -131,7 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         return new BenchSettings(clients.stream().distinct().toList(), rate, runs,
                 benchModes.stream().distinct().toList(), benchLoads.stream().distinct().toList(),
-                timeout.toSeconds());
+                timeout.toSeconds(), warmup);
     }
 
     private ParameterException bad(String message) {

@@ -68,7 +68,8 @@ final class BenchRun {
         Files.deleteIfExists(statsFile);
         try (ServerProcess server = startServer(spec, serverData)) {
             String uri = server.awaitLine(BenchServerCommand.READY, READY_WAIT, null, null);
-            Process simulator = startSimulator(spec, uri, simulatorData, statsFile);
+            warmUp(spec, server, uri, simulatorData.resolve("warm-up"));
+            Process simulator = startSimulator(spec, uri, simulatorData.resolve("measured"), statsFile);
             try {
                 String json = server.awaitLine(BenchServerCommand.RESULT,
                         Duration.ofSeconds(settings.timeoutSeconds()).plus(RESULT_GRACE), simulator, "simulator");
@@ -86,7 +87,8 @@ final class BenchRun {
 
     private ServerProcess startServer(RunSpec spec, Path data) throws IOException, GeneralSecurityException {
         List<String> arguments = new ArrayList<>(List.of("bench-server", "--mode", spec.mode().id(), "--clients",
-                String.valueOf(spec.clients()), "--timeout", Duration.ofSeconds(settings.timeoutSeconds()).toString()));
+                String.valueOf(spec.clients()), "--warmup", String.valueOf(settings.warmup()), "--timeout",
+                Duration.ofSeconds(settings.timeoutSeconds()).toString()));
         if (spec.mode() == BenchMode.PORTFOLIO) {
             // The server reads its trust anchors at start: the simulator's CA comes from the same seed.
             Path trust = Files.createDirectories(data.resolve("trust"));
@@ -98,11 +100,40 @@ final class BenchRun {
         return server;
     }
 
+    /**
+     * A fresh JVM compiles its hot code during the first thousand devices or so: a warm-up fleet (flat out, not
+     * measured) goes first, then deregisters, so that both modes are measured compiled.
+     */
+    private void warmUp(RunSpec spec, ServerProcess server, String serverUri, Path data)
+            throws IOException, RunFailure, InterruptedException {
+        if (settings.warmup() == 0) {
+            return;
+        }
+        Process warmup = startSimulator(spec, serverUri, data, settings.warmup(), WarmupRouter.PREFIX, 0, null);
+        try {
+            server.awaitLine(BenchServerCommand.WARM, Duration.ofSeconds(settings.timeoutSeconds()), warmup,
+                    "warm-up simulator");
+        } finally {
+            warmup.destroy();
+            if (!warmup.waitFor(SIMULATOR_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                warmup.destroyForcibly();
+            }
+        }
+    }
+
     private Process startSimulator(RunSpec spec, String serverUri, Path data, Path statsFile) throws IOException {
         int rate = spec.load() == BenchLoad.RATE ? settings.rate() : 0;
-        List<String> arguments = new ArrayList<>(List.of("simulate", "--clients", String.valueOf(spec.clients()),
+        return startSimulator(spec, serverUri, data, spec.clients(), "sim-", rate, statsFile);
+    }
+
+    private Process startSimulator(RunSpec spec, String serverUri, Path data, int clients, String prefix, int rate,
+            Path statsFile) throws IOException {
+        List<String> arguments = new ArrayList<>(List.of("simulate", "--clients", String.valueOf(clients),
                 "--server", serverUri, "--seed", String.valueOf(SEED), "--rate", String.valueOf(rate), "--data",
-                data.toString(), "--stats-file", statsFile.toString()));
+                data.toString(), "--prefix", prefix));
+        if (statsFile != null) {
+            arguments.addAll(List.of("--stats-file", statsFile.toString()));
+        }
         if (spec.mode() == BenchMode.BASELINE) {
             arguments.add("--bare");
         }

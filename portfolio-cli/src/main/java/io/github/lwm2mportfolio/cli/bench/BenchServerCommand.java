@@ -28,6 +28,7 @@ public final class BenchServerCommand implements Callable<Integer> {
 
     static final String READY = "READY ";
     static final String RESULT = "RESULT ";
+    static final String WARM = "WARM";
 
     @Spec
     CommandSpec spec;
@@ -43,6 +44,11 @@ public final class BenchServerCommand implements Callable<Integer> {
 
     @Option(names = "--trust", description = "Directory of certificates the clients' AuthData signatures chain to.")
     Path trustDirectory;
+
+    @Option(names = "--warmup", defaultValue = "0",
+            description = "Devices (endpoints warm-...) to serve first, not measured; WARM is printed once they are "
+                    + "done. Default: ${DEFAULT-VALUE}.")
+    int warmup;
 
     @Option(names = "--timeout", defaultValue = "PT10M",
             description = "Longest wait for every device, from READY (ISO-8601). Default: ${DEFAULT-VALUE}.")
@@ -69,18 +75,29 @@ public final class BenchServerCommand implements Callable<Integer> {
         if (benchMode == BenchMode.PORTFOLIO && dataDirectory == null) {
             throw new ParameterException(spec.commandLine(), "--mode portfolio needs --data");
         }
+        if (warmup < 0) {
+            throw new ParameterException(spec.commandLine(), "--warmup must be 0 or more, got " + warmup);
+        }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive, got " + timeout);
         }
         PrintWriter out = spec.commandLine().getOut();
         CompletionTracker tracker = new CompletionTracker(benchMode, clients, ProcessCpu::nanos);
+        CompletionTracker warmupTracker = new CompletionTracker(benchMode, warmup, ProcessCpu::nanos);
+        DeviceOutcomes outcomes = new WarmupRouter(warmupTracker, tracker);
         CompletableFuture<Void> stopAsked = endOfInput();
-        try (BenchServer server = benchMode == BenchMode.BASELINE ? new BareLeshanBenchServer(tracker)
-                : new PortfolioBenchServer(tracker, dataDirectory, trustDirectory)) {
+        try (BenchServer server = benchMode == BenchMode.BASELINE ? new BareLeshanBenchServer(outcomes)
+                : new PortfolioBenchServer(outcomes, dataDirectory, trustDirectory)) {
             out.println(READY + server.start());
             out.flush();
             boolean timedOut = false;
             try {
+                if (warmup > 0) {
+                    CompletableFuture.anyOf(warmupTracker.allFinished(), stopAsked).get(timeout.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                    out.println(WARM + " " + BenchJson.oneLineMapper().writeValueAsString(warmupTracker.result(false)));
+                    out.flush();
+                }
                 CompletableFuture.anyOf(tracker.allFinished(), stopAsked).get(timeout.toMillis(),
                         TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {

@@ -9,9 +9,10 @@ import java.util.List;
  * @param rate offered registrations per second of the rate load
  * @param runs runs of each N, load and mode (the table shows their medians)
  * @param timeoutSeconds the longest a run may take from the server's READY to every device done
+ * @param warmup devices served (flat out, not measured) before each measured fleet, 0 for none
  */
 record BenchSettings(List<Integer> clients, int rate, int runs, List<BenchMode> modes, List<BenchLoad> loads,
-        long timeoutSeconds) {
+        long timeoutSeconds, int warmup) {
 
     BenchSettings {
         clients = List.copyOf(clients);

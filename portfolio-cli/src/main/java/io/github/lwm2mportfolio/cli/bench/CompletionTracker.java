@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  * server's CPU time from the first registration to the last device done. Only a device's first registration
  * counts, and only the first outcome after it. Called from the server's threads.
  */
-final class CompletionTracker {
+final class CompletionTracker implements DeviceOutcomes {
 
     private static final int FAILURES_KEPT = 10;
 
@@ -41,7 +41,8 @@ final class CompletionTracker {
         this.cpuNanos = cpuNanos;
     }
 
-    void registered(String endpoint) {
+    @Override
+    public void registered(String endpoint) {
         long now = System.nanoTime();
         if (registeredAt.putIfAbsent(endpoint, now) != null) {
             return;
@@ -55,11 +56,13 @@ final class CompletionTracker {
         }
     }
 
-    void succeeded(String endpoint) {
+    @Override
+    public void succeeded(String endpoint) {
         finish(endpoint, null);
     }
 
-    void failed(String endpoint, String reason) {
+    @Override
+    public void failed(String endpoint, String reason) {
         finish(endpoint, reason);
     }
 

@@ -23,7 +23,7 @@ final class PortfolioBenchServer implements BenchServer {
      * @param dataDirectory where the H2 inventory and the server's DTLS identity go
      * @param trustDirectory the certificates that AuthData signatures chain to, or null
      */
-    PortfolioBenchServer(CompletionTracker tracker, Path dataDirectory, Path trustDirectory) throws Exception {
+    PortfolioBenchServer(DeviceOutcomes tracker, Path dataDirectory, Path trustDirectory) throws Exception {
         // The builder insists on CoAPS; on port 0 it stays idle since every client uses plain CoAP.
         server = PortfolioServer.builder().bindHost("127.0.0.1").coapPort(0).coapsPort(0).httpPort(-1)
                 .dataDirectory(dataDirectory).trustDirectory(trustDirectory)
@@ -32,7 +32,7 @@ final class PortfolioBenchServer implements BenchServer {
         server.events().subscribe(event -> report(tracker, event));
     }
 
-    private static void report(CompletionTracker tracker, ServerEvents.Event event) {
+    private static void report(DeviceOutcomes tracker, ServerEvents.Event event) {
         switch (event.type()) {
         case "registered" -> tracker.registered(event.endpoint());
         case "verdict" -> {

@@ -27,6 +27,8 @@ final class ResultsTable {
         text.append("Fleet benchmark, median of ").append(settings.runs()).append(settings.runs() == 1 ? " run" : " runs")
                 .append(": load 'rate' offers ").append(settings.rate())
                 .append(" registrations/s, 'flat' registers as fast as the simulator can\n");
+        text.append("Warm-up: ").append(settings.warmup() == 0 ? "none (cold JVMs)"
+                : settings.warmup() + " devices per server JVM before the measured fleet, not measured").append('\n');
         text.append("Machine: ").append(machine.describe()).append('\n');
         text.append("CPUs: ").append(machine.pinning()).append('\n');
         List<List<String>> rows = new ArrayList<>();

@@ -35,7 +35,7 @@ class BenchProcessIT {
         Path terminal = out.resolve("terminal.txt");
         Path results = out.resolve("results");
         Process bench = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "bench", "--clients", "50", "--runs", "1", "--timeout", "PT2M", "--out",
+                "-jar", jar.toString(), "bench", "--clients", "50", "--runs", "1", "--warmup", "20", "--timeout", "PT2M", "--out",
                 results.toString())).redirectErrorStream(true).redirectOutput(terminal.toFile()).start();
         try {
             assertThat(bench.waitFor(540, TimeUnit.SECONDS)).as("bench finished").isTrue();

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class ResultsWritersTest {
 
     private static final BenchSettings SETTINGS = new BenchSettings(List.of(100, 1000), 100, 3,
-            List.of(BenchMode.BASELINE, BenchMode.PORTFOLIO), List.of(BenchLoad.RATE, BenchLoad.FLAT), 600);
+            List.of(BenchMode.BASELINE, BenchMode.PORTFOLIO), List.of(BenchLoad.RATE, BenchLoad.FLAT), 600, 1000);
     private static final MachineInfo MACHINE = new MachineInfo(2, "AMD EPYC", "17.0.15+6, OpenJDK 64-Bit Server VM",
             "Linux 6.1 amd64", "abc1234", "server JVM pinned to CPU 0, simulator JVM to CPU 1 (taskset)", 0.5);
     private static final byte[] PNG_SIGNATURE = { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };

@@ -10,7 +10,12 @@ import java.util.regex.Pattern;
 /** JDBC URLs: the default H2 file, the H2 options the schema needs, and URLs with their passwords hidden. */
 final class DatabaseUrls {
 
-    private static final String H2_OPTIONS = "MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    /**
+     * PostgreSQL compatibility for the shared schema and SQL; a query cache larger than H2's 8, since one device's
+     * collection runs about twenty distinct statements and parsing them again was a fifth of the database's work.
+     */
+    private static final String H2_OPTIONS =
+            "MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=128";
 
     private static final Pattern PASSWORD_PARAMETER =
             Pattern.compile("(?i)([;?&](?:password|pwd|sslpassword|sslkeypassword)=)([^;&]*)");
