@@ -37,7 +37,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--clients", required = true, description = "Number of simulated devices (1 to 100000).")
+    @Option(names = "--clients", required = true,
+            description = "Number of simulated devices (1 to 100000); 0 with --trust-out only writes the certificate.")
     int clients;
 
     @Option(names = "--server", required = true,
@@ -79,7 +80,7 @@ public final class SimulateCommand implements Callable<Integer> {
     Duration duration;
 
     @Option(names = "--trust-out", description = "Write the simulator's CA certificate into this directory "
-            + "(for portfolio server --trust DIR) before the clients start.")
+            + "(for portfolio server --trust DIR) before the clients start; with --clients 0, only that.")
     Path trustOut;
 
     @Option(names = "--api", description = "A Portfolio server's REST URL (http://HOST:PORT): follow its events to "
@@ -98,14 +99,14 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (clients == 0 && trustOut != null) {
+            writeTrust(spec.commandLine().getOut());
+            return 0; // only the certificate was asked for, before the server starts
+        }
         SimulatedFleet.Settings settings = settings();
         PrintWriter out = spec.commandLine().getOut();
         if (trustOut != null) {
-            Path written = SimulatorAuthority.fromSeed(seed).writeCertificate(trustOut);
-            out.println("simulator CA certificate: " + written + " (start the server with --trust " + trustOut
-                    + "; for mac and encrypt also --fleet-key " + SimulatorAuthority.fromSeed(seed).fleetMasterKeyHex()
-                    + ")");
-            out.flush();
+            writeTrust(out);
         }
         SimulatorFootprint before = SimulatorFootprint.measure();
         FleetProgress progress = new FleetProgress(clients);
@@ -157,6 +158,14 @@ public final class SimulateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private void writeTrust(PrintWriter out) throws Exception {
+        SimulatorAuthority authority = SimulatorAuthority.fromSeed(seed);
+        Path written = authority.writeCertificate(trustOut);
+        out.println("simulator CA certificate: " + written + " (start the server with --trust " + trustOut
+                + "; for mac and encrypt also --fleet-key " + authority.fleetMasterKeyHex() + ")");
+        out.flush();
     }
 
     /**

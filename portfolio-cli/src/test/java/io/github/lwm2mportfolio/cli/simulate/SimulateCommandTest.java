@@ -121,6 +121,18 @@ class SimulateCommandTest {
                 "--prefix", "a/b");
     }
 
+    @Test
+    void no_clients_with_trust_out_only_writes_the_certificate_a_server_needs() throws Exception {
+        CommandLine commandLine = PortfolioCommand.newCommandLine();
+        StringWriter out = new StringWriter();
+        commandLine.setOut(new PrintWriter(out));
+        Path trust = dir.resolve("only-trust");
+        assertThat(commandLine.execute("simulate", "--clients", "0", "--seed", "9", "--trust-out", trust.toString(),
+                "--server", "coap://127.0.0.1:5683")).isZero();
+        assertThat(trust.resolve("simulator-ca-9.pem")).content().startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(out.toString()).contains("--trust " + trust);
+    }
+
     private void awaitVerified(String prefix, int count) {
         await().atMost(Duration.ofSeconds(90)).until(() -> {
             for (int i = 0; i < count; i++) {
