@@ -164,7 +164,7 @@ public final class AuthDataVerifier {
 
     private static Verdict checkClaims(AuthClaims claims, Expectation expected, AuthService service) {
         byte[] sent = expected.nonceRef();
-        byte[] got = claims.nonce();
+        byte[] got = claims.nonceRef();
         if (sent == null && got != null) {
             return Verdict.reject(Verdict.Reason.NONCE_MISMATCH, "AuthData carries a nonce but none was sent",
                     service, claims);

@@ -28,9 +28,9 @@ final class CoseCodec {
         if (extra.contains(CoseHeaders.ALG) || unprotected.contains(CoseHeaders.ALG)) {
             throw new IllegalArgumentException("alg is set from the algorithm argument, not from headers");
         }
-        for (Object label : extra.labels()) {
-            if (unprotected.contains(label)) {
-                throw new IllegalArgumentException("header " + CoseHeaders.quote(label)
+        for (int i = 0; i < extra.size(); i++) {
+            if (unprotected.contains(extra.label(i))) {
+                throw new IllegalArgumentException("header " + CoseHeaders.quote(extra.label(i))
                         + " is in both protected and unprotected headers");
             }
         }

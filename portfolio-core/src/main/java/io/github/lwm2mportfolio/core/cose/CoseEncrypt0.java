@@ -66,7 +66,8 @@ public final class CoseEncrypt0 {
         if (iv.length != alg.ivBytes()) {
             throw new IllegalArgumentException(alg + " needs a " + alg.ivBytes() + "-byte IV");
         }
-        CoseHeaders unprotected = unprotectedHeaders.toBuilder().iv(iv).build();
+        CoseHeaders unprotected = unprotectedHeaders.isEmpty() ? CoseHeaders.ofIv(iv)
+                : unprotectedHeaders.toBuilder().iv(iv).build();
         byte[] aad = CoseCodec.toBeProcessed(CoseStructure.ENCRYPT0, prot, CoseCodec.orEmpty(externalAad), null);
         byte[] ciphertext = run(true, alg, key, iv, aad, plaintext);
         return CoseCodec.encode(CoseStructure.ENCRYPT0, prot, unprotected.encodedRef(), ciphertext, null);

@@ -104,11 +104,20 @@ public final class CoseHeaders {
 
     /** A map holding only a kid: the common case, made without a builder. */
     public static CoseHeaders ofKid(byte[] kid) {
-        int head = CborWriter.headSize(kid.length);
-        byte[] encoded = new CborWriter(2 + head + kid.length).writeMapHeader(1).writeInt(KID).writeByteString(kid)
-                .toByteArray();
-        return new CoseHeaders(new Object[] {KID}, new int[] {2}, new int[] {head + kid.length}, encoded, 1, null,
-                kid.clone(), null, List.of(), List.of());
+        return new CoseHeaders(new Object[] {KID}, new int[] {2}, new int[] {CborWriter.headSize(kid.length)
+                + kid.length}, encodeOneByteString(KID, kid), 1, null, kid.clone(), null, List.of(), List.of());
+    }
+
+    /** A map holding only an IV, as an Encrypt0 message we make has unprotected; made without a builder. */
+    static CoseHeaders ofIv(byte[] iv) {
+        return new CoseHeaders(new Object[] {IV}, new int[] {2}, new int[] {CborWriter.headSize(iv.length)
+                + iv.length}, encodeOneByteString(IV, iv), 1, null, null, iv.clone(), List.of(), List.of());
+    }
+
+    // {label: h'value'} for a label below 24
+    private static byte[] encodeOneByteString(int label, byte[] value) {
+        return new CborWriter(2 + CborWriter.headSize(value.length) + value.length).writeMapHeader(1).writeInt(label)
+                .writeByteString(value).toByteArray();
     }
 
     public static Builder builder() {
@@ -233,6 +242,10 @@ public final class CoseHeaders {
     static CoseHeaders read(CborReader r, byte[] buf, String which) throws CoseException {
         int start = r.position();
         int n = r.readMapLength();
+        if (n == 0 && r.position() - start == 1) {
+            // h'A0', which is what EMPTY holds: nothing to copy
+            return EMPTY;
+        }
         int entriesOffset = r.position() - start;
         Object[] labels = n == 0 ? NO_LABELS : new Object[n];
         int[] offsets = n == 0 ? NO_INTS : new int[n];
