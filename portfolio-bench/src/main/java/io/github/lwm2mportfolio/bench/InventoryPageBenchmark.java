@@ -3,6 +3,8 @@ package io.github.lwm2mportfolio.bench;
 import io.github.lwm2mportfolio.server.ServerEvents;
 import io.github.lwm2mportfolio.server.collector.DeviceOperations;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
+import io.github.lwm2mportfolio.server.inventory.CursorPage;
+import io.github.lwm2mportfolio.server.inventory.DeviceCursorQuery;
 import io.github.lwm2mportfolio.server.inventory.DeviceQuery;
 import io.github.lwm2mportfolio.server.inventory.DeviceSummary;
 import io.github.lwm2mportfolio.server.inventory.JdbcInventory;
@@ -11,15 +13,19 @@ import io.github.lwm2mportfolio.server.inventory.Verification;
 import io.github.lwm2mportfolio.server.rest.RestApi;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -39,12 +45,15 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One page of 100 devices of the fleet list from an inventory of 100,000, at random pages (deep ones
- * included: the page is the one a user jumps to): straight from {@link JdbcInventory#devices}, without and
- * with a state filter, and through the REST API over loopback HTTP. SampleTime, so that the result has p50,
- * p99 and p99.9; the target is p99 under 20 ms on both databases. Each trial loads its own fleet (10 to 60
- * s on the shared machine), which is why the filtered page is not also measured over HTTP: the HTTP, Javalin
- * and JSON share of a page is the difference between {@code httpPage} and {@code inventoryPage}.
+ * One page of 100 devices of the fleet list from an inventory of 100,000, anywhere in the list (deep pages
+ * included), read in the two ways the API offers, side by side: by offset ({@code page=}, a random page
+ * number: the page is the one a user jumps to) and by cursor ({@code after=}, a random endpoint of the fleet
+ * as the cursor: the page a client reaches by following {@code next}, or a console resuming where it was).
+ * Each straight from {@link JdbcInventory#devices}, without and with a state filter, and through the REST API
+ * over loopback HTTP. SampleTime, so that the result has p50, p99 and p99.9; the target is p99 under 20 ms on
+ * both databases. Each trial loads its own fleet (10 to 60 s on the shared machine), which is why the
+ * filtered page is not also measured over HTTP: the HTTP, Javalin and JSON share of a page is the difference
+ * between {@code httpPage} and {@code inventoryPage}.
  *
  * <p>The state filter is UNVERIFIED: with stale COMPLIANT verdicts in the fleet it is the costliest query
  * (two index ranges merged). PostgreSQL is {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres} unless
@@ -76,6 +85,10 @@ public class InventoryPageBenchmark {
     private String base;
     private int pages;
     private int filteredPages;
+    // Every endpoint, and the UNVERIFIED ones, in list order: the cursors of the cursor pages.
+    private List<String> endpoints;
+    private List<String> filteredEndpoints;
+    private String cursorBase;
 
     /** Each thread jumps to its own sequence of pages. */
     @State(Scope.Thread)
@@ -109,11 +122,17 @@ public class InventoryPageBenchmark {
         base = "http://127.0.0.1:" + api.port() + "/api/devices?size=" + PAGE_SIZE + "&page=";
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+        cursorBase = "http://127.0.0.1:" + api.port() + "/api/devices?limit=" + PAGE_SIZE + "&after=";
+        endpoints = everyEndpoint(null);
+        filteredEndpoints = everyEndpoint(FILTER);
+
         // A load that went wrong would make an empty page look fast.
         Page<DeviceSummary> last = inventory.devices(new DeviceQuery(null, null, pages - 1, PAGE_SIZE));
-        if (last.total() != DEVICES || last.items().size() != PAGE_SIZE) {
+        if (last.total() != DEVICES || last.items().size() != PAGE_SIZE || endpoints.size() != DEVICES
+                || filteredEndpoints.size() != filtered) {
             throw new IllegalStateException("the inventory holds " + last.total() + " devices, the last page "
-                    + last.items().size());
+                    + last.items().size() + "; by cursor " + endpoints.size() + " devices, "
+                    + filteredEndpoints.size() + " " + FILTER);
         }
         System.out.printf("%n%s: %,d devices loaded in %.1f s, %,d %s; a page is %,d bytes of JSON%n", database,
                 DEVICES, seconds, filtered, FILTER, get(base + 0).length);
@@ -147,6 +166,39 @@ public class InventoryPageBenchmark {
     @Benchmark
     public byte[] httpPage(Pages p) throws IOException, InterruptedException {
         return get(base + p.random.nextInt(pages));
+    }
+
+    @Benchmark
+    public CursorPage<DeviceSummary> cursorPage(Pages p) {
+        return inventory.devices(new DeviceCursorQuery(null, null, cursor(p, endpoints), PAGE_SIZE, false));
+    }
+
+    @Benchmark
+    public CursorPage<DeviceSummary> cursorPageByState(Pages p) {
+        return inventory.devices(new DeviceCursorQuery(FILTER, null, cursor(p, filteredEndpoints), PAGE_SIZE,
+                false));
+    }
+
+    @Benchmark
+    public byte[] httpCursorPage(Pages p) throws IOException, InterruptedException {
+        return get(cursorBase + URLEncoder.encode(cursor(p, endpoints), StandardCharsets.UTF_8));
+    }
+
+    /** A random endpoint of the list with a full page after it. */
+    private static String cursor(Pages p, List<String> list) {
+        return list.get(p.random.nextInt(list.size() - PAGE_SIZE));
+    }
+
+    private List<String> everyEndpoint(ComplianceState state) {
+        List<String> all = new ArrayList<>();
+        String after = null;
+        do {
+            CursorPage<DeviceSummary> page = inventory.devices(new DeviceCursorQuery(state, null, after,
+                    DeviceCursorQuery.MAX_LIMIT, false));
+            page.items().forEach(d -> all.add(d.endpoint()));
+            after = page.next();
+        } while (after != null);
+        return all;
     }
 
     private byte[] get(String uri) throws IOException, InterruptedException {

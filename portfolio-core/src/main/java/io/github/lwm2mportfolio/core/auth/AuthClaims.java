@@ -3,7 +3,6 @@ package io.github.lwm2mportfolio.core.auth;
 import io.github.lwm2mportfolio.core.cose.CborReader;
 import io.github.lwm2mportfolio.core.cose.CborWriter;
 import io.github.lwm2mportfolio.core.cose.CoseException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -67,18 +66,21 @@ public record AuthClaims(String endpoint, String instancePath, int identityId, S
         return nonce == null ? null : nonce.clone();
     }
 
+    byte[] nonceRef() {
+        return nonce;
+    }
+
     /** The deterministic CBOR encoding (format version 1); equal claims always give equal bytes. */
     public byte[] encode() {
-        byte[] ep = endpoint.getBytes(StandardCharsets.UTF_8);
-        byte[] path = instancePath.getBytes(StandardCharsets.UTF_8);
-        byte[] value = identityValue.getBytes(StandardCharsets.UTF_8);
-        int size = 48 + ep.length + path.length + value.length + (nonce == null ? 0 : nonce.length);
+        // room for ASCII text; the writer grows for longer UTF-8
+        int size = 48 + endpoint.length() + instancePath.length() + identityValue.length()
+                + (nonce == null ? 0 : nonce.length);
         CborWriter w = new CborWriter(size).writeMapHeader(nonce == null ? 7 : 8);
         w.writeInt(KEY_VERSION).writeInt(FORMAT_VERSION);
-        w.writeInt(KEY_ENDPOINT).writeHead(CborReader.MAJOR_TEXT, ep.length).writeRaw(ep, 0, ep.length);
-        w.writeInt(KEY_INSTANCE_PATH).writeHead(CborReader.MAJOR_TEXT, path.length).writeRaw(path, 0, path.length);
+        w.writeInt(KEY_ENDPOINT).writeTextString(endpoint);
+        w.writeInt(KEY_INSTANCE_PATH).writeTextString(instancePath);
         w.writeInt(KEY_IDENTITY_ID).writeInt(identityId);
-        w.writeInt(KEY_IDENTITY_VALUE).writeHead(CborReader.MAJOR_TEXT, value.length).writeRaw(value, 0, value.length);
+        w.writeInt(KEY_IDENTITY_VALUE).writeTextString(identityValue);
         if (nonce != null) {
             w.writeInt(KEY_NONCE).writeByteString(nonce);
         }

@@ -36,6 +36,11 @@ public final class AuthDataMaker {
 
     private final KeySource keys;
     private final SecureRandom random;
+    // The protected kid header of the key id used last: nearly every call uses the same key id.
+    private volatile KidHeader lastKid;
+
+    private record KidHeader(String keyId, CoseHeaders headers) {
+    }
 
     public AuthDataMaker(KeySource keys) {
         this(keys, new SecureRandom());
@@ -54,29 +59,34 @@ public final class AuthDataMaker {
     public byte[] make(AuthClaims claims, AuthService service, String keyId)
             throws KeyUnavailableException, CoseException {
         String id = keyId != null ? keyId : keys.defaultKeyId();
-        byte[] kid = id.getBytes(StandardCharsets.UTF_8);
         byte[] payload = claims.encode();
         switch (service) {
             case SIGN:
                 SigningKey signing = keys.signingKey(id);
                 // The chain is protected too: the JDK accepts a certificate whose signature BIT STRING
                 // "unused bits" byte was changed, so an unprotected chain could be altered unnoticed.
-                CoseHeaders signed = CoseHeaders.builder().kid(kid).x5chain(signing.chain()).build();
+                CoseHeaders signed = CoseHeaders.builder().kid(id.getBytes(StandardCharsets.UTF_8))
+                        .x5chain(signing.chain()).build();
                 return CoseSign1.sign(signatureAlgorithm(signing.key()), signing.key(), signed, CoseHeaders.EMPTY,
                         payload, NO_AAD);
             case MAC:
-                return CoseMac0.mac(CoseAlgorithm.HMAC_256_256, keys.macKey(id), protectedKid(kid), CoseHeaders.EMPTY,
+                return CoseMac0.mac(CoseAlgorithm.HMAC_256_256, keys.macKey(id), protectedKid(id), CoseHeaders.EMPTY,
                         payload, NO_AAD);
             default:
                 SecretKey key = keys.encryptionKey(id);
-                return CoseEncrypt0.encrypt(encryptionAlgorithm(key), key, protectedKid(kid), CoseHeaders.EMPTY,
+                return CoseEncrypt0.encrypt(encryptionAlgorithm(key), key, protectedKid(id), CoseHeaders.EMPTY,
                         payload, NO_AAD, random);
         }
     }
 
     // kid is protected so that no byte of an AuthData value can change without the check failing.
-    private static CoseHeaders protectedKid(byte[] kid) {
-        return CoseHeaders.ofKid(kid);
+    private CoseHeaders protectedKid(String keyId) {
+        KidHeader last = lastKid;
+        if (last == null || !last.keyId().equals(keyId)) {
+            last = new KidHeader(keyId, CoseHeaders.ofKid(keyId.getBytes(StandardCharsets.UTF_8)));
+            lastKid = last;
+        }
+        return last.headers();
     }
 
     static CoseAlgorithm signatureAlgorithm(Key key) throws CoseException {

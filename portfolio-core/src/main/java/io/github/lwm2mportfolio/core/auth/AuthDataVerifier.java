@@ -1,5 +1,6 @@
 package io.github.lwm2mportfolio.core.auth;
 
+import io.github.lwm2mportfolio.core.cose.ConstantTime;
 import io.github.lwm2mportfolio.core.cose.CoseAlgorithm;
 import io.github.lwm2mportfolio.core.cose.CoseEncrypt0;
 import io.github.lwm2mportfolio.core.cose.CoseException;
@@ -7,7 +8,6 @@ import io.github.lwm2mportfolio.core.cose.CoseMac0;
 import io.github.lwm2mportfolio.core.cose.CoseMessage;
 import io.github.lwm2mportfolio.core.cose.CoseSign1;
 import io.github.lwm2mportfolio.core.cose.CoseStructure;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -154,7 +154,7 @@ public final class AuthDataVerifier {
 
     private static Verdict checkClaims(AuthClaims claims, Expectation expected, AuthService service) {
         byte[] sent = expected.nonceRef();
-        byte[] got = claims.nonce();
+        byte[] got = claims.nonceRef();
         if (sent == null && got != null) {
             return Verdict.reject(Verdict.Reason.NONCE_MISMATCH, "AuthData carries a nonce but none was sent",
                     service, claims);
@@ -162,7 +162,7 @@ public final class AuthDataVerifier {
         if (sent != null && got == null) {
             return Verdict.reject(Verdict.Reason.NONCE_MISMATCH, "AuthData carries no nonce", service, claims);
         }
-        if (sent != null && !MessageDigest.isEqual(sent, got)) {
+        if (sent != null && !ConstantTime.equal(sent, got)) {
             return Verdict.reject(Verdict.Reason.NONCE_MISMATCH, "nonce does not match the one sent", service,
                     claims);
         }

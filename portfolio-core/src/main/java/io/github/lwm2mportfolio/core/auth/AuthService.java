@@ -49,12 +49,11 @@ public enum AuthService {
     }
 
     static AuthService of(CoseStructure structure) {
-        for (AuthService s : values()) {
-            if (s.structure == structure) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException(String.valueOf(structure));
+        return switch (structure) {
+            case SIGN1 -> SIGN;
+            case MAC0 -> MAC;
+            case ENCRYPT0 -> ENCRYPT;
+        };
     }
 
     @Override

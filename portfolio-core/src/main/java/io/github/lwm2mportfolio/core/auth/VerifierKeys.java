@@ -3,10 +3,8 @@ package io.github.lwm2mportfolio.core.auth;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.RDN;
@@ -50,33 +48,11 @@ public interface VerifierKeys {
     /**
      * Keys for a fleet whose MAC and encryption keys are derived from one master key
      * ({@link KeyDerivation}, 32-byte HMAC and 16-byte AES keys, as {@code Pkcs12KeySource} makes
-     * them), with device certificates anchored in {@code trustAnchors}. Kids are not used.
+     * them), with device certificates anchored in {@code trustAnchors}. Kids are not used. Each
+     * device's keys are derived once and kept for the next checks, for up to
+     * 10,000 endpoints.
      */
     static VerifierKeys fleet(byte[] masterKey, List<X509Certificate> trustAnchors) {
-        byte[] master = Objects.requireNonNull(masterKey, "masterKey").clone();
-        List<X509Certificate> anchors = List.copyOf(trustAnchors);
-        return new VerifierKeys() {
-            @Override
-            public List<X509Certificate> trustAnchors() {
-                return anchors;
-            }
-
-            @Override
-            public Optional<PublicKey> pinnedSigningKey(String endpoint, byte[] kid) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<SecretKey> macKey(String endpoint, byte[] kid) {
-                return Optional.of(new SecretKeySpec(KeyDerivation.deriveDeviceKey(master, endpoint,
-                        KeyDerivation.PURPOSE_MAC, 32), "HmacSHA256"));
-            }
-
-            @Override
-            public Optional<SecretKey> encryptionKey(String endpoint, byte[] kid) {
-                return Optional.of(new SecretKeySpec(KeyDerivation.deriveDeviceKey(master, endpoint,
-                        KeyDerivation.PURPOSE_ENCRYPT, 16), "AES"));
-            }
-        };
+        return new FleetKeys(masterKey, trustAnchors, FleetKeys.CACHED_ENDPOINTS);
     }
 }

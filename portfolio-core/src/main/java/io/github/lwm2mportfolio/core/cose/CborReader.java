@@ -98,6 +98,12 @@ public final class CborReader {
     /** Reads a definite-length text string; invalid UTF-8 is malformed. */
     public String readTextString() throws CoseException {
         int len = length(readDefiniteHead(MAJOR_TEXT, "a text string"));
+        if (isAscii(pos, len)) {
+            // ASCII is valid UTF-8 and decodes byte for byte: no decoder needed (ISO 8859-1 copies the bytes)
+            String s = new String(buf, pos, len, StandardCharsets.ISO_8859_1);
+            pos += len;
+            return s;
+        }
         try {
             String s = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -109,6 +115,15 @@ public final class CborReader {
         } catch (CharacterCodingException e) {
             throw CoseException.malformed("text string is not valid UTF-8");
         }
+    }
+
+    private boolean isAscii(int from, int len) {
+        for (int i = from; i < from + len; i++) {
+            if (buf[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reads an unsigned or negative integer that fits in a Java long. */

@@ -38,9 +38,28 @@ public final class CborWriter {
     }
 
     public CborWriter writeTextString(String text) {
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        writeHead(CborReader.MAJOR_TEXT, utf8.length);
-        return writeRaw(utf8, 0, utf8.length);
+        int length = text.length();
+        if (!isAscii(text)) {
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            writeHead(CborReader.MAJOR_TEXT, utf8.length);
+            return writeRaw(utf8, 0, utf8.length);
+        }
+        // ASCII is its own UTF-8: written char by char, without an intermediate byte array
+        writeHead(CborReader.MAJOR_TEXT, length);
+        ensure(length);
+        for (int i = 0; i < length; i++) {
+            buf[size++] = (byte) text.charAt(i);
+        }
+        return this;
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public CborWriter writeArrayHeader(int count) {

@@ -28,27 +28,13 @@ final class CoseCodec {
         if (extra.contains(CoseHeaders.ALG) || unprotected.contains(CoseHeaders.ALG)) {
             throw new IllegalArgumentException("alg is set from the algorithm argument, not from headers");
         }
-        for (Object label : extra.labels()) {
-            if (unprotected.contains(label)) {
-                throw new IllegalArgumentException("header " + CoseHeaders.quote(label)
+        for (int i = 0; i < extra.size(); i++) {
+            if (unprotected.contains(extra.label(i))) {
+                throw new IllegalArgumentException("header " + CoseHeaders.quote(extra.label(i))
                         + " is in both protected and unprotected headers");
             }
         }
-        if (extra.isEmpty()) {
-            return alg.protectedHeader();
-        }
-        if (extra.contains(0)) {
-            // Label 0 sorts before alg: let the builder order the map.
-            byte[] encodedAlg = new CborWriter(3).writeInt(alg.id()).toByteArray();
-            return extra.toBuilder().putEncoded(CoseHeaders.ALG, encodedAlg).build().encodedRef();
-        }
-        // alg (label 1) sorts before every other label, so it goes in front of extra's sorted entries.
-        byte[] entries = extra.encodedRef();
-        int from = extra.entriesOffset();
-        byte[] algEntry = alg.protectedHeader();
-        int size = CborWriter.headSize(extra.size() + 1) + algEntry.length - 1 + entries.length - from;
-        return new CborWriter(size).writeMapHeader(extra.size() + 1).writeRaw(algEntry, 1, algEntry.length - 1)
-                .writeRaw(entries, from, entries.length - from).toByteArray();
+        return extra.isEmpty() ? alg.protectedHeader() : extra.withAlgorithm(alg);
     }
 
     /** [context, protected, external_aad, payload] (or without payload for Encrypt0), as one byte array. */

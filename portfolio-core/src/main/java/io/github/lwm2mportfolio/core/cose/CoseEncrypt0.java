@@ -66,10 +66,11 @@ public final class CoseEncrypt0 {
         if (iv.length != alg.ivBytes()) {
             throw new IllegalArgumentException(alg + " needs a " + alg.ivBytes() + "-byte IV");
         }
-        CoseHeaders unprotected = unprotectedHeaders.toBuilder().iv(iv).build();
+        byte[] unprotected = unprotectedHeaders.isEmpty() ? CoseHeaders.encodeIvOnly(iv)
+                : unprotectedHeaders.toBuilder().iv(iv).build().encodedRef();
         byte[] aad = CoseCodec.toBeProcessed(CoseStructure.ENCRYPT0, prot, CoseCodec.orEmpty(externalAad), null);
         byte[] ciphertext = run(true, alg, key, iv, aad, plaintext);
-        return CoseCodec.encode(CoseStructure.ENCRYPT0, prot, unprotected.encodedRef(), ciphertext, null);
+        return CoseCodec.encode(CoseStructure.ENCRYPT0, prot, unprotected, ciphertext, null);
     }
 
     /** Parses a COSE_Encrypt0 message (tagged or not) without decrypting it. */

@@ -47,6 +47,11 @@ public final class CoseHeaders {
     private final byte[] iv;
     private final List<byte[]> x5chain;
     private final List<Object> crit;
+    // withAlgorithm's last result: a maker makes many messages with one map and one algorithm.
+    private volatile AlgorithmAdded algorithmAdded;
+
+    private record AlgorithmAdded(CoseAlgorithm alg, byte[] encoded) {
+    }
 
     private CoseHeaders(Object[] labels, int[] valueOffsets, int[] valueLengths, byte[] encoded) {
         this(labels, valueOffsets, valueLengths, encoded, encoded.length, null, null, null, List.of(), List.of());
@@ -104,11 +109,19 @@ public final class CoseHeaders {
 
     /** A map holding only a kid: the common case, made without a builder. */
     public static CoseHeaders ofKid(byte[] kid) {
-        int head = CborWriter.headSize(kid.length);
-        byte[] encoded = new CborWriter(2 + head + kid.length).writeMapHeader(1).writeInt(KID).writeByteString(kid)
-                .toByteArray();
-        return new CoseHeaders(new Object[] {KID}, new int[] {2}, new int[] {head + kid.length}, encoded, 1, null,
-                kid.clone(), null, List.of(), List.of());
+        return new CoseHeaders(new Object[] {KID}, new int[] {2}, new int[] {CborWriter.headSize(kid.length)
+                + kid.length}, encodeOneByteString(KID, kid), 1, null, kid.clone(), null, List.of(), List.of());
+    }
+
+    /** The encoding of a map holding only an IV, the unprotected header of an Encrypt0 message we make. */
+    static byte[] encodeIvOnly(byte[] iv) {
+        return encodeOneByteString(IV, iv);
+    }
+
+    // {label: h'value'} for a label below 24
+    private static byte[] encodeOneByteString(int label, byte[] value) {
+        return new CborWriter(2 + CborWriter.headSize(value.length) + value.length).writeMapHeader(1).writeInt(label)
+                .writeByteString(value).toByteArray();
     }
 
     public static Builder builder() {
@@ -199,9 +212,30 @@ public final class CoseHeaders {
         return labels[index];
     }
 
-    /** Where the first entry starts in {@link #encodedRef()}, after the map head. */
-    int entriesOffset() {
-        return entriesOffset;
+    /**
+     * This map with {1: alg} added, encoded: the protected header of a message we make. Shared between
+     * calls, so never to be changed.
+     */
+    byte[] withAlgorithm(CoseAlgorithm alg) {
+        AlgorithmAdded last = algorithmAdded;
+        if (last == null || last.alg() != alg) {
+            last = new AlgorithmAdded(alg, addAlgorithm(alg));
+            algorithmAdded = last;
+        }
+        return last.encoded();
+    }
+
+    private byte[] addAlgorithm(CoseAlgorithm alg) {
+        if (contains(0)) {
+            // Label 0 sorts before alg: let the builder order the map.
+            byte[] encodedAlg = new CborWriter(3).writeInt(alg.id()).toByteArray();
+            return toBuilder().putEncoded(ALG, encodedAlg).build().encodedRef();
+        }
+        // alg (label 1) sorts before every other label, so it goes in front of the sorted entries.
+        byte[] algEntry = alg.protectedHeader();
+        int size = CborWriter.headSize(size() + 1) + algEntry.length - 1 + encoded.length - entriesOffset;
+        return new CborWriter(size).writeMapHeader(size() + 1).writeRaw(algEntry, 1, algEntry.length - 1)
+                .writeRaw(encoded, entriesOffset, encoded.length - entriesOffset).toByteArray();
     }
 
     private int indexOf(Object label) {
@@ -233,6 +267,10 @@ public final class CoseHeaders {
     static CoseHeaders read(CborReader r, byte[] buf, String which) throws CoseException {
         int start = r.position();
         int n = r.readMapLength();
+        if (n == 0 && r.position() - start == 1) {
+            // h'A0', which is what EMPTY holds: nothing to copy
+            return EMPTY;
+        }
         int entriesOffset = r.position() - start;
         Object[] labels = n == 0 ? NO_LABELS : new Object[n];
         int[] offsets = n == 0 ? NO_INTS : new int[n];

@@ -2,7 +2,6 @@ package io.github.lwm2mportfolio.core.cose;
 
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
-import java.security.MessageDigest;
 import java.security.ProviderException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -73,10 +72,10 @@ public final class CoseMac0 {
         }
         byte[] aad = CoseCodec.orEmpty(externalAad);
         byte[] prot = message.protectedHeaders().encodedRef();
-        boolean valid = MessageDigest.isEqual(compute(alg, key, prot, aad, message.contentRef()), received);
+        boolean valid = ConstantTime.equal(compute(alg, key, prot, aad, message.contentRef()), received);
         if (!valid && CoseCodec.isEncodedEmptyMap(prot)) {
             // h'A0' and h'' are the same empty protected header; MACers differ in which they cover.
-            valid = MessageDigest.isEqual(compute(alg, key, new byte[0], aad, message.contentRef()), received);
+            valid = ConstantTime.equal(compute(alg, key, new byte[0], aad, message.contentRef()), received);
         }
         if (!valid) {
             throw CoseException.failed("MAC does not match");

@@ -62,6 +62,16 @@ class AuthClaimsTest {
     }
 
     @Test
+    void a_text_claim_that_is_not_utf8_is_refused() {
+        byte[] cbor = CLAIMS.encode();
+        // endpoint "ep1" (65 70 31 after its head 63) becomes C3 28 31: a lead byte without its continuation
+        cbor[5] = (byte) 0xC3;
+        cbor[6] = 0x28;
+        assertRefused(cbor, AuthDataException.Reason.MALFORMED,
+                "claims are not well-formed CBOR: text string is not valid UTF-8");
+    }
+
+    @Test
     void unknown_version_is_refused() {
         assertRefused(with(1, CBORObject.FromObject(2)), AuthDataException.Reason.UNSUPPORTED_VERSION,
                 "format version 2 is not supported (this implementation reads version 1)");

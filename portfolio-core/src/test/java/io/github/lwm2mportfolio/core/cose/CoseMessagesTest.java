@@ -62,6 +62,25 @@ class CoseMessagesTest {
         return new SecretKeySpec(Arrays.copyOf(AES_256.getEncoded(), alg.keyBytes()), "AES");
     }
 
+    @Test
+    void alg_takes_its_sorted_place_in_the_protected_header_whatever_map_and_algorithm_come_before()
+            throws Exception {
+        CoseHeaders kidOnly = CoseHeaders.ofKid(new byte[] {7});
+        CoseHeaders withLabelZero = CoseHeaders.builder().kid(new byte[] {7}).put(0, CBORObject.FromObject(1)).build();
+        // one map used with two algorithms in turn: each message gets its own alg
+        for (CoseAlgorithm alg : List.of(CoseAlgorithm.HMAC_256_256, CoseAlgorithm.HMAC_512_512,
+                CoseAlgorithm.HMAC_256_256)) {
+            CoseMessage plain = CoseMac0.verify(CoseMac0.mac(alg, MAC_KEY, kidOnly, CoseHeaders.EMPTY, PAYLOAD, AAD),
+                    MAC_KEY, AAD);
+            assertThat(plain.algorithm()).isEqualTo(alg);
+            assertThat(plain.protectedHeaders().labels()).containsExactly(1, 4);
+            CoseMessage zero = CoseMac0.verify(CoseMac0.mac(alg, MAC_KEY, withLabelZero, CoseHeaders.EMPTY, PAYLOAD,
+                    AAD), MAC_KEY, AAD);
+            assertThat(zero.algorithm()).isEqualTo(alg);
+            assertThat(zero.protectedHeaders().labels()).containsExactly(0, 1, 4);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = CoseAlgorithm.class, names = {"ES256", "ES384", "ES512", "EDDSA"})
     void signed_message_checks_out_tagged_and_untagged(CoseAlgorithm alg) throws Exception {

@@ -2,11 +2,11 @@ package io.github.lwm2mportfolio.server.inventory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
@@ -32,7 +32,7 @@ final class DeviceListing {
         Objects.requireNonNull(query, "query");
         long cutoff = states.cutoff();
         ComplianceState state = query.state();
-        String text = query.text() == null ? "" : query.text().strip().toLowerCase(Locale.ROOT);
+        String text = DeviceConditions.searchText(query.text());
         long offset = (long) query.page() * query.size();
         String window = " ORDER BY endpoint LIMIT " + query.size() + " OFFSET " + offset;
         return jdbi.withHandle(h -> {
@@ -70,30 +70,14 @@ final class DeviceListing {
                 }
                 rows = select.map(DeviceRow.MAPPER).list();
             } else {
-                List<String> conditions = new ArrayList<>();
-                List<Object> arguments = new ArrayList<>();
-                conditions.add("search_text LIKE ? ESCAPE '!'");
-                arguments.add("%" + text.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
-                if (state == ComplianceState.COMPLIANT) {
-                    conditions.add("state = 'COMPLIANT' AND verified_at >= ?");
-                    arguments.add(cutoff);
-                } else if (state == ComplianceState.UNVERIFIED) {
-                    conditions.add("(state = 'UNVERIFIED' OR (state = 'COMPLIANT' AND verified_at < ?))");
-                    arguments.add(cutoff);
-                } else if (state != null) {
-                    conditions.add("state = ?");
-                    arguments.add(state.name());
-                }
-                String where = " WHERE " + String.join(" AND ", conditions);
-                Query select = h.createQuery("SELECT " + DeviceRow.COLUMNS + " FROM devices" + where + window);
-                bindAll(select, arguments);
+                DeviceConditions where = DeviceConditions.matching(state, text, cutoff);
+                Query select = h.createQuery("SELECT " + DeviceRow.COLUMNS + " FROM devices" + where.where() + window);
+                where.bind(select, 0);
                 rows = select.map(DeviceRow.MAPPER).list();
                 if (!rows.isEmpty() && rows.size() < query.size()) {
                     total = offset + rows.size();
                 } else {
-                    Query count = h.createQuery("SELECT COUNT(*) FROM devices" + where);
-                    bindAll(count, arguments);
-                    total = count.mapTo(Long.class).one();
+                    total = count(h, where);
                 }
             }
             List<DeviceSummary> items = new ArrayList<>(rows.size());
@@ -137,14 +121,10 @@ final class DeviceListing {
         return jdbi.withHandle(h -> DeviceCounts.read(h, cutoff).effective());
     }
 
-    private static void bindAll(Query query, List<Object> arguments) {
-        for (int i = 0; i < arguments.size(); i++) {
-            Object argument = arguments.get(i);
-            if (argument instanceof Long l) {
-                query.bind(i, l);
-            } else {
-                query.bind(i, (String) argument);
-            }
-        }
+    /** How many devices meet these conditions: a scan of what they match. */
+    static long count(Handle h, DeviceConditions where) {
+        Query count = h.createQuery("SELECT COUNT(*) FROM devices" + where.where());
+        where.bind(count, 0);
+        return count.mapTo(Long.class).one();
     }
 }

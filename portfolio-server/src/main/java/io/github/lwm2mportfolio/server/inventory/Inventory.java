@@ -49,7 +49,11 @@ public interface Inventory extends AutoCloseable {
 
     Optional<DeviceDetail> device(String endpoint);
 
+    /** A page of the fleet list by offset; deep pages cost more, see {@link DeviceCursorQuery}. */
     Page<DeviceSummary> devices(DeviceQuery query);
+
+    /** A page of the fleet list after a cursor: every page costs what the first one does. */
+    CursorPage<DeviceSummary> devices(DeviceCursorQuery query);
 
     Map<ComplianceState, Long> complianceCounts();
 

@@ -38,8 +38,9 @@ import io.github.lwm2mportfolio.server.compliance.ComplianceState;
  * <p>
  * The work is done by package-private collaborators, one per concern: {@link DatabaseSetup} opens the database,
  * {@link DeviceWrites}, {@link IdentityWrites} and {@link VerificationWrites} write devices through
- * {@link DeviceRows} and {@link RetryingTransactions}, {@link DeviceDetails} and {@link DeviceListing} read
- * them, {@link CertificationTable} and {@link CredentialTable} keep the certification list and the credentials.
+ * {@link DeviceRows} and {@link RetryingTransactions}, {@link DeviceDetails}, {@link DeviceListing} and
+ * {@link DeviceCursorListing} read them, {@link CertificationTable} and {@link CredentialTable} keep the
+ * certification list and the credentials.
  */
 public final class JdbcInventory implements Inventory {
 
@@ -60,6 +61,7 @@ public final class JdbcInventory implements Inventory {
     private final VerificationWrites verificationWrites;
     private final DeviceDetails deviceDetails;
     private final DeviceListing deviceListing;
+    private final DeviceCursorListing deviceCursorListing;
     private final CertificationTable certificationTable;
     private final CredentialTable credentialTable;
 
@@ -74,6 +76,7 @@ public final class JdbcInventory implements Inventory {
         this.verificationWrites = new VerificationWrites(jdbi, transactions, rows);
         this.deviceDetails = new DeviceDetails(jdbi, states);
         this.deviceListing = new DeviceListing(jdbi, states);
+        this.deviceCursorListing = new DeviceCursorListing(jdbi, states);
         this.certificationTable = new CertificationTable(jdbi, transactions, clock, states);
         this.credentialTable = new CredentialTable(jdbi, transactions);
     }
@@ -167,6 +170,11 @@ public final class JdbcInventory implements Inventory {
     @Override
     public Page<DeviceSummary> devices(DeviceQuery query) {
         return deviceListing.devices(query);
+    }
+
+    @Override
+    public CursorPage<DeviceSummary> devices(DeviceCursorQuery query) {
+        return deviceCursorListing.devices(query);
     }
 
     /**

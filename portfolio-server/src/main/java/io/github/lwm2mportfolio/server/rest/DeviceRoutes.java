@@ -44,7 +44,11 @@ final class DeviceRoutes {
     }
 
     private void listDevices(Context ctx) {
-        ctx.json(inventory.devices(RequestInput.deviceQuery(ctx)));
+        if (RequestInput.pagesByCursor(ctx)) {
+            ctx.json(inventory.devices(RequestInput.deviceCursorQuery(ctx)));
+        } else {
+            ctx.json(inventory.devices(RequestInput.deviceQuery(ctx)));
+        }
     }
 
     private void getDevice(Context ctx) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
+import io.github.lwm2mportfolio.server.inventory.DeviceCursorQuery;
 import io.github.lwm2mportfolio.server.inventory.DeviceQuery;
 import io.github.lwm2mportfolio.server.rest.RestApi.ApiException;
 import io.javalin.http.Context;
@@ -20,18 +21,41 @@ final class RequestInput {
     private RequestInput() {
     }
 
+    /**
+     * Whether the fleet list is asked for by cursor ({@code after=}, {@code limit=}) rather than by offset
+     * ({@code page=}, {@code size=}, or nothing: the first page, as before cursors); the two cannot be mixed.
+     */
+    static boolean pagesByCursor(Context ctx) {
+        boolean cursor = ctx.queryParam("after") != null || ctx.queryParam("limit") != null;
+        boolean offset = ctx.queryParam("page") != null || ctx.queryParam("size") != null;
+        if (cursor && offset) {
+            throw new ApiException(400, "page and size page by offset, after and limit by cursor: use one or the "
+                    + "other");
+        }
+        return cursor;
+    }
+
+    /**
+     * The fleet filter and page of {@code ?state=&q=&after=&limit=&total=}. An empty {@code after} is the
+     * start; it is taken as sent, not stripped, since it is an endpoint.
+     */
+    static DeviceCursorQuery deviceCursorQuery(Context ctx) {
+        String after = ctx.queryParam("after");
+        if (after != null && after.length() > DeviceCursorQuery.MAX_AFTER_LENGTH) {
+            throw new ApiException(400, "after must be at most " + DeviceCursorQuery.MAX_AFTER_LENGTH
+                    + " characters (the longest endpoint), got " + after.length());
+        }
+        int limit = intParam(ctx, "limit", DEFAULT_PAGE_SIZE);
+        if (limit < 1 || limit > DeviceCursorQuery.MAX_LIMIT) {
+            throw new ApiException(400, "limit must be 1 to " + DeviceCursorQuery.MAX_LIMIT + ", got " + limit);
+        }
+        return new DeviceCursorQuery(state(ctx), blankToNull(ctx.queryParam("q")),
+                after == null || after.isEmpty() ? null : after, limit, booleanParam(ctx, "total"));
+    }
+
     /** The fleet filter and page of {@code ?state=&q=&page=&size=}. */
     static DeviceQuery deviceQuery(Context ctx) {
-        ComplianceState state = null;
-        String stateParam = blankToNull(ctx.queryParam("state"));
-        if (stateParam != null) {
-            try {
-                state = ComplianceState.valueOf(stateParam.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new ApiException(400, "state must be one of " + Arrays.toString(ComplianceState.values())
-                        + ", got '" + stateParam + "'");
-            }
-        }
+        ComplianceState state = state(ctx);
         int page = intParam(ctx, "page", 0);
         if (page < 0) {
             throw new ApiException(400, "page must be 0 or more, got " + page);
@@ -41,6 +65,30 @@ final class RequestInput {
             throw new ApiException(400, "size must be 1 to " + DeviceQuery.MAX_SIZE + ", got " + size);
         }
         return new DeviceQuery(state, blankToNull(ctx.queryParam("q")), page, size);
+    }
+
+    private static ComplianceState state(Context ctx) {
+        String stateParam = blankToNull(ctx.queryParam("state"));
+        if (stateParam == null) {
+            return null;
+        }
+        try {
+            return ComplianceState.valueOf(stateParam.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "state must be one of " + Arrays.toString(ComplianceState.values())
+                    + ", got '" + stateParam + "'");
+        }
+    }
+
+    private static boolean booleanParam(Context ctx, String name) {
+        String value = blankToNull(ctx.queryParam(name));
+        if (value == null || value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new ApiException(400, name + " must be true or false, got '" + value + "'");
     }
 
     private static int intParam(Context ctx, String name, int defaultValue) {

@@ -718,6 +718,137 @@ abstract class JdbcInventoryTest {
         assertThat(inventory.devices(new DeviceQuery(null, null, 0, 10)).total()).isZero();
     }
 
+    // ------------------------------------------------------------------------------------ listing by cursor
+
+    /** Every page by cursor from the start, each checked: at most limit devices, a next cursor but on the last. */
+    List<String> walk(ComplianceState state, String text, int limit) {
+        List<String> seen = new ArrayList<>();
+        String after = null;
+        for (int pages = 0; pages < 1000; pages++) {
+            CursorPage<DeviceSummary> page = inventory.devices(new DeviceCursorQuery(state, text, after, limit,
+                    false));
+            assertThat(page.items()).hasSizeLessThanOrEqualTo(limit);
+            assertThat(page.total()).isNull();
+            if (state != null) {
+                assertThat(page.items()).allSatisfy(d -> assertThat(d.state()).isEqualTo(state));
+            }
+            page.items().forEach(d -> seen.add(d.endpoint()));
+            if (page.next() == null) {
+                return seen;
+            }
+            assertThat(page.items()).hasSize(limit);
+            assertThat(page.next()).isEqualTo(seen.get(seen.size() - 1));
+            after = page.next();
+        }
+        throw new AssertionError("the cursor never reached the end");
+    }
+
+    @Test
+    void pagingByCursorGivesEveryDeviceOnceInEndpointOrder() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            names.add(String.format("dev-%02d", i));
+        }
+        List<String> shuffled = new ArrayList<>(names);
+        Collections.shuffle(shuffled, new Random(11));
+        shuffled.forEach(ep -> inventory.registered(ep, "1.1", false, T0));
+
+        for (int limit : List.of(1, 7, 10, 25, 26, 1000)) {
+            assertThat(walk(null, null, limit)).as("limit " + limit).isEqualTo(names);
+        }
+        CursorPage<DeviceSummary> first = inventory.devices(new DeviceCursorQuery(null, null, null, 10, true));
+        assertThat(first.total()).isEqualTo(25);
+        assertThat(first.limit()).isEqualTo(10);
+        assertThat(first.next()).isEqualTo("dev-09");
+        // a full last page says that it is the last: no empty page after it
+        CursorPage<DeviceSummary> last = inventory.devices(new DeviceCursorQuery(null, null, "dev-14", 10, true));
+        assertThat(last.items()).extracting(DeviceSummary::endpoint).isEqualTo(names.subList(15, 25));
+        assertThat(last.next()).isNull();
+        assertThat(last.total()).isEqualTo(25);
+    }
+
+    @Test
+    void aCursorNeedNotBeAnEndpoint() {
+        for (String ep : List.of("a", "b", "c", "d")) {
+            inventory.registered(ep, "1.1", false, T0);
+        }
+        assertThat(cursorEndpoints(null, null, "b0", 10)).containsExactly("c", "d");
+        assertThat(cursorEndpoints(null, null, "", 10)).containsExactly("a", "b", "c", "d");
+        CursorPage<DeviceSummary> beyond = inventory.devices(new DeviceCursorQuery(null, null, "z", 10, true));
+        assertThat(beyond.items()).isEmpty();
+        assertThat(beyond.next()).isNull();
+        assertThat(beyond.total()).isEqualTo(4);
+        // a device registered behind the cursor meanwhile is not seen again, one ahead of it is
+        inventory.registered("a2", "1.1", false, T0);
+        inventory.registered("c2", "1.1", false, T0);
+        assertThat(cursorEndpoints(null, null, "b", 10)).containsExactly("c", "c2", "d");
+    }
+
+    @Test
+    void pagingByCursorWithAStateOrATextFilterGivesEachMatchOnceInOrder() {
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String ep = String.format("ep-%02d", i);
+            all.add(ep);
+            switch (i % 5) {
+            case 0 -> inventory.registered(ep, "1.0", false, T0);
+            case 1 -> {
+                inventory.registered(ep, "1.1", true, T0);
+                inventory.portfoliosCollected(ep, List.of(host(0, "X-" + ep, "Other", "Thing", "9")), true, T0);
+            }
+            default -> widgetCollected(ep);
+            }
+        }
+        inventory.replaceCertifications(ACME_WIDGET_1);
+        for (int i = 0; i < 30; i++) {
+            // i % 5 == 3: verified early, aged by the clock below; i % 5 == 4: verified fresh
+            if (i % 5 == 3) {
+                inventory.verificationRecorded(all.get(i), verified(T0.plusSeconds(1), 1));
+            } else if (i % 5 == 4) {
+                inventory.verificationRecorded(all.get(i), verified(T0.plusSeconds(7200), 1));
+            }
+        }
+        clock.set(T0.plusSeconds(1).plus(FRESHNESS).plusMillis(1));
+
+        for (ComplianceState state : ComplianceState.values()) {
+            List<String> expected = new ArrayList<>();
+            inventory.forEachDevice(d -> {
+                if (d.state() == state) {
+                    expected.add(d.endpoint());
+                }
+            });
+            assertThat(expected).as(state.name()).isNotEmpty();
+            assertThat(walk(state, null, 2)).as(state.name()).isEqualTo(expected);
+            assertThat(inventory.devices(new DeviceCursorQuery(state, null, null, 2, true)).total()).as(state.name())
+                    .isEqualTo(expected.size());
+        }
+        // UNVERIFIED: the stored ones (i % 5 == 2) and the aged verdicts (i % 5 == 3), merged in order
+        assertThat(walk(ComplianceState.UNVERIFIED, null, 3)).hasSize(12).isSorted();
+        assertThat(walk(null, "widget", 4)).isEqualTo(all.stream().filter(ep -> Integer.parseInt(ep.substring(3)) % 5
+                >= 2).toList());
+        assertThat(walk(null, "-1", 1)).containsExactly("ep-10", "ep-11", "ep-12", "ep-13", "ep-14", "ep-15",
+                "ep-16", "ep-17", "ep-18", "ep-19");
+        assertThat(walk(ComplianceState.UNVERIFIED, "-1", 1)).containsExactly("ep-12", "ep-13", "ep-17", "ep-18");
+        assertThat(inventory.devices(new DeviceCursorQuery(ComplianceState.UNVERIFIED, "-1", "ep-13", 1, true))
+                .total()).isEqualTo(4);
+    }
+
+    @Test
+    void aCursorQueryRefusesALimitOutOfRangeAndACursorLongerThanAnyEndpoint() {
+        assertThatThrownBy(() -> new DeviceCursorQuery(null, null, null, 0, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("limit must be 1 to 1000, got 0");
+        assertThatThrownBy(() -> new DeviceCursorQuery(null, null, null, 1001, false))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DeviceCursorQuery(null, null, "x".repeat(1025), 10, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("after must be at most 1024 characters, got 1025");
+    }
+
+    List<String> cursorEndpoints(ComplianceState state, String text, String after, int limit) {
+        return inventory.devices(new DeviceCursorQuery(state, text, after, limit, false)).items().stream()
+                .map(DeviceSummary::endpoint).toList();
+    }
+
     @Test
     void everyDeviceIsStreamedInEndpointOrderAcrossBatches() {
         List<String> names = new ArrayList<>();

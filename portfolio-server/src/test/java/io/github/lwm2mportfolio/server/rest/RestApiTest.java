@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
@@ -146,6 +148,83 @@ class RestApiTest {
 
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.error()).startsWith(reason);
+    }
+
+    @Test
+    void the_fleet_list_by_cursor_gives_every_device_once_in_order() throws Exception {
+        // a cursor is an endpoint, sent URL-encoded: one with a space, an ampersand and a non-ASCII letter
+        inventory.registered("meter-2 b&ü", "1.1", false, COLLECTED);
+        List<String> all = List.of("meter-1", "meter-2", "meter-2 b&ü", "meter-3", "sensor-4");
+
+        for (int limit : List.of(1, 2, 5, 50)) {
+            assertThat(walk("", limit)).as("limit " + limit).isEqualTo(all);
+        }
+        assertThat(walk("&state=NO_PORTFOLIO", 1)).containsExactly("meter-2 b&ü", "sensor-4");
+        assertThat(walk("&q=meter-2", 1)).containsExactly("meter-2", "meter-2 b&ü");
+        assertThat(walk("&state=no_portfolio&q=2", 1)).containsExactly("meter-2 b&ü");
+    }
+
+    @Test
+    void a_page_by_cursor_has_its_limit_the_next_cursor_and_the_total_when_asked() throws Exception {
+        JsonNode first = get("/api/devices?limit=2&total=true").json();
+        assertThat(endpoints(first.get("items"))).containsExactly("meter-1", "meter-2");
+        assertThat(first.get("limit").asInt()).isEqualTo(2);
+        assertThat(first.get("next").asText()).isEqualTo("meter-2");
+        assertThat(first.get("total").asLong()).isEqualTo(4);
+
+        JsonNode last = get("/api/devices?after=meter-2&limit=2").json();
+        assertThat(endpoints(last.get("items"))).containsExactly("meter-3", "sensor-4");
+        assertThat(last.get("next").isNull()).isTrue();
+        assertThat(last.get("total").isNull()).isTrue();
+        assertThat(last.has("page")).isFalse();
+
+        JsonNode fromTheStart = get("/api/devices?after=").json();
+        assertThat(fromTheStart.get("limit").asInt()).isEqualTo(50);
+        assertThat(fromTheStart.get("items")).hasSize(4);
+        assertThat(fromTheStart.get("next").isNull()).isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = { "limit=0| limit must be 1 to 1000, got 0",
+        "limit=1001| limit must be 1 to 1000, got 1001", "limit=ten| limit must be an integer",
+        "after=meter-1&page=1| page and size page by offset, after and limit by cursor",
+        "limit=5&size=5| page and size page by offset, after and limit by cursor",
+        "limit=5&total=maybe| total must be true or false, got 'maybe'",
+        "limit=5&state=BROKEN| state must be one of" })
+    void a_bad_cursor_parameter_is_400_with_the_reason(String query, String reason) throws Exception {
+        Reply reply = get("/api/devices?" + query);
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.error()).startsWith(reason);
+    }
+
+    @Test
+    void a_cursor_longer_than_any_endpoint_is_400() throws Exception {
+        Reply reply = get("/api/devices?after=" + "m".repeat(1025));
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.error()).isEqualTo("after must be at most 1024 characters (the longest endpoint), got 1025");
+        assertThat(get("/api/devices?after=" + "m".repeat(1024)).status()).isEqualTo(200);
+    }
+
+    /** Every endpoint of the list, following the next cursor from the start; each page checked. */
+    private List<String> walk(String filters, int limit) throws Exception {
+        List<String> seen = new ArrayList<>();
+        String after = "";
+        for (int pages = 0; pages < 100; pages++) {
+            Reply reply = get("/api/devices?limit=" + limit + "&after="
+                    + URLEncoder.encode(after, StandardCharsets.UTF_8) + filters);
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            JsonNode page = reply.json();
+            assertThat(page.get("items").size()).isLessThanOrEqualTo(limit);
+            seen.addAll(endpoints(page.get("items")));
+            if (page.get("next").isNull()) {
+                return seen;
+            }
+            after = page.get("next").asText();
+            assertThat(after).isEqualTo(seen.get(seen.size() - 1));
+        }
+        throw new AssertionError("the cursor never reached the end");
     }
 
     // ---- one device
