@@ -59,7 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
             + "Default: bench-results/DATE-TIME.")
     Path out;
 
-    @Option(names = "--warmup", defaultValue = "1000", description = "Devices each server JVM serves first, not "
+    @Option(names = "--warmup", defaultValue = "3000", description = "Devices each server JVM serves first, not "
             + "measured, so that its code is compiled; 0 for none. Default: ${DEFAULT-VALUE}.")
     int warmup;
 

@@ -68,8 +68,7 @@ final class BenchRun {
         Files.deleteIfExists(statsFile);
         try (ServerProcess server = startServer(spec, serverData)) {
             String uri = server.awaitLine(BenchServerCommand.READY, READY_WAIT, null, null);
-            warmUp(spec, server, uri, simulatorData.resolve("warm-up"));
-            Process simulator = startSimulator(spec, uri, simulatorData.resolve("measured"), statsFile);
+            Process simulator = startSimulator(spec, uri, simulatorData, statsFile);
             try {
                 String json = server.awaitLine(BenchServerCommand.RESULT,
                         Duration.ofSeconds(settings.timeoutSeconds()).plus(RESULT_GRACE), simulator, "simulator");
@@ -101,39 +100,14 @@ final class BenchRun {
     }
 
     /**
-     * A fresh JVM compiles its hot code during the first thousand devices or so: a warm-up fleet (flat out, not
-     * measured) goes first, then deregisters, so that both modes are measured compiled.
+     * The simulator serves the warm-up fleet first (flat out, not measured: the server counts only its other
+     * endpoints), so that both JVMs are compiled when the measured fleet comes.
      */
-    private void warmUp(RunSpec spec, ServerProcess server, String serverUri, Path data)
-            throws IOException, RunFailure, InterruptedException {
-        if (settings.warmup() == 0) {
-            return;
-        }
-        Process warmup = startSimulator(spec, serverUri, data, settings.warmup(), WarmupRouter.PREFIX, 0, null);
-        try {
-            server.awaitLine(BenchServerCommand.WARM, Duration.ofSeconds(settings.timeoutSeconds()), warmup,
-                    "warm-up simulator");
-        } finally {
-            warmup.destroy();
-            if (!warmup.waitFor(SIMULATOR_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                warmup.destroyForcibly();
-            }
-        }
-    }
-
     private Process startSimulator(RunSpec spec, String serverUri, Path data, Path statsFile) throws IOException {
         int rate = spec.load() == BenchLoad.RATE ? settings.rate() : 0;
-        return startSimulator(spec, serverUri, data, spec.clients(), "sim-", rate, statsFile);
-    }
-
-    private Process startSimulator(RunSpec spec, String serverUri, Path data, int clients, String prefix, int rate,
-            Path statsFile) throws IOException {
-        List<String> arguments = new ArrayList<>(List.of("simulate", "--clients", String.valueOf(clients),
+        List<String> arguments = new ArrayList<>(List.of("simulate", "--clients", String.valueOf(spec.clients()),
                 "--server", serverUri, "--seed", String.valueOf(SEED), "--rate", String.valueOf(rate), "--data",
-                data.toString(), "--prefix", prefix));
-        if (statsFile != null) {
-            arguments.addAll(List.of("--stats-file", statsFile.toString()));
-        }
+                data.toString(), "--warmup", String.valueOf(settings.warmup()), "--stats-file", statsFile.toString()));
         if (spec.mode() == BenchMode.BASELINE) {
             arguments.add("--bare");
         }

@@ -74,6 +74,10 @@ final class FleetProgress {
         return registered.size();
     }
 
+    int authDataReadCount() {
+        return authDataRead.size();
+    }
+
     long deregisteredCount() {
         return deregistered.sum();
     }
