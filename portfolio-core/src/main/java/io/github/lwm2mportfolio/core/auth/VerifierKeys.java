@@ -49,8 +49,7 @@ public interface VerifierKeys {
      * Keys for a fleet whose MAC and encryption keys are derived from one master key
      * ({@link KeyDerivation}, 32-byte HMAC and 16-byte AES keys, as {@code Pkcs12KeySource} makes
      * them), with device certificates anchored in {@code trustAnchors}. Kids are not used. Each
-     * device's keys are derived once and kept for the next checks, for up to
-     * 10,000 endpoints.
+     * device's keys are derived once and kept for its next checks, for up to 10,000 endpoints.
      */
     static VerifierKeys fleet(byte[] masterKey, List<X509Certificate> trustAnchors) {
         return new FleetKeys(masterKey, trustAnchors, FleetKeys.CACHED_ENDPOINTS);

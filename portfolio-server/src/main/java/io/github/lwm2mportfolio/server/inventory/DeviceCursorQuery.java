@@ -21,9 +21,14 @@ public record DeviceCursorQuery(ComplianceState state, String text, String after
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", got " + limit);
         }
-        if (after != null && after.length() > MAX_AFTER_LENGTH) {
+        if (after != null && length(after) > MAX_AFTER_LENGTH) {
             throw new IllegalArgumentException("after must be at most " + MAX_AFTER_LENGTH + " characters, got "
-                    + after.length());
+                    + length(after));
         }
+    }
+
+    /** Characters as the database counts them: code points, not UTF-16 units. */
+    public static int length(String after) {
+        return after.codePointCount(0, after.length());
     }
 }

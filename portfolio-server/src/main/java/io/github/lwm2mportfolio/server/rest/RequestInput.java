@@ -41,9 +41,9 @@ final class RequestInput {
      */
     static DeviceCursorQuery deviceCursorQuery(Context ctx) {
         String after = ctx.queryParam("after");
-        if (after != null && after.length() > DeviceCursorQuery.MAX_AFTER_LENGTH) {
+        if (after != null && DeviceCursorQuery.length(after) > DeviceCursorQuery.MAX_AFTER_LENGTH) {
             throw new ApiException(400, "after must be at most " + DeviceCursorQuery.MAX_AFTER_LENGTH
-                    + " characters (the longest endpoint), got " + after.length());
+                    + " characters (the longest endpoint), got " + DeviceCursorQuery.length(after));
         }
         int limit = intParam(ctx, "limit", DEFAULT_PAGE_SIZE);
         if (limit < 1 || limit > DeviceCursorQuery.MAX_LIMIT) {

@@ -842,6 +842,9 @@ abstract class JdbcInventoryTest {
         assertThatThrownBy(() -> new DeviceCursorQuery(null, null, "x".repeat(1025), 10, false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("after must be at most 1024 characters, got 1025");
+        // characters as the endpoint column counts them: an emoji is one, though two UTF-16 units
+        inventory.registered("a", "1.1", false, T0);
+        assertThat(cursorEndpoints(null, null, "\uD83D\uDE00".repeat(1024), 10)).isEmpty();
     }
 
     List<String> cursorEndpoints(ComplianceState state, String text, String after, int limit) {
