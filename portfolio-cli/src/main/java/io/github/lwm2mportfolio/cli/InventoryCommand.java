@@ -61,23 +61,21 @@ final class InventoryCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Every page of the fleet list, in the server's order. */
+    /** Every page of the fleet list, in the server's order, by cursor (each page costs the same however deep). */
     private List<Map<String, Object>> allDevices() {
         List<Map<String, Object>> devices = new ArrayList<>();
-        for (int page = 0;; page++) {
-            Map<String, Object> body = rest.getJson("/api/devices?size=" + PAGE_SIZE + "&page=" + page
-                    + filters('&'));
+        String after = null;
+        do {
+            Map<String, Object> body = rest.getJson("/api/devices?limit=" + PAGE_SIZE + filters('&')
+                    + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8)));
             List<Map<String, Object>> items = rest.mapper().convertValue(body.get("items"), new TypeReference<>() {
             });
-            if (items == null || items.isEmpty()) {
-                return devices;
+            if (items != null) {
+                devices.addAll(items);
             }
-            devices.addAll(items);
-            Object total = body.get("total");
-            if (total instanceof Number number && devices.size() >= number.longValue()) {
-                return devices;
-            }
-        }
+            after = body.get("next") instanceof String next ? next : null;
+        } while (after != null);
+        return devices;
     }
 
     private String filters(char first) {

@@ -142,6 +142,7 @@ public final class PortfolioClient implements AutoCloseable {
         private Runnable rebootHandler = () -> LOG.info("reboot requested by the server; left to the host");
         private final Map<HostIdentity, String> hostIdentities = new EnumMap<>(HostIdentity.class);
         private boolean identityOnly;
+        private boolean inMemoryStore;
 
         private Builder(String endpoint) {
             this.endpoint = endpoint;
@@ -155,6 +156,16 @@ public final class PortfolioClient implements AutoCloseable {
 
         public Builder security(ClientSecurity security) {
             this.security = Objects.requireNonNull(security, "security");
+            return this;
+        }
+
+        /**
+         * Keeps the Portfolio instances in memory only (see {@link PortfolioStore#inMemory()}): for simulated
+         * fleets, where thousands of store files and their locks would cost file handles and disk writes. Give a
+         * {@link #keySource} too.
+         */
+        public Builder inMemoryStore() {
+            this.inMemoryStore = true;
             return this;
         }
 
@@ -261,9 +272,13 @@ public final class PortfolioClient implements AutoCloseable {
                         : "security other than none needs a coaps:// server URI");
             }
             Path directory = dataDirectory != null ? dataDirectory : Path.of("portfolio-data", endpoint);
+            if (inMemoryStore && keySource == null && !identityOnly) {
+                throw new IllegalArgumentException("an in-memory store needs a key source: keys would go to "
+                        + directory);
+            }
             PortfolioStore store;
             try {
-                store = PortfolioStore.open(directory);
+                store = inMemoryStore ? PortfolioStore.inMemory() : PortfolioStore.open(directory);
             } catch (StoreException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }

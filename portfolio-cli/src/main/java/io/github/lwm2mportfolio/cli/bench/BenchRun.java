@@ -44,9 +44,8 @@ final class BenchRun {
     }
 
     RunResult execute(RunSpec spec) throws InterruptedException {
-        try (ScratchDirectory serverData = ScratchDirectory.onDisk("portfolio-bench-server-");
-                ScratchDirectory simulatorData = ScratchDirectory.inMemory("portfolio-bench-simulator-")) {
-            return measure(spec, serverData.path(), simulatorData.path());
+        try (ScratchDirectory serverData = ScratchDirectory.onDisk("portfolio-bench-server-")) {
+            return measure(spec, serverData.path());
         } catch (IOException | UncheckedIOException | GeneralSecurityException e) {
             return new RunResult(spec, "cannot run: " + e.getMessage(), null, null);
         } finally {
@@ -59,7 +58,7 @@ final class BenchRun {
         running.forEach(Process::destroy);
     }
 
-    private RunResult measure(RunSpec spec, Path serverData, Path simulatorData)
+    private RunResult measure(RunSpec spec, Path serverData)
             throws IOException, GeneralSecurityException, InterruptedException {
         List<String> problems = new ArrayList<>();
         ServerResult serverResult = null;
@@ -68,7 +67,7 @@ final class BenchRun {
         Files.deleteIfExists(statsFile);
         try (ServerProcess server = startServer(spec, serverData)) {
             String uri = server.awaitLine(BenchServerCommand.READY, READY_WAIT, null, null);
-            Process simulator = startSimulator(spec, uri, simulatorData, statsFile);
+            Process simulator = startSimulator(spec, uri, statsFile);
             try {
                 String json = server.awaitLine(BenchServerCommand.RESULT,
                         Duration.ofSeconds(settings.timeoutSeconds()).plus(RESULT_GRACE), simulator, "simulator");
@@ -103,11 +102,11 @@ final class BenchRun {
      * The simulator serves the warm-up fleet first (flat out, not measured: the server counts only its other
      * endpoints), so that both JVMs are compiled when the measured fleet comes.
      */
-    private Process startSimulator(RunSpec spec, String serverUri, Path data, Path statsFile) throws IOException {
+    private Process startSimulator(RunSpec spec, String serverUri, Path statsFile) throws IOException {
         int rate = spec.load() == BenchLoad.RATE ? settings.rate() : 0;
         List<String> arguments = new ArrayList<>(List.of("simulate", "--clients", String.valueOf(spec.clients()),
-                "--server", serverUri, "--seed", String.valueOf(SEED), "--rate", String.valueOf(rate), "--data",
-                data.toString(), "--warmup", String.valueOf(settings.warmup()), "--stats-file", statsFile.toString()));
+                "--server", serverUri, "--seed", String.valueOf(SEED), "--rate", String.valueOf(rate), "--warmup",
+                String.valueOf(settings.warmup()), "--stats-file", statsFile.toString()));
         if (spec.mode() == BenchMode.BASELINE) {
             arguments.add("--bare");
         }

@@ -7,10 +7,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** A fresh directory for one run's stores, deleted with everything in it on close. */
+/** A fresh directory for one run's server data, deleted with everything in it on close. */
 final class ScratchDirectory implements AutoCloseable {
-
-    private static final Path SHARED_MEMORY = Path.of("/dev/shm");
 
     private final Path path;
 
@@ -21,17 +19,6 @@ final class ScratchDirectory implements AutoCloseable {
     /** In the temp directory (on disk, as a server's database would be). */
     static ScratchDirectory onDisk(String prefix) throws IOException {
         return new ScratchDirectory(Files.createTempDirectory(prefix));
-    }
-
-    /**
-     * In memory (/dev/shm) where there is one: the simulated clients' stores are not what is measured, and
-     * thousands of fsyncs on a disk the server shares would be.
-     */
-    static ScratchDirectory inMemory(String prefix) throws IOException {
-        if (Files.isDirectory(SHARED_MEMORY) && Files.isWritable(SHARED_MEMORY)) {
-            return new ScratchDirectory(Files.createTempDirectory(SHARED_MEMORY, prefix));
-        }
-        return onDisk(prefix);
     }
 
     Path path() {

@@ -67,7 +67,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--prefix", defaultValue = "sim-", description = "Endpoint name prefix. Default: ${DEFAULT-VALUE}.")
     String prefix;
 
-    @Option(names = "--data", description = "Where the clients' stores go. Default: portfolio-data/simulate/seed-SEED.")
+    @Option(names = "--data", description = "Where the clients' stores go (one directory each, kept). Default: in "
+            + "memory, with AuthData counters that start at the current time so that they rise from run to run.")
     Path dataDirectory;
 
     @Option(names = "--bind", description = "Local address of the clients' sockets. Default: loopback for a loopback "
@@ -179,7 +180,9 @@ public final class SimulateCommand implements Callable<Integer> {
      */
     private void warmUp(SimulatedFleet.Settings measured, PrintWriter out) throws Exception {
         SimulatedFleet.Settings settings = new SimulatedFleet.Settings(warmup, measured.serverUri(), measured.seed(), 0,
-                measured.bare(), measured.psk(), measured.dataDirectory().resolve("warm-up"), measured.localAddress(),
+                measured.bare(), measured.psk(),
+                measured.dataDirectory() == null ? null : measured.dataDirectory().resolve("warm-up"),
+                measured.localAddress(),
                 measured.lifetimeSeconds(), measured.threads(), WARMUP_PREFIX, measured.defaultService());
         FleetProgress progress = new FleetProgress(warmup);
         long start = System.nanoTime();
@@ -276,8 +279,7 @@ public final class SimulateCommand implements Callable<Integer> {
                     "--server must be coap://HOST:PORT or coaps://HOST:PORT, got " + serverUri);
         }
         InetAddress local = bind != null ? bind : loopbackFor(uri.getHost());
-        Path data = dataDirectory != null ? dataDirectory : Path.of("portfolio-data", "simulate", "seed-" + seed);
-        return new SimulatedFleet.Settings(clients, serverUri, seed, rate, bare, secure, data, local, lifetime,
+        return new SimulatedFleet.Settings(clients, serverUri, seed, rate, bare, secure, dataDirectory, local, lifetime,
                 threads, prefix, Options.service(spec, "--service", service));
     }
 

@@ -45,7 +45,10 @@ import io.github.lwm2mportfolio.core.model.PortfolioObject;
  */
 final class SimulatedFleet implements AutoCloseable {
 
-    /** How the fleet is made. {@code rate} is registrations per second, 0 for all at once. */
+    /**
+     * How the fleet is made. {@code rate} is registrations per second, 0 for all at once; {@code dataDirectory}
+     * null keeps the clients' stores in memory.
+     */
     record Settings(int clients, String serverUri, long seed, double rate, boolean bare, boolean psk,
             Path dataDirectory, InetAddress localAddress, long lifetimeSeconds, int threads, String endpointPrefix,
             AuthService defaultService) {
@@ -107,9 +110,14 @@ final class SimulatedFleet implements AutoCloseable {
     private SimulatedDevice portfolioDevice(int index) throws Exception {
         String endpoint = endpoint(settings.endpointPrefix(), index);
         PortfolioClient.Builder builder = PortfolioClient.builder(endpoint).serverUri(settings.serverUri())
-                .fleet(shared).dataDirectory(settings.dataDirectory().resolve(endpoint))
+                .fleet(shared)
                 .localAddress(settings.localAddress()).lifetime(settings.lifetimeSeconds())
                 .keySource(authority.deviceKeys(endpoint)).defaultService(settings.defaultService());
+        if (settings.dataDirectory() == null) {
+            builder.inMemoryStore();
+        } else {
+            builder.dataDirectory(settings.dataDirectory().resolve(endpoint));
+        }
         if (settings.psk()) {
             builder.security(ClientSecurity.psk(endpoint, authority.pskKey(endpoint)));
         }

@@ -62,13 +62,23 @@ public final class PortfolioStore implements AutoCloseable {
     private PortfolioStore(Path directory, int blockSize, FileChannel lockChannel, FileLock lock,
             StoredState state) {
         this.directory = directory;
-        this.file = directory.resolve(FILE_NAME);
-        this.tempFile = directory.resolve(TEMP_NAME);
+        this.file = directory == null ? null : directory.resolve(FILE_NAME);
+        this.tempFile = directory == null ? null : directory.resolve(TEMP_NAME);
         this.blockSize = blockSize;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.state = state;
         this.lastCounter = state.counterHighWater();
+    }
+
+    /**
+     * A store in memory only, for simulations and tests: nothing survives the process, and it holds no file. So
+     * that AuthData counters still rise across restarts (a server refuses a counter it has seen), they start
+     * above the current time in microseconds.
+     */
+    public static PortfolioStore inMemory() {
+        long nowMicros = Math.multiplyExact(System.currentTimeMillis(), 1000L);
+        return new PortfolioStore(null, 1, null, null, new StoredState(List.of(), nowMicros));
     }
 
     /** Opens the store in {@code directory} with the default counter block size. */
@@ -198,12 +208,12 @@ public final class PortfolioStore implements AutoCloseable {
         return value;
     }
 
-    /** The store file (which may not exist yet). */
+    /** The store file (which may not exist yet); null in memory. */
     public Path file() {
         return file;
     }
 
-    /** The store directory. */
+    /** The store directory; null in memory. */
     public Path directory() {
         return directory;
     }
@@ -215,7 +225,9 @@ public final class PortfolioStore implements AutoCloseable {
             return;
         }
         closed = true;
-        releaseQuietly(lock, lockChannel);
+        if (lock != null) {
+            releaseQuietly(lock, lockChannel);
+        }
     }
 
     private void ensureOpen() {
@@ -225,6 +237,9 @@ public final class PortfolioStore implements AutoCloseable {
     }
 
     private void write(StoredState next) throws StoreException {
+        if (directory == null) {
+            return; // in memory: the caller keeps the state
+        }
         byte[] bytes = StoreFormat.encode(next);
         try (FileChannel out = FileChannel.open(tempFile, WRITE_OPTIONS, fileAttributes())) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);

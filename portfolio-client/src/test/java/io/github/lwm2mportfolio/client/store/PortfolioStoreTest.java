@@ -51,6 +51,23 @@ class PortfolioStoreTest {
     // ---- saving and reloading ----------------------------------------------------------------
 
     @Test
+    void an_in_memory_store_writes_nothing_and_its_counters_rise_from_one_store_to_the_next() throws Exception {
+        long firstOfEarlierRun;
+        try (PortfolioStore earlier = PortfolioStore.inMemory()) {
+            firstOfEarlierRun = earlier.nextCounter();
+            earlier.saveInstances(List.of(new StoredInstance(0, "3/0", true, new TreeMap<>(Map.of(0, "HOST-1")))));
+            assertThat(earlier.state().instances()).hasSize(1);
+            assertThat(earlier.nextCounter()).isGreaterThan(firstOfEarlierRun);
+            assertThat(earlier.file()).isNull();
+        }
+        Thread.sleep(2); // a restart takes longer than a millisecond
+        try (PortfolioStore later = PortfolioStore.inMemory()) {
+            assertThat(later.state().instances()).isEmpty();
+            assertThat(later.nextCounter()).isGreaterThan(firstOfEarlierRun + 1);
+        }
+    }
+
+    @Test
     void a_missing_directory_is_created_and_starts_empty() throws Exception {
         Path storeDir = dir.resolve("a/b/store");
         try (PortfolioStore store = PortfolioStore.open(storeDir)) {
