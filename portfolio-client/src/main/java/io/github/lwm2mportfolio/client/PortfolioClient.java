@@ -329,11 +329,14 @@ public final class PortfolioClient implements AutoCloseable {
             if (fleet != null) {
                 fleet.share(builder);
             }
+            // Counted before Leshan's own listener exists, so that a change is always counted before Leshan tries
+            // (and, mid-registration, fails) to send its update.
+            AtomicLong instanceChanges = countInstanceChanges(portfolio);
             LeshanClient leshan = builder.build();
             if (fleet != null) {
                 fleet.attach(endpoints);
             }
-            keepObjectLinksInStep(leshan, portfolio);
+            resendDroppedUpdates(leshan, instanceChanges);
 
             PortfolioClient client = new PortfolioClient(endpoint, leshan, store, portfolio, ownedExecutor);
             if (!hostIdentities.isEmpty()) {
@@ -342,12 +345,7 @@ public final class PortfolioClient implements AutoCloseable {
             return client;
         }
 
-        /**
-         * Leshan drops the registration update that an instance change asks for while the registration is
-         * still under way (a server may create an instance as soon as it sees the client). Send it once the
-         * registration succeeded, so the server's object links are never stale.
-         */
-        private static void keepObjectLinksInStep(LeshanClient leshan, PortfolioObjectEnabler portfolio) {
+        private static AtomicLong countInstanceChanges(PortfolioObjectEnabler portfolio) {
             AtomicLong instanceChanges = new AtomicLong();
             portfolio.addListener(new ObjectsListenerAdapter() {
                 @Override
@@ -360,6 +358,15 @@ public final class PortfolioClient implements AutoCloseable {
                     instanceChanges.incrementAndGet();
                 }
             });
+            return instanceChanges;
+        }
+
+        /**
+         * Leshan drops the registration update that an instance change asks for while the registration is
+         * still under way (a server may create an instance as soon as it sees the client). Send it once the
+         * registration succeeded, so the server's object links are never stale.
+         */
+        private static void resendDroppedUpdates(LeshanClient leshan, AtomicLong instanceChanges) {
             leshan.addObserver(new LwM2mClientObserverAdapter() {
                 private volatile long atStart;
 
