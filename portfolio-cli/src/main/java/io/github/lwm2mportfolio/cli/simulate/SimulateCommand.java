@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -120,11 +121,6 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         // Before the warm-up: what the warm-up leaves behind (caches, compiled code's data) counts as the clients'.
         SimulatorFootprint before = SimulatorFootprint.measure();
-        if (warmup > 0) {
-            warmUp(settings, out);
-        }
-        FleetProgress progress = new FleetProgress(clients);
-        long buildStart = System.nanoTime();
         CountDownLatch stopRequested = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
         Thread shutdownHook = new Thread(() -> {
@@ -132,36 +128,24 @@ public final class SimulateCommand implements Callable<Integer> {
             awaitQuietly(finished);
         }, "simulate-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        BooleanSupplier stopping = () -> stopRequested.getCount() == 0;
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "simulate-progress");
             thread.setDaemon(true);
             return thread;
         });
-        ProgressLine line = new ProgressLine(out, System.console() != null);
-        try (SimulatedFleet fleet = SimulatedFleet.build(settings, progress);
-                AutoCloseable follower = apiUrl == null ? () -> { } : ServerEventFollower.follow(apiUrl, progress,
-                        endpoint -> endpoint.startsWith(prefix), out)) {
-            out.printf("built %d %s clients in %.1f s; starting them %s against %s%n", fleet.size(),
-                    bare ? "bare Leshan" : "Portfolio", (System.nanoTime() - buildStart) / 1e9,
-                    rate > 0 ? "at " + rate + "/s" : "all at once", serverUri);
-            out.flush();
-            providePreSharedKeys(fleet, out);
-            ticker.scheduleAtFixedRate(() -> line.show(progress.line()), progressInterval.toMillis(),
-                    progressInterval.toMillis(), TimeUnit.MILLISECONDS);
-            long runStart = System.nanoTime();
-            fleet.startAll();
-            boolean interrupted = duration == null ? awaitForever(stopRequested)
-                    : stopRequested.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-            ticker.shutdownNow();
-            line.show(progress.line());
-            line.end();
-            SimulatorFootprint with = SimulatorFootprint.measure();
-            double ranSeconds = (System.nanoTime() - runStart) / 1e9;
-            out.println(interrupted ? "stopping: deregistering every client" : "duration reached: deregistering "
-                    + "every client");
-            out.flush();
-            fleet.close();
-            writeSummary(out, progress, before, with, ranSeconds);
+        try {
+            if (warmup > 0) {
+                out.println("warming up with " + warmup + " clients (" + WARMUP_PREFIX + "...), not counted");
+                out.flush();
+                warmUp(settings, out, stopping);
+                if (stopping.getAsBoolean()) {
+                    out.println("stopped during the warm-up: its clients deregistered");
+                    out.flush();
+                    return 0;
+                }
+            }
+            run(settings, out, before, stopRequested, ticker);
         } finally {
             ticker.shutdownNow();
             finished.countDown();
@@ -174,11 +158,45 @@ public final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The fleet that counts: built, started at the rate, run until Ctrl-C or --duration, then deregistered. */
+    private void run(SimulatedFleet.Settings settings, PrintWriter out, SimulatorFootprint before,
+            CountDownLatch stopRequested, ScheduledExecutorService ticker) throws Exception {
+        FleetProgress progress = new FleetProgress(clients);
+        long buildStart = System.nanoTime();
+        ProgressLine line = new ProgressLine(out, System.console() != null);
+        try (SimulatedFleet fleet = SimulatedFleet.build(settings, progress);
+                AutoCloseable follower = apiUrl == null ? () -> { } : ServerEventFollower.follow(apiUrl, progress,
+                        endpoint -> endpoint.startsWith(prefix), out)) {
+            out.printf("built %d %s clients in %.1f s; starting them %s against %s%n", fleet.size(),
+                    bare ? "bare Leshan" : "Portfolio", (System.nanoTime() - buildStart) / 1e9,
+                    rate > 0 ? "at " + rate + "/s" : "all at once", serverUri);
+            out.flush();
+            providePreSharedKeys(fleet, out);
+            ticker.scheduleAtFixedRate(() -> line.show(progress.line()), progressInterval.toMillis(),
+                    progressInterval.toMillis(), TimeUnit.MILLISECONDS);
+            long runStart = System.nanoTime();
+            fleet.startAll(() -> stopRequested.getCount() == 0);
+            boolean interrupted = duration == null ? awaitForever(stopRequested)
+                    : stopRequested.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            ticker.shutdownNow();
+            line.show(progress.line());
+            line.end();
+            SimulatorFootprint with = SimulatorFootprint.measure();
+            double ranSeconds = (System.nanoTime() - runStart) / 1e9;
+            out.println(interrupted ? "stopping: deregistering every client" : "duration reached: deregistering "
+                    + "every client");
+            out.flush();
+            fleet.close();
+            writeSummary(out, progress, before, with, ranSeconds);
+        }
+    }
+
     /**
      * A warm-up fleet, flat out, until every client is done as it sees it (Portfolio: its AuthData was read; bare:
      * registered, then a second for the server's read), then deregistered.
      */
-    private void warmUp(SimulatedFleet.Settings measured, PrintWriter out) throws Exception {
+    private void warmUp(SimulatedFleet.Settings measured, PrintWriter out, BooleanSupplier stopping)
+            throws Exception {
         SimulatedFleet.Settings settings = new SimulatedFleet.Settings(warmup, measured.serverUri(), measured.seed(), 0,
                 measured.bare(), measured.psk(),
                 measured.dataDirectory() == null ? null : measured.dataDirectory().resolve("warm-up"),
@@ -188,13 +206,13 @@ public final class SimulateCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (SimulatedFleet fleet = SimulatedFleet.build(settings, progress)) {
             providePreSharedKeys(fleet, out);
-            fleet.startAll();
+            fleet.startAll(stopping);
             long deadline = System.nanoTime() + WARMUP_LIMIT.toNanos();
             while ((bare ? progress.registeredCount() : progress.authDataReadCount()) < warmup
-                    && System.nanoTime() < deadline) {
+                    && System.nanoTime() < deadline && !stopping.getAsBoolean()) {
                 Thread.sleep(100);
             }
-            if (bare) {
+            if (bare && !stopping.getAsBoolean()) {
                 Thread.sleep(1000);
             }
         }

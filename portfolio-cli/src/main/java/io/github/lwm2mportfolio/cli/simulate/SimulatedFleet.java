@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.eclipse.leshan.client.LeshanClient;
 import org.eclipse.leshan.client.object.Device;
@@ -200,10 +201,13 @@ final class SimulatedFleet implements AutoCloseable {
         });
     }
 
-    /** Starts the devices at the offered rate (all at once at rate 0); returns once the last was started. */
-    void startAll() throws InterruptedException {
+    /**
+     * Starts the devices at the offered rate (all at once at rate 0); returns once the last was started, or as soon
+     * as {@code stop} says so.
+     */
+    void startAll(BooleanSupplier stop) throws InterruptedException {
         long start = System.nanoTime();
-        for (int i = 0; i < devices.size(); i++) {
+        for (int i = 0; i < devices.size() && !stop.getAsBoolean(); i++) {
             if (settings.rate() > 0) {
                 long due = start + (long) (i * 1e9 / settings.rate());
                 long wait = due - System.nanoTime();

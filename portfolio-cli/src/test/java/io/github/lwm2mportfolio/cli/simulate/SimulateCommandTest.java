@@ -108,6 +108,21 @@ class SimulateCommandTest {
     }
 
     @Test
+    void an_interrupt_during_the_warm_up_stops_the_simulator_without_the_measured_fleet() throws Exception {
+        // A server that never answers: the warm-up cannot finish by itself.
+        SimulatorRun run = SimulatorRun.start(dir, "simulate", "--clients", "5", "--warmup", "2", "--server",
+                "coap://127.0.0.1:9", "--prefix", "never-");
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> run.output().contains("warming up with 2 clients"));
+            run.process().toHandle().destroy();
+            assertThat(run.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(run.output()).contains("stopped during the warm-up").doesNotContain("built 5");
+        } finally {
+            run.kill();
+        }
+    }
+
+    @Test
     void bad_options_are_refused_with_exit_code_2_and_one_line() {
         assertBadUsage("--clients 0", "--clients must be 1 to 100000, got 0", "--clients", "0", "--server",
                 "coap://127.0.0.1:5683");
