@@ -13,7 +13,6 @@ final class FleetTable {
     static final List<String> HEADER = List.of("ENDPOINT", "STATE", "MANUFACTURER", "MODEL", "SW VERSION",
             "UNIQUE ID", "VERIFIED", "ONLINE");
     private static final String NONE = "-";
-    private static final String GAP = "  ";
 
     private FleetTable() {
     }
@@ -33,24 +32,7 @@ final class FleetTable {
                     cell(host.get("manufacturer")), cell(host.get("model")), cell(host.get("softwareVersion")),
                     cell(host.get("uniqueId")), cell(verification.get("outcome")), online(device.get("online"))));
         }
-        int[] widths = new int[HEADER.size()];
-        for (List<String> row : rows) {
-            for (int column = 0; column < widths.length; column++) {
-                widths[column] = Math.max(widths[column], row.get(column).length());
-            }
-        }
-        StringBuilder table = new StringBuilder();
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int column = 0; column < widths.length; column++) {
-                if (column > 0) {
-                    line.append(GAP);
-                }
-                line.append(row.get(column));
-                line.append(" ".repeat(widths[column] - row.get(column).length()));
-            }
-            table.append(line.toString().stripTrailing()).append('\n');
-        }
+        StringBuilder table = new StringBuilder(TextTable.align(rows, column -> true));
         if (compliance != null) {
             table.append(summary(compliance)).append('\n');
         }

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.github.lwm2mportfolio.cli.TextTable;
+
 /**
  * The results as text for the terminal: a header (machine, how the CPUs were shared), one row per N, load and
  * server with the medians, a row of ratios ours/baseline, then the failed runs with their reasons.
@@ -42,7 +44,7 @@ final class ResultsTable {
                         RATIO_LABEL, number(r.throughput(), 2), "", "", number(r.cpu(), 2), "", "", "")));
             }
         }
-        text.append(align(rows));
+        text.append(TextTable.align(rows, TEXT_COLUMNS::contains));
         List<RunResult> failed = results.stream().filter(r -> r.failure() != null).toList();
         if (!failed.isEmpty()) {
             text.append(failed.size()).append(failed.size() == 1 ? " run" : " runs").append(" failed:\n");
@@ -65,27 +67,5 @@ final class ResultsTable {
     private static String number(double value, int decimals) {
         return Double.isNaN(value) || Double.isInfinite(value) ? NONE
                 : String.format(Locale.ROOT, "%,." + decimals + "f", value);
-    }
-
-    /** Text columns to the left, numbers to the right. */
-    private static String align(List<List<String>> rows) {
-        int[] widths = new int[HEADER.size()];
-        for (List<String> row : rows) {
-            for (int column = 0; column < widths.length; column++) {
-                widths[column] = Math.max(widths[column], row.get(column).length());
-            }
-        }
-        StringBuilder table = new StringBuilder();
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int column = 0; column < widths.length; column++) {
-                String cell = row.get(column);
-                String padding = " ".repeat(widths[column] - cell.length());
-                line.append(column == 0 ? "" : "  ");
-                line.append(TEXT_COLUMNS.contains(column) ? cell + padding : padding + cell);
-            }
-            table.append(line.toString().stripTrailing()).append('\n');
-        }
-        return table.toString();
     }
 }

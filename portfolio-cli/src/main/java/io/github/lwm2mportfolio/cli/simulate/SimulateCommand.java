@@ -197,11 +197,7 @@ public final class SimulateCommand implements Callable<Integer> {
      */
     private void warmUp(SimulatedFleet.Settings measured, PrintWriter out, BooleanSupplier stopping)
             throws Exception {
-        SimulatedFleet.Settings settings = new SimulatedFleet.Settings(warmup, measured.serverUri(), measured.seed(), 0,
-                measured.bare(), measured.psk(),
-                measured.dataDirectory() == null ? null : measured.dataDirectory().resolve("warm-up"),
-                measured.localAddress(),
-                measured.lifetimeSeconds(), measured.threads(), WARMUP_PREFIX, measured.defaultService());
+        SimulatedFleet.Settings settings = measured.warmUp(warmup, WARMUP_PREFIX);
         FleetProgress progress = new FleetProgress(warmup);
         long start = System.nanoTime();
         try (SimulatedFleet fleet = SimulatedFleet.build(settings, progress)) {

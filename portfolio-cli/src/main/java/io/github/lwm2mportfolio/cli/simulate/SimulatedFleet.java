@@ -53,6 +53,13 @@ final class SimulatedFleet implements AutoCloseable {
     record Settings(int clients, String serverUri, long seed, double rate, boolean bare, boolean psk,
             Path dataDirectory, InetAddress localAddress, long lifetimeSeconds, int threads, String endpointPrefix,
             AuthService defaultService) {
+
+        /** A warm-up fleet beside this one: its own size, endpoints and store directory, all started at once. */
+        Settings warmUp(int count, String prefix) {
+            return new Settings(count, serverUri, seed, 0, bare, psk,
+                    dataDirectory == null ? null : dataDirectory.resolve("warm-up"), localAddress, lifetimeSeconds,
+                    threads, prefix, defaultService);
+        }
     }
 
     /** One simulated device: its Leshan client and how to close it. */
