@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The public COSE-WG examples (github.com/cose-wg/Examples) for Sign1, Mac0 and Encrypt0 with a
  * direct key: "fail" cases must be refused with CoseException, the others must check out to the
- * plaintext. The directory comes from system property cose.vectors; a missing directory fails.
+ * plaintext. The vectors are copied into this module's test resources (see cose-wg-examples/SOURCE.md); system
+ * property cose.vectors points at another copy. A missing directory fails.
  */
 class CoseTestVectorsTest {
 
@@ -36,10 +39,19 @@ class CoseTestVectorsTest {
 
     static Path vectorsDirectory() {
         String property = System.getProperty("cose.vectors");
-        Path dir = property != null && !property.isBlank() ? Paths.get(property)
-                : Paths.get("../../shared/testdata/cose-wg-examples");
+        Path dir = property != null && !property.isBlank() ? Paths.get(property) : testResource("cose-wg-examples");
         assertThat(dir).as("COSE-WG examples directory (system property cose.vectors)").isDirectory();
         return dir;
+    }
+
+    private static Path testResource(String name) {
+        URL url = CoseTestVectorsTest.class.getResource("/" + name);
+        assertThat(url).as("test resource " + name).isNotNull();
+        try {
+            return Paths.get(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static JsonNode read(Path file) {
