@@ -20,10 +20,6 @@ import org.eclipse.leshan.core.link.DefaultLinkSerializer;
 import org.eclipse.leshan.core.link.LinkSerializer;
 import org.eclipse.leshan.core.link.lwm2m.attributes.DefaultLwM2mAttributeParser;
 import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributeParser;
-import org.eclipse.leshan.core.node.codec.DefaultLwM2mDecoder;
-import org.eclipse.leshan.core.node.codec.DefaultLwM2mEncoder;
-import org.eclipse.leshan.core.node.codec.LwM2mDecoder;
-import org.eclipse.leshan.core.node.codec.LwM2mEncoder;
 import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointsProvider;
 
 import io.github.lwm2mportfolio.client.registration.RegistrationForm;
@@ -45,8 +41,6 @@ public final class ClientFleet implements AutoCloseable {
     private final ScheduledExecutorService leshanExecutor;
     private final ThreadPoolExecutor authExecutor;
     private final Configuration configuration;
-    private final LwM2mEncoder encoder = new DefaultLwM2mEncoder();
-    private final LwM2mDecoder decoder = new DefaultLwM2mDecoder();
     private final LinkSerializer linkSerializer = new DefaultLinkSerializer();
     private final LwM2mAttributeParser attributeParser = new DefaultLwM2mAttributeParser();
 
@@ -82,7 +76,8 @@ public final class ClientFleet implements AutoCloseable {
 
     /** Sets what the fleet shares on a Leshan client builder. */
     LeshanClientBuilder share(LeshanClientBuilder builder) {
-        return builder.setSharedExecutor(leshanExecutor).setEncoder(encoder).setDecoder(decoder)
+        return builder.setSharedExecutor(leshanExecutor).setEncoder(ClientCodecs.ENCODER)
+                .setDecoder(ClientCodecs.DECODER)
                 .setLinkSerializer(linkSerializer).setAttributeParser(attributeParser);
     }
 

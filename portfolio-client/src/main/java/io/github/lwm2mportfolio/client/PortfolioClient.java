@@ -375,6 +375,8 @@ public final class PortfolioClient implements AutoCloseable {
             builder.setEndpointsProviders(endpoints);
             if (fleet != null) {
                 fleet.share(builder);
+            } else {
+                builder.setEncoder(ClientCodecs.ENCODER).setDecoder(ClientCodecs.DECODER);
             }
             RegistrationFormEngineFactory registrationEngines = new RegistrationFormEngineFactory(registrationForm,
                     registrationRetryWait, registrationNotices);

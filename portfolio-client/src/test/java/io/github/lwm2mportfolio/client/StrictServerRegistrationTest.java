@@ -58,6 +58,7 @@ class StrictServerRegistrationTest {
 
     private static final int TLV = ContentFormat.TLV_CODE;
     private static final int TEXT = ContentFormat.TEXT_CODE;
+    private static final int OLD_TLV = ContentFormat.OLD_TLV_CODE;
     private static final StaticModel MODEL = new StaticModel(PortfolioModels.clientModels());
     private static final byte[] NONCE = "strict-nonce-001".getBytes(StandardCharsets.US_ASCII);
 
@@ -199,7 +200,7 @@ class StrictServerRegistrationTest {
 
     /**
      * What an LwM2M 1.0 server does with object 16: reads /3/0/22 and the host instance in TLV, AuthStatus in plain
-     * text, creates and writes an instance in TLV, writes plain text, runs GetAuthData and reads AuthData in TLV;
+     * text, creates and writes an instance in TLV (also under the pre-1.0.0 code 1542), writes plain text, runs GetAuthData and reads AuthData in TLV;
      * and reads in OMA JSON, the one format a 1.0 Register advertises.
      */
     private void drivesObject16AsAnLwm2m10Server(StrictLwm2mServer server, InetSocketAddress address,
@@ -228,6 +229,15 @@ class StrictServerRegistrationTest {
         assertThat(written.getCode()).as(written.getPayloadString()).isEqualTo(ResponseCode.CHANGED);
         assertThat(client.portfolios().get(5).orElseThrow().identities()).containsExactly(Map.entry(0, "changed"),
                 Map.entry(1, "second"));
+        // Servers older than LwM2M 1.0.0 say TLV with the code 1542.
+        Response oldTlv = server.put(address, "/16/5/0", OLD_TLV,
+                encode(LwM2mMultipleResource.newStringResource(0, Map.of(0, "old code")), TLV, "/16/5/0"));
+        assertThat(oldTlv.getCode()).as(oldTlv.getPayloadString()).isEqualTo(ResponseCode.CHANGED);
+        Response readOld = server.get(address, "/16/5", OLD_TLV);
+        assertThat(readOld.getOptions().getContentFormat()).isEqualTo(OLD_TLV);
+        LwM2mObjectInstance oldInstance = (LwM2mObjectInstance) new DefaultLwM2mDecoder().decode(readOld.getPayload(),
+                ContentFormat.TLV, null, new LwM2mPath("/16/5"), MODEL);
+        assertThat(oldInstance.getResource(0).getInstance(0).getValue()).isEqualTo("old code");
         Response offset = server.put(address, "/3/0/14", TEXT, "+01:00".getBytes(StandardCharsets.UTF_8));
         assertThat(offset.getCode()).isEqualTo(ResponseCode.CHANGED);
         assertThat(server.get(address, "/3/0/14", TEXT).getPayloadString()).isEqualTo("+01:00");

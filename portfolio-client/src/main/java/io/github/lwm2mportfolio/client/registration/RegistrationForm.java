@@ -121,7 +121,9 @@ public record RegistrationForm(LwM2mVersion version, Advertised advertised, Cont
         // In 1.0 a client has TLV, plain text and opaque anyway: JSON is the one optional format.
         case ALL -> version.equals(LwM2mVersion.V1_0)
                 ? supported.stream().filter(ContentFormat.JSON::equals).toList()
-                : new TreeSet<>(supported).stream().filter(format -> !format.isMandatoryForClient(version)).toList();
+                // Not the pre-1.0.0 codes 1542 and 1543: the client reads them, but a 1.1 server has no use for them.
+                : new TreeSet<>(supported).stream().filter(NAMED_FORMATS::containsValue)
+                        .filter(format -> !format.isMandatoryForClient(version)).toList();
         };
     }
 
