@@ -38,6 +38,9 @@ final class FormAdaptingSender implements UplinkRequestSender {
     private static final Map<LwM2mVersion, LinkFormatHelper> LINKS = Map.of(LwM2mVersion.V1_0,
             new LinkFormatHelper(LwM2mVersion.V1_0), LwM2mVersion.V1_1, new LinkFormatHelper(LwM2mVersion.V1_1));
 
+    /** Characters of a server's error message kept in a notice. */
+    private static final int MAX_REASON = 200;
+
     private final UplinkRequestSender transport;
     private final LwM2mObjectTree objects;
     private final Set<ContentFormat> supported;
@@ -84,17 +87,21 @@ final class FormAdaptingSender implements UplinkRequestSender {
             return response;
         }
         String endpoint = request.getEndpointName();
+        String refused = endpoint + ": " + server.getUri() + " refused the Register as ";
         if (!form.equals(RegistrationForm.CONSERVATIVE)) {
             forms.fallBack(server.getUri());
-            notice(endpoint + ": " + server.getUri() + " refused the Register as " + form + " (" + reason(response)
-                    + "); registering as " + RegistrationForm.CONSERVATIVE + " now and from now on");
+            notice(refused + form + " (" + reason(response) + "); registering as " + RegistrationForm.CONSERVATIVE
+                    + " now and from now on");
             response = transport.send(server, inForm(request, RegistrationForm.CONSERVATIVE), timeoutInMs);
             if (!refusesForm(response)) {
                 return response;
             }
+            refused += RegistrationForm.CONSERVATIVE + " too";
+        } else {
+            refused += form;
         }
-        notice(endpoint + ": " + server.getUri() + " refused the Register as " + RegistrationForm.CONSERVATIVE
-                + " too (" + reason(response) + "); not registered, next attempt in " + retryWait.toSeconds() + " s");
+        notice(refused + " (" + reason(response) + "); not registered, next attempt in " + retryWait.toSeconds()
+                + " s");
         return response;
     }
 
@@ -136,10 +143,15 @@ final class FormAdaptingSender implements UplinkRequestSender {
                 || response.getCode().equals(ResponseCode.PRECONDITION_FAILED));
     }
 
+    /** The code and the server's own words, made one printable line of reasonable length whatever it sent. */
     private static String reason(RegisterResponse response) {
         int code = response.getCode().getCode();
-        String message = response.getErrorMessage();
+        String message = response.getErrorMessage() == null ? "" : response.getErrorMessage().strip();
+        message = message.replaceAll("\\p{Cntrl}", "?");
+        if (message.length() > MAX_REASON) {
+            message = message.substring(0, MAX_REASON) + "...";
+        }
         return String.format("%d.%02d %s", code / 100, code % 100, response.getCode().getName())
-                + (message == null || message.isBlank() ? "" : ": " + message);
+                + (message.isEmpty() ? "" : ": " + message);
     }
 }

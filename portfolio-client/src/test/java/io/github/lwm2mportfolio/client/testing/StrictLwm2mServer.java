@@ -45,7 +45,10 @@ public final class StrictLwm2mServer implements AutoCloseable {
         SINGLE_CT,
         /** 4.12 to any lwm2m= other than 1.0. */
         LWM2M_1_0_ONLY,
-        /** 4.00 to every Register, as to an endpoint the server does not know. */
+        /**
+         * 4.00 to every Register, as to an endpoint the server does not know, with a hostile reason (a line break and
+         * a forged log line) that the client must not print as it is.
+         */
         REFUSE_ALL
     }
 
@@ -199,7 +202,7 @@ public final class StrictLwm2mServer implements AutoCloseable {
                 return "the payload must be application/link-format";
             }
             if (rules.contains(Rule.REFUSE_ALL)) {
-                return "unknown endpoint";
+                return "unknown endpoint\r\nWARN forged log line";
             }
             if (rules.contains(Rule.LWM2M_1_0_ONLY) && !"1.0".equals(query.get("lwm2m"))) {
                 return "LwM2M version " + query.get("lwm2m") + " is not supported, only 1.0";
