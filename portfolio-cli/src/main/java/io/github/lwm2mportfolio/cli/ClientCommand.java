@@ -2,6 +2,7 @@ package io.github.lwm2mportfolio.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -12,6 +13,7 @@ import org.eclipse.leshan.core.ResponseCode;
 
 import io.github.lwm2mportfolio.client.ClientSecurity;
 import io.github.lwm2mportfolio.client.PortfolioClient;
+import io.github.lwm2mportfolio.client.registration.RegistrationFormEngineFactory;
 import io.github.lwm2mportfolio.core.model.HostIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,6 +25,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "client", mixinStandardHelpOptions = true,
         description = "Run an LwM2M client that exposes the host device's identities in object 16.")
 final class ClientCommand implements Callable<Integer> {
+
+    private static final Duration RETRY_WAIT = RegistrationFormEngineFactory.DEFAULT_RETRY_WAIT;
 
     @Spec
     CommandSpec spec;
@@ -64,10 +68,20 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--lifetime", defaultValue = "300", description = "Registration lifetime in seconds.")
     long lifetime;
 
+    @Option(names = "--lwm2m-version", defaultValue = "1.1",
+            description = "LwM2M version to register as: 1.0 or 1.1. Default: ${DEFAULT-VALUE}.")
+    String lwm2mVersion;
+
+    @Option(names = "--advertised-format", defaultValue = "all", description = "Content formats the Register's root "
+            + "link advertises (ct): all, none, or one of tlv, json, senml-json, senml-cbor, cbor, text, opaque. The "
+            + "client still reads and writes every format. Default: ${DEFAULT-VALUE}.")
+    String advertisedFormat;
+
     @Override
     public Integer call() throws Exception {
         PortfolioClient.Builder builder = PortfolioClient.builder(endpoint).serverUri(serverUri)
                 .security(security()).lifetime(lifetime)
+                .registrationForm(Options.registrationForm(spec, lwm2mVersion, advertisedFormat))
                 .defaultService(Options.service(spec, "--default-service", defaultService))
                 .hostIdentity(HostIdentity.UNIQUE_ID, hostId)
                 .hostIdentity(HostIdentity.MANUFACTURER, hostManufacturer)
@@ -80,6 +94,12 @@ final class ClientCommand implements Callable<Integer> {
             builder.fleetMasterKey(Options.hex(spec, "--fleet-key", fleetKeyHex));
         }
         PrintWriter out = spec.commandLine().getOut();
+        // A server that refuses the form makes the client change it: say so here (the log line is off, see
+        // simplelogger.properties).
+        builder.registrationNotices(notice -> {
+            out.println(notice);
+            out.flush();
+        });
         PortfolioClient client = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread shutdown = new Thread(() -> {
@@ -91,8 +111,8 @@ final class ClientCommand implements Callable<Integer> {
         client.leshanClient().addObserver(new LwM2mClientObserverAdapter() {
             @Override
             public void onRegistrationSuccess(LwM2mServer server, RegisterRequest request, String registrationID) {
-                out.println("registered " + endpoint + " at " + serverUri + " (host instance /16/"
-                        + client.hostDevice().instanceId() + ")");
+                out.println("registered " + endpoint + " at " + serverUri + " as " + client.registrationForm()
+                        + " (host instance /16/" + client.hostDevice().instanceId() + ")");
                 out.flush();
             }
 
@@ -100,13 +120,15 @@ final class ClientCommand implements Callable<Integer> {
             public void onRegistrationFailure(LwM2mServer server, RegisterRequest request, ResponseCode code,
                     String errorMessage, Exception cause) {
                 out.println("registration failed: " + (code != null ? code + " " + errorMessage
-                        : PortfolioCommand.oneLineReason(cause)) + "; retrying");
+                        : PortfolioCommand.oneLineReason(cause)) + "; retrying in " + RETRY_WAIT.toSeconds()
+                        + " s");
                 out.flush();
             }
 
             @Override
             public void onRegistrationTimeout(LwM2mServer server, RegisterRequest request) {
-                out.println("registration timed out: no answer from " + serverUri + "; retrying");
+                out.println("registration timed out: no answer from " + serverUri + "; retrying in "
+                        + RETRY_WAIT.toSeconds() + " s");
                 out.flush();
             }
         });

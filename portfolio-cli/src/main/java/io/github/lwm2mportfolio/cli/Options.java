@@ -2,6 +2,7 @@ package io.github.lwm2mportfolio.cli;
 
 import java.util.HexFormat;
 
+import io.github.lwm2mportfolio.client.registration.RegistrationForm;
 import io.github.lwm2mportfolio.core.auth.AuthService;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -30,6 +31,16 @@ public final class Options {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(),
                     option + " must be sign, mac or encrypt, got '" + value + "'");
+        }
+    }
+
+    /** The registration form from --lwm2m-version and --advertised-format. */
+    public static RegistrationForm registrationForm(CommandSpec spec, String version, String advertised) {
+        try {
+            return RegistrationForm.parse(version, advertised);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage()
+                    + " (--lwm2m-version 1.0|1.1, --advertised-format all|none|FORMAT)");
         }
     }
 }

@@ -1,11 +1,13 @@
 package io.github.lwm2mportfolio.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +20,7 @@ import org.eclipse.leshan.server.registration.Registration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.lwm2mportfolio.client.testing.StrictLwm2mServer;
 import io.github.lwm2mportfolio.client.testing.TestLwm2mServer;
 import picocli.CommandLine;
 
@@ -70,6 +73,50 @@ class ClientCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--default-service must be sign, mac or encrypt");
+    }
+
+    @Test
+    void an_unknown_lwm2m_version_is_bad_usage() {
+        Run run = run("client", "--endpoint", "x", "--server", "coap://127.0.0.1:5683", "--lwm2m-version", "1.2");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("the LwM2M version must be 1.0 or 1.1, got '1.2' (--lwm2m-version 1.0|1.1, "
+                + "--advertised-format all|none|FORMAT)");
+    }
+
+    @Test
+    void an_lwm2m_1_1_format_in_a_1_0_register_is_bad_usage() {
+        Run run = run("client", "--endpoint", "x", "--server", "coap://127.0.0.1:5683", "--lwm2m-version", "1.0",
+                "--advertised-format", "senml-cbor");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("senml-cbor is an LwM2M 1.1 format; an LwM2M 1.0 Register can advertise "
+                + "text, opaque, tlv or json");
+    }
+
+    @Test
+    void refused_by_a_strict_server_the_client_says_what_it_changed_and_registers_as_lwm2m_1_0() throws Exception {
+        try (StrictLwm2mServer server = new StrictLwm2mServer(StrictLwm2mServer.Rule.SINGLE_CT)) {
+            CommandLine commandLine = PortfolioCommand.newCommandLine();
+            StringWriter out = new StringWriter();
+            commandLine.setOut(new PrintWriter(out));
+            Thread client = new Thread(() -> commandLine.execute("client", "--endpoint", "cli-strict-1", "--server",
+                    server.coapUri(), "--data", dataDir.toString(), "--host-id", "HOST-7"));
+            client.start();
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("registered cli-strict-1"));
+            } finally {
+                client.interrupt();
+                client.join(10_000);
+            }
+
+            assertThat(out.toString()).contains("cli-strict-1: " + server.coapUri() + " refused the Register as "
+                    + "LwM2M 1.1, ct=every optional format (4.00 BAD_REQUEST: the root link's ct must be one content "
+                    + "format); registering as LwM2M 1.0, ct=11543 now and from now on\n", "registered cli-strict-1 at "
+                    + server.coapUri() + " as LwM2M 1.0, ct=11543 (host instance /16/0)");
+            assertThat(server.registers()).extracting(register -> register.query().get("lwm2m"))
+                    .containsExactly("1.1", "1.0");
+        }
     }
 
     @Test

@@ -15,20 +15,15 @@ import org.eclipse.californium.elements.util.NamedThreadFactory;
 import org.eclipse.californium.elements.util.ProtocolScheduledExecutorService;
 import org.eclipse.leshan.client.LeshanClient;
 import org.eclipse.leshan.client.LeshanClientBuilder;
-import org.eclipse.leshan.client.engine.DefaultRegistrationEngineFactory;
 import org.eclipse.leshan.client.resource.LwM2mObjectEnabler;
-import org.eclipse.leshan.core.LwM2m.LwM2mVersion;
 import org.eclipse.leshan.core.link.DefaultLinkSerializer;
 import org.eclipse.leshan.core.link.LinkSerializer;
 import org.eclipse.leshan.core.link.lwm2m.attributes.DefaultLwM2mAttributeParser;
 import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributeParser;
-import org.eclipse.leshan.core.node.codec.DefaultLwM2mDecoder;
-import org.eclipse.leshan.core.node.codec.DefaultLwM2mEncoder;
-import org.eclipse.leshan.core.node.codec.LwM2mDecoder;
-import org.eclipse.leshan.core.node.codec.LwM2mEncoder;
-import org.eclipse.leshan.client.util.LinkFormatHelper;
 import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointsProvider;
 
+import io.github.lwm2mportfolio.client.registration.RegistrationForm;
+import io.github.lwm2mportfolio.client.registration.RegistrationFormEngineFactory;
 import io.github.lwm2mportfolio.client.transport.SharedCoapClientProtocolProvider;
 import io.github.lwm2mportfolio.client.transport.SharedUdpTransport;
 
@@ -37,7 +32,7 @@ import io.github.lwm2mportfolio.client.transport.SharedUdpTransport;
  * transport, Californium's and Leshan's executors, the GetAuthData workers, one Californium configuration and
  * Leshan's (stateless) codecs. A client alone costs about 2 threads and 90 KB; on a fleet about 25 KB and no thread.
  * Give it to {@link PortfolioClient.Builder#fleet(ClientFleet)}, or build plain Leshan clients with
- * {@link #leshanClient(String, java.util.List, InetAddress)}. Close it after its clients.
+ * {@link #leshanClient(String, java.util.List, InetAddress, RegistrationForm)}. Close it after its clients.
  */
 public final class ClientFleet implements AutoCloseable {
 
@@ -46,12 +41,8 @@ public final class ClientFleet implements AutoCloseable {
     private final ScheduledExecutorService leshanExecutor;
     private final ThreadPoolExecutor authExecutor;
     private final Configuration configuration;
-    private final LwM2mEncoder encoder = new DefaultLwM2mEncoder();
-    private final LwM2mDecoder decoder = new DefaultLwM2mDecoder();
     private final LinkSerializer linkSerializer = new DefaultLinkSerializer();
-    private final LinkFormatHelper linkFormatHelper = new LinkFormatHelper(LwM2mVersion.V1_1);
     private final LwM2mAttributeParser attributeParser = new DefaultLwM2mAttributeParser();
-    private final DefaultRegistrationEngineFactory registrationEngines = new DefaultRegistrationEngineFactory();
 
     /**
      * @param name prefix of the fleet's thread names
@@ -85,9 +76,9 @@ public final class ClientFleet implements AutoCloseable {
 
     /** Sets what the fleet shares on a Leshan client builder. */
     LeshanClientBuilder share(LeshanClientBuilder builder) {
-        return builder.setSharedExecutor(leshanExecutor).setEncoder(encoder).setDecoder(decoder)
-                .setLinkSerializer(linkSerializer).setLinkFormatHelper(linkFormatHelper)
-                .setAttributeParser(attributeParser).setRegistrationEngineFactory(registrationEngines);
+        return builder.setSharedExecutor(leshanExecutor).setEncoder(ClientCodecs.ENCODER)
+                .setDecoder(ClientCodecs.DECODER)
+                .setLinkSerializer(linkSerializer).setAttributeParser(attributeParser);
     }
 
     /** Call once the Leshan client is built: its CoapServer exists only then. */
@@ -99,12 +90,19 @@ public final class ClientFleet implements AutoCloseable {
         return authExecutor;
     }
 
-    /** A plain Leshan client (whatever objects it is given) on the fleet's shared resources, not started. */
+    /**
+     * A plain Leshan client (whatever objects it is given) on the fleet's shared resources, not started; it registers
+     * in the given form as a {@link io.github.lwm2mportfolio.client.PortfolioClient} does.
+     */
     public LeshanClient leshanClient(String endpoint, java.util.List<? extends LwM2mObjectEnabler> objects,
-            InetAddress localAddress) {
+            InetAddress localAddress, RegistrationForm form) {
         CaliforniumClientEndpointsProvider endpoints = endpointsProvider(localAddress);
         LeshanClient client = share(new LeshanClientBuilder(endpoint)).setObjects(objects)
-                .setEndpointsProviders(endpoints).build();
+                .setEndpointsProviders(endpoints)
+                .setRegistrationEngineFactory(new RegistrationFormEngineFactory(form,
+                        RegistrationFormEngineFactory.DEFAULT_RETRY_WAIT, notice -> {
+                        }))
+                .setLinkFormatHelper(RegistrationFormEngineFactory.linkFormat(form)).build();
         attach(endpoints);
         return client;
     }

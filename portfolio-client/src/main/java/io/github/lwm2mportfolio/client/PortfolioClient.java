@@ -2,6 +2,7 @@ package io.github.lwm2mportfolio.client;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.eclipse.leshan.client.LeshanClient;
 import org.eclipse.leshan.client.LeshanClientBuilder;
@@ -35,6 +37,8 @@ import io.github.lwm2mportfolio.client.object.DeviceEnabler.ModuleInfo;
 import io.github.lwm2mportfolio.client.object.PortfolioInstance;
 import io.github.lwm2mportfolio.client.object.PortfolioObjectEnabler;
 import io.github.lwm2mportfolio.client.object.PortfolioObjectEnabler.AuthSettings;
+import io.github.lwm2mportfolio.client.registration.RegistrationForm;
+import io.github.lwm2mportfolio.client.registration.RegistrationFormEngineFactory;
 import io.github.lwm2mportfolio.client.store.PortfolioStore;
 import io.github.lwm2mportfolio.client.store.StoreException;
 import io.github.lwm2mportfolio.client.store.StoredInstance;
@@ -59,15 +63,20 @@ public final class PortfolioClient implements AutoCloseable {
     private static final StaticModel CLIENT_MODEL = new StaticModel(PortfolioModels.clientModels());
 
     private final String endpoint;
+    private final String serverUri;
+    private final RegistrationFormEngineFactory registrationEngines;
     private final LeshanClient leshan;
     private final PortfolioStore store;
     private final ExecutorService ownedAuthExecutor;
     private final Portfolios portfolios;
     private final HostDevice hostDevice;
 
-    private PortfolioClient(String endpoint, LeshanClient leshan, PortfolioStore store, PortfolioObjectEnabler object,
+    private PortfolioClient(String endpoint, String serverUri, RegistrationFormEngineFactory registrationEngines,
+            LeshanClient leshan, PortfolioStore store, PortfolioObjectEnabler object,
             ExecutorService ownedAuthExecutor) {
         this.endpoint = endpoint;
+        this.serverUri = serverUri;
+        this.registrationEngines = registrationEngines;
         this.leshan = leshan;
         this.store = store;
         this.ownedAuthExecutor = ownedAuthExecutor;
@@ -109,6 +118,14 @@ public final class PortfolioClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The form the client registers with now: the configured one, or {@link RegistrationForm#CONSERVATIVE} once the
+     * server refused that.
+     */
+    public RegistrationForm registrationForm() {
+        return registrationEngines.formFor(serverUri);
+    }
+
     public HostDevice hostDevice() {
         return hostDevice;
     }
@@ -136,6 +153,10 @@ public final class PortfolioClient implements AutoCloseable {
         private AuthService defaultService = AuthService.SIGN;
         private ModuleInfo module = new ModuleInfo("lwm2m-portfolio", "Java client", "0", "0.1.0");
         private long lifetimeSeconds = 300;
+        private RegistrationForm registrationForm = RegistrationForm.DEFAULT;
+        private Duration registrationRetryWait = RegistrationFormEngineFactory.DEFAULT_RETRY_WAIT;
+        private Consumer<String> registrationNotices = notice -> {
+        };
         private InetAddress localAddress;
         private ExecutorService authExecutor;
         private ClientFleet fleet;
@@ -211,6 +232,32 @@ public final class PortfolioClient implements AutoCloseable {
 
         public Builder lifetime(long seconds) {
             this.lifetimeSeconds = seconds;
+            return this;
+        }
+
+        /**
+         * How the client registers: LwM2M 1.0 or 1.1, and which content formats the root link advertises (default
+         * {@link RegistrationForm#DEFAULT}, Leshan's). Whatever it says, the client still reads and writes every
+         * format. A server that refuses the form with 4.00 or 4.12 gets one more Register at once in
+         * {@link RegistrationForm#CONSERVATIVE}, the form the client then keeps for that server.
+         */
+        public Builder registrationForm(RegistrationForm form) {
+            this.registrationForm = Objects.requireNonNull(form, "form");
+            return this;
+        }
+
+        /** How long to wait after a failed or refused registration before the next; default 10 minutes. */
+        public Builder registrationRetryWait(Duration wait) {
+            this.registrationRetryWait = Objects.requireNonNull(wait, "wait");
+            return this;
+        }
+
+        /**
+         * Told in one line when the client changes its registration form because a server refused it, and when the
+         * server refuses the fallback form too (those lines are logged at WARN in any case).
+         */
+        public Builder registrationNotices(Consumer<String> notices) {
+            this.registrationNotices = Objects.requireNonNull(notices, "notices");
             return this;
         }
 
@@ -328,7 +375,13 @@ public final class PortfolioClient implements AutoCloseable {
             builder.setEndpointsProviders(endpoints);
             if (fleet != null) {
                 fleet.share(builder);
+            } else {
+                builder.setEncoder(ClientCodecs.ENCODER).setDecoder(ClientCodecs.DECODER);
             }
+            RegistrationFormEngineFactory registrationEngines = new RegistrationFormEngineFactory(registrationForm,
+                    registrationRetryWait, registrationNotices);
+            builder.setRegistrationEngineFactory(registrationEngines)
+                    .setLinkFormatHelper(RegistrationFormEngineFactory.linkFormat(registrationForm));
             // Counted before Leshan's own listener exists, so that a change is always counted before Leshan tries
             // (and, mid-registration, fails) to send its update.
             AtomicLong instanceChanges = countInstanceChanges(portfolio);
@@ -338,7 +391,8 @@ public final class PortfolioClient implements AutoCloseable {
             }
             resendDroppedUpdates(leshan, instanceChanges);
 
-            PortfolioClient client = new PortfolioClient(endpoint, leshan, store, portfolio, ownedExecutor);
+            PortfolioClient client = new PortfolioClient(endpoint, serverUri, registrationEngines, leshan, store,
+                    portfolio, ownedExecutor);
             if (!hostIdentities.isEmpty()) {
                 client.hostDevice().setAll(hostIdentities);
             }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import io.github.lwm2mportfolio.client.registration.RegistrationForm;
 import io.github.lwm2mportfolio.client.testing.TestLwm2mServer;
 
 /** Many clients in one JVM share one {@link ClientFleet}, as a simulator does. */
@@ -95,7 +96,7 @@ class ClientFleetTest {
             objects.setInstancesForObject(LwM2mId.SERVER, new Server(1, 300));
             objects.setInstancesForObject(LwM2mId.DEVICE, new Device("Bare Maker", "bare-1", "serial-1"));
             LeshanClient client = fleet.leshanClient("bare-leshan", objects.createAll(),
-                    InetAddress.getLoopbackAddress());
+                    InetAddress.getLoopbackAddress(), RegistrationForm.DEFAULT);
             try {
                 client.start();
                 Registration registration = server.awaitRegistration("bare-leshan");

@@ -16,6 +16,7 @@ final class FleetProgress {
     private final int clients;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private final Set<String> registrationFailed = ConcurrentHashMap.newKeySet();
+    private final Set<String> fellBack = ConcurrentHashMap.newKeySet();
     private final Set<String> challenged = ConcurrentHashMap.newKeySet();
     private final Set<String> authDataRead = ConcurrentHashMap.newKeySet();
     private final Set<String> authFailed = ConcurrentHashMap.newKeySet();
@@ -38,6 +39,11 @@ final class FleetProgress {
         if (!registered.contains(endpoint)) {
             registrationFailed.add(endpoint);
         }
+    }
+
+    /** Registered in the fallback form (LwM2M 1.0) after the server refused the configured one. */
+    void fellBack(String endpoint) {
+        fellBack.add(endpoint);
     }
 
     void deregistered() {
@@ -85,7 +91,11 @@ final class FleetProgress {
     /** One line: what the clients saw, then what the server said (when followed). */
     String line() {
         StringBuilder line = new StringBuilder().append("registered ").append(registered.size()).append('/')
-                .append(clients).append(" | challenged ").append(challenged.size()).append(" | AuthData read ")
+                .append(clients);
+        if (!fellBack.isEmpty()) {
+            line.append(" (").append(fellBack.size()).append(" fell back to LwM2M 1.0)");
+        }
+        line.append(" | challenged ").append(challenged.size()).append(" | AuthData read ")
                 .append(authDataRead.size());
         if (followingServer) {
             line.append(" | server: collected ").append(serverCollected.size()).append(" verified ")
@@ -108,6 +118,7 @@ final class FleetProgress {
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("registered", registered.size());
         counts.put("registrationFailed", registrationFailed.size());
+        counts.put("fellBackToLwm2m10", fellBack.size());
         counts.put("challenged", challenged.size());
         counts.put("authDataRead", authDataRead.size());
         counts.put("authFailed", authFailed.size());

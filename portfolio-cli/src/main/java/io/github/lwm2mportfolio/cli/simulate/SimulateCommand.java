@@ -79,6 +79,15 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--lifetime", defaultValue = "300", description = "Registration lifetime in seconds. Default: ${DEFAULT-VALUE}.")
     long lifetime;
 
+    @Option(names = "--lwm2m-version", defaultValue = "1.1",
+            description = "LwM2M version the clients register as: 1.0 or 1.1. Default: ${DEFAULT-VALUE}.")
+    String lwm2mVersion;
+
+    @Option(names = "--advertised-format", defaultValue = "all", description = "Content formats the Register's root "
+            + "link advertises (ct): all, none, or one of tlv, json, senml-json, senml-cbor, cbor, text, opaque. "
+            + "Default: ${DEFAULT-VALUE}.")
+    String advertisedFormat;
+
     @Option(names = "--threads", defaultValue = "8", description = "Threads of each shared pool. Default: ${DEFAULT-VALUE}.")
     int threads;
 
@@ -294,7 +303,8 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         InetAddress local = bind != null ? bind : loopbackFor(uri.getHost());
         return new SimulatedFleet.Settings(clients, serverUri, seed, rate, bare, secure, dataDirectory, local, lifetime,
-                threads, prefix, Options.service(spec, "--service", service));
+                threads, prefix, Options.service(spec, "--service", service),
+                Options.registrationForm(spec, lwm2mVersion, advertisedFormat));
     }
 
     /** Loopback when the server is on this machine's loopback: then the clients need no other address. */

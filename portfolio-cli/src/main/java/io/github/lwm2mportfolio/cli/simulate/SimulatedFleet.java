@@ -34,6 +34,7 @@ import io.github.lwm2mportfolio.client.ClientFleet;
 import io.github.lwm2mportfolio.client.ClientSecurity;
 import io.github.lwm2mportfolio.client.PortfolioClient;
 import io.github.lwm2mportfolio.client.object.PortfolioInstance;
+import io.github.lwm2mportfolio.client.registration.RegistrationForm;
 import io.github.lwm2mportfolio.core.auth.AuthService;
 import io.github.lwm2mportfolio.core.model.AuthStatus;
 import io.github.lwm2mportfolio.core.model.HostIdentity;
@@ -52,13 +53,13 @@ final class SimulatedFleet implements AutoCloseable {
      */
     record Settings(int clients, String serverUri, long seed, double rate, boolean bare, boolean psk,
             Path dataDirectory, InetAddress localAddress, long lifetimeSeconds, int threads, String endpointPrefix,
-            AuthService defaultService) {
+            AuthService defaultService, RegistrationForm registrationForm) {
 
         /** A warm-up fleet beside this one: its own size, endpoints and store directory, all started at once. */
         Settings warmUp(int count, String prefix) {
             return new Settings(count, serverUri, seed, 0, bare, psk,
                     dataDirectory == null ? null : dataDirectory.resolve("warm-up"), localAddress, lifetimeSeconds,
-                    threads, prefix, defaultService);
+                    threads, prefix, defaultService, registrationForm);
         }
     }
 
@@ -120,7 +121,8 @@ final class SimulatedFleet implements AutoCloseable {
         PortfolioClient.Builder builder = PortfolioClient.builder(endpoint).serverUri(settings.serverUri())
                 .fleet(shared)
                 .localAddress(settings.localAddress()).lifetime(settings.lifetimeSeconds())
-                .keySource(authority.deviceKeys(endpoint)).defaultService(settings.defaultService());
+                .keySource(authority.deviceKeys(endpoint)).defaultService(settings.defaultService())
+                .registrationForm(settings.registrationForm());
         if (settings.dataDirectory() == null) {
             builder.inMemoryStore();
         } else {
@@ -133,6 +135,7 @@ final class SimulatedFleet implements AutoCloseable {
         PortfolioClient client = builder.build();
         followAuthStatus(client);
         followRegistration(endpoint, client.leshanClient());
+        followFallBack(client);
         return new SimulatedDevice(endpoint, client.leshanClient(), client);
     }
 
@@ -146,7 +149,8 @@ final class SimulatedFleet implements AutoCloseable {
         objects.setInstancesForObject(LwM2mId.SERVER, new Server(shortServerId, settings.lifetimeSeconds()));
         objects.setInstancesForObject(LwM2mId.DEVICE, new Device("lwm2m-portfolio simulator", "bare Leshan",
                 endpoint));
-        LeshanClient leshan = shared.leshanClient(endpoint, objects.createAll(), settings.localAddress());
+        LeshanClient leshan = shared.leshanClient(endpoint, objects.createAll(), settings.localAddress(),
+                settings.registrationForm());
         followRegistration(endpoint, leshan);
         return new SimulatedDevice(endpoint, leshan, () -> leshan.destroy(true));
     }
@@ -177,6 +181,18 @@ final class SimulatedFleet implements AutoCloseable {
     }
 
     /** AuthStatus tells the client's side of a challenge: DATA_AVAIL once made, IDLE once the server read it. */
+    /** Counts the devices a server refused in their configured form, which then registered in the fallback form. */
+    private void followFallBack(PortfolioClient client) {
+        client.leshanClient().addObserver(new LwM2mClientObserverAdapter() {
+            @Override
+            public void onRegistrationSuccess(LwM2mServer server, RegisterRequest request, String registrationId) {
+                if (!client.registrationForm().equals(settings.registrationForm())) {
+                    progress.fellBack(client.endpoint());
+                }
+            }
+        });
+    }
+
     private void followAuthStatus(PortfolioClient client) {
         String endpoint = client.endpoint();
         client.leshanClient().getObjectTree().addListener(new ObjectsListenerAdapter() {

@@ -23,6 +23,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.lwm2mportfolio.cli.PortfolioCommand;
+import io.github.lwm2mportfolio.client.testing.StrictLwm2mServer;
+import io.github.lwm2mportfolio.client.testing.StrictLwm2mServer.Rule;
 import io.github.lwm2mportfolio.core.model.HostIdentity;
 import io.github.lwm2mportfolio.server.PortfolioServer;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
@@ -108,6 +110,38 @@ class SimulateCommandTest {
     }
 
     @Test
+    void a_fleet_pointed_at_a_strict_server_falls_back_to_lwm2m_1_0_or_registers_as_told() throws Exception {
+        try (StrictLwm2mServer strict = new StrictLwm2mServer(Rule.SINGLE_CT)) {
+            SimulatorRun run = SimulatorRun.start(dir, "simulate", "--clients", "3", "--server", strict.coapUri(),
+                    "--prefix", "strict-");
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> run.output().contains("3 fell back to LwM2M 1.0"));
+                assertThat(run.interruptAndReadStats()).containsEntry("registered", 3)
+                        .containsEntry("fellBackToLwm2m10", 3);
+                assertThat(strict.registers()).extracting(register -> register.query().get("lwm2m"))
+                        .containsExactlyInAnyOrder("1.1", "1.1", "1.1", "1.0", "1.0", "1.0");
+            } finally {
+                run.kill();
+            }
+        }
+        try (StrictLwm2mServer strict = new StrictLwm2mServer(Rule.SINGLE_CT, Rule.LWM2M_1_0_ONLY)) {
+            SimulatorRun run = SimulatorRun.start(dir, "simulate", "--clients", "2", "--server", strict.coapUri(),
+                    "--prefix", "told-", "--lwm2m-version", "1.0", "--advertised-format", "tlv", "--bare");
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> run.output().contains("registered 2/2 |"));
+                assertThat(run.interruptAndReadStats()).containsEntry("registered", 2)
+                        .containsEntry("fellBackToLwm2m10", 0);
+                assertThat(strict.registers()).allSatisfy(register -> {
+                    assertThat(register.accepted()).isTrue();
+                    assertThat(register.payload()).startsWith("</>;rt=\"oma.lwm2m\";ct=11542,");
+                });
+            } finally {
+                run.kill();
+            }
+        }
+    }
+
+    @Test
     void an_interrupt_during_the_warm_up_stops_the_simulator_without_the_measured_fleet() throws Exception {
         // A server that never answers: the warm-up cannot finish by itself.
         SimulatorRun run = SimulatorRun.start(dir, "simulate", "--clients", "5", "--warmup", "2", "--server",
@@ -134,6 +168,8 @@ class SimulateCommandTest {
                 "coap://127.0.0.1:5683", "--service", "rot13");
         assertBadUsage("bad prefix", "--prefix may hold", "--clients", "2", "--server", "coap://127.0.0.1:5683",
                 "--prefix", "a/b");
+        assertBadUsage("bad advertised format", "the advertised format must be all, none or one of", "--clients", "2",
+                "--server", "coap://127.0.0.1:5683", "--advertised-format", "xml");
     }
 
     @Test
