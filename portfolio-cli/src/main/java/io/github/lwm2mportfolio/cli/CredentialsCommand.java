@@ -22,15 +22,8 @@ import picocli.CommandLine.Spec;
                 CredentialsCommand.RemoveCredential.class })
 final class CredentialsCommand {
 
-    /** The server a subcommand talks to. */
-    static class Server {
-        @Option(names = "--url", required = true, paramLabel = "URL",
-                description = "The server's REST API, http://HOST:PORT.")
-        String url;
-    }
-
-    /** The server and the device a subcommand is about. */
-    static class DeviceOnServer extends Server {
+    /** The device a subcommand is about. */
+    static class Device {
         @Option(names = "--endpoint", required = true, description = "The device's endpoint name.")
         String endpoint;
     }
@@ -41,11 +34,11 @@ final class CredentialsCommand {
         CommandSpec spec;
 
         @Mixin
-        Server server;
+        ApiAccess api;
 
         @Override
         public Integer call() {
-            RestClient rest = new RestClient(spec, server.url);
+            RestClient rest = api.client(spec);
             List<Map<String, Object>> credentials = rest.getJsonList("/api/credentials");
             PrintWriter out = spec.commandLine().getOut();
             for (Map<String, Object> credential : credentials) {
@@ -65,7 +58,10 @@ final class CredentialsCommand {
         CommandSpec spec;
 
         @Mixin
-        DeviceOnServer target;
+        ApiAccess api;
+
+        @Mixin
+        Device target;
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         Kind kind;
@@ -105,7 +101,7 @@ final class CredentialsCommand {
             } else {
                 body.put("kind", "X509");
             }
-            new RestClient(spec, target.url).putJson("/api/credentials/" + encode(target.endpoint), body);
+            api.client(spec).putJson("/api/credentials/" + encode(target.endpoint), body);
             spec.commandLine().getOut().println("saved the " + body.get("kind") + " credential of " + target.endpoint);
             spec.commandLine().getOut().flush();
             return 0;
@@ -118,11 +114,14 @@ final class CredentialsCommand {
         CommandSpec spec;
 
         @Mixin
-        DeviceOnServer target;
+        ApiAccess api;
+
+        @Mixin
+        Device target;
 
         @Override
         public Integer call() {
-            new RestClient(spec, target.url).delete("/api/credentials/" + encode(target.endpoint));
+            api.client(spec).delete("/api/credentials/" + encode(target.endpoint));
             spec.commandLine().getOut().println("removed the credential of " + target.endpoint);
             spec.commandLine().getOut().flush();
             return 0;

@@ -2,11 +2,13 @@ package io.github.lwm2mportfolio.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.lwm2mportfolio.server.PortfolioServer;
+import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,8 +23,12 @@ final class ServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "LwM2M (CoAP, CoAPs) address to listen on. Default: ${DEFAULT-VALUE}.")
     String bind;
+
+    @Option(names = "--http-host", defaultValue = "127.0.0.1",
+            description = "REST API address to listen on (0.0.0.0: every address). Default: ${DEFAULT-VALUE}.")
+    String httpHost;
 
     @Option(names = "--coap-port", defaultValue = "5683", description = "CoAP port. Default: ${DEFAULT-VALUE}.")
     int coapPort;
@@ -60,9 +66,13 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--service", defaultValue = "sign", description = "GetAuthData service to ask for: sign, mac or encrypt. Default: ${DEFAULT-VALUE}.")
     String service;
 
+    @Option(names = "--new-admin-token", description = "Replace the admin token named 'admin' with a new one and "
+            + "print it (when the first one is lost).")
+    boolean newAdminToken;
+
     @Override
     public Integer call() throws Exception {
-        PortfolioServer.Builder builder = PortfolioServer.builder().bindHost(bind).coapPort(coapPort)
+        PortfolioServer.Builder builder = PortfolioServer.builder().bindHost(bind).httpHost(httpHost).coapPort(coapPort)
                 .coapsPort(coapsPort).httpPort(httpPort).jdbcUrl(jdbcUrl).dataDirectory(dataDirectory)
                 .certifiedCsv(certified).trustDirectory(trust)
                 .fleetMasterKey(Options.hex(spec, "--fleet-key", fleetKeyHex))
@@ -74,9 +84,28 @@ final class ServerCommand implements Callable<Integer> {
         }
         PortfolioServer server = builder.build();
         PrintWriter out = spec.commandLine().getOut();
+        printAdminToken(server, newAdminToken, out);
         runUntilInterrupted(server, out, () -> () -> {
         });
         return 0;
+    }
+
+    /**
+     * On a first start (no token yet), or when asked to replace it, makes the admin token and prints it once, on
+     * a line of its own: {@code Admin token: <token>}. Nothing prints it again.
+     */
+    static void printAdminToken(PortfolioServer server, boolean replace, PrintWriter out) {
+        if (replace) {
+            server.tokens().revoke(PortfolioServer.FIRST_ADMIN_TOKEN);
+        }
+        Optional<String> created = replace
+                ? Optional.of(server.tokens().create(PortfolioServer.FIRST_ADMIN_TOKEN, Role.ADMIN).secret())
+                : server.createFirstAdminToken();
+        if (created.isPresent()) {
+            out.println("Admin token: " + created.get());
+            out.println("(shown only now: keep it, e.g. in PORTFOLIO_TOKEN; portfolio tokens create makes more)");
+        }
+        out.flush();
     }
 
     /**

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.lwm2mportfolio.server.PortfolioServer;
+import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.inventory.DeviceCredential;
 import picocli.CommandLine;
 
@@ -21,6 +24,7 @@ class CredentialsCommandTest {
     Path dataDir;
 
     private PortfolioServer server;
+    private String adminToken;
 
     private record Run(int exitCode, String out, String err) {
     }
@@ -30,6 +34,7 @@ class CredentialsCommandTest {
         server = PortfolioServer.builder().bindHost("127.0.0.1").coapPort(0).coapsPort(0).httpPort(0)
                 .dataDirectory(dataDir).build();
         server.start();
+        adminToken = server.tokens().create("admin", Role.ADMIN).secret();
     }
 
     @AfterEach
@@ -37,13 +42,16 @@ class CredentialsCommandTest {
         server.close();
     }
 
+    /** Runs the command with the admin token (in-process: the token cannot come from the environment). */
     private Run run(String... args) {
+        List<String> arguments = new ArrayList<>(List.of(args));
+        arguments.addAll(List.of("--token", adminToken));
         CommandLine commandLine = PortfolioCommand.newCommandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out));
         commandLine.setErr(new PrintWriter(err));
-        return new Run(commandLine.execute(args), out.toString(), err.toString());
+        return new Run(commandLine.execute(arguments.toArray(String[]::new)), out.toString(), err.toString());
     }
 
     @Test

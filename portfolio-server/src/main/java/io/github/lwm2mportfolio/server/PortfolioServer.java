@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.eclipse.leshan.core.endpoint.Protocol;
 import org.eclipse.leshan.server.LeshanServer;
@@ -25,6 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.lwm2mportfolio.core.model.PortfolioModels;
+import io.github.lwm2mportfolio.server.access.Role;
+import io.github.lwm2mportfolio.server.access.TokenStore;
 import io.github.lwm2mportfolio.server.collector.Collector;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
@@ -32,6 +35,7 @@ import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.inventory.Inventory;
 import io.github.lwm2mportfolio.server.inventory.JdbcInventory;
 import io.github.lwm2mportfolio.server.rest.RestApi;
+import io.github.lwm2mportfolio.server.rest.RestSettings;
 
 /**
  * The whole server: a Leshan LwM2M server (CoAP and CoAPS) that knows model 16, the collector, the inventory
@@ -41,26 +45,29 @@ public final class PortfolioServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortfolioServer.class);
 
+    /** The name of the admin token made on a first start. */
+    public static final String FIRST_ADMIN_TOKEN = "admin";
+
     private final LeshanServer lwm2m;
     private final JdbcInventory inventory;
     private final Collector collector;
     private final ServerEvents events;
     private final ServerKeys keys;
     private final ServerIdentity identity;
-    private final String bindHost;
-    private final int httpPort;
+    private final RestSettings restSettings;
+    private final boolean restOn;
     private RestApi rest;
 
     private PortfolioServer(LeshanServer lwm2m, JdbcInventory inventory, Collector collector, ServerEvents events,
-            ServerKeys keys, ServerIdentity identity, String bindHost, int httpPort) {
+            ServerKeys keys, ServerIdentity identity, RestSettings restSettings, boolean restOn) {
         this.lwm2m = lwm2m;
         this.inventory = inventory;
         this.collector = collector;
         this.events = events;
         this.keys = keys;
         this.identity = identity;
-        this.bindHost = bindHost;
-        this.httpPort = httpPort;
+        this.restSettings = restSettings;
+        this.restOn = restOn;
     }
 
     public static Builder builder() {
@@ -70,8 +77,8 @@ public final class PortfolioServer implements AutoCloseable {
     public void start() {
         collector.start();
         lwm2m.start();
-        if (httpPort >= 0) {
-            rest = RestApi.start(bindHost, httpPort, inventory, collector, events);
+        if (restOn) {
+            rest = RestApi.start(restSettings, inventory, collector, events);
         }
         LOG.info("LwM2M server on {} and {}; REST API on {}", coapUri(), coapsUri(), restUri());
     }
@@ -86,7 +93,23 @@ public final class PortfolioServer implements AutoCloseable {
 
     /** The REST API's base URI, e.g. http://127.0.0.1:8080, or null when it is off. */
     public String restUri() {
-        return rest == null ? null : "http://" + bindHost + ":" + rest.port();
+        return rest == null ? null : rest.uri();
+    }
+
+    /** The REST API's tokens: {@code tokens().create("ci", Role.OPERATOR).secret()} is a new token's text. */
+    public TokenStore tokens() {
+        return inventory.tokens();
+    }
+
+    /**
+     * On a first start (no token at all yet), creates the admin token named {@value #FIRST_ADMIN_TOKEN} and
+     * returns its text, which exists nowhere else: the caller shows it once. Empty when tokens exist.
+     */
+    public synchronized Optional<String> createFirstAdminToken() {
+        if (!inventory.tokens().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(inventory.tokens().create(FIRST_ADMIN_TOKEN, Role.ADMIN).secret());
     }
 
     public Inventory inventory() {
@@ -138,6 +161,7 @@ public final class PortfolioServer implements AutoCloseable {
     /** Configures a {@link PortfolioServer}; ports 0 pick free ones, an HTTP port of -1 turns the API off. */
     public static final class Builder {
         private String bindHost = "0.0.0.0";
+        private String httpHost = RestSettings.DEFAULT_HOST;
         private int coapPort = 5683;
         private int coapsPort = 5684;
         private int httpPort = 8080;
@@ -153,8 +177,15 @@ public final class PortfolioServer implements AutoCloseable {
         private Duration verificationFreshness = Duration.ofHours(24);
         private Clock clock = Clock.systemUTC();
 
+        /** The LwM2M (CoAP, CoAPS) address to listen on; default every address. */
         public Builder bindHost(String host) {
             this.bindHost = Objects.requireNonNull(host);
+            return this;
+        }
+
+        /** The REST API's address to listen on; default loopback (127.0.0.1). */
+        public Builder httpHost(String host) {
+            this.httpHost = Objects.requireNonNull(host);
             return this;
         }
 
@@ -261,8 +292,8 @@ public final class PortfolioServer implements AutoCloseable {
                 ServerEvents events = new ServerEvents();
                 LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust);
                 Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock);
-                return new PortfolioServer(lwm2m, inventory, collector, events, keys, identity, bindHost,
-                        httpPort);
+                return new PortfolioServer(lwm2m, inventory, collector, events, keys, identity,
+                        RestSettings.defaults().withAddress(httpHost, Math.max(httpPort, 0)), httpPort >= 0);
             } catch (RuntimeException | IOException e) {
                 inventory.close();
                 throw e;

@@ -14,6 +14,7 @@ import org.jdbi.v3.core.Jdbi;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.github.lwm2mportfolio.server.access.TokenStore;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.compliance.ComplianceEvaluator;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
@@ -40,7 +41,7 @@ import io.github.lwm2mportfolio.server.compliance.ComplianceState;
  * {@link DeviceWrites}, {@link IdentityWrites} and {@link VerificationWrites} write devices through
  * {@link DeviceRows} and {@link RetryingTransactions}, {@link DeviceDetails}, {@link DeviceListing} and
  * {@link DeviceCursorListing} read them, {@link CertificationTable} and {@link CredentialTable} keep the
- * certification list and the credentials.
+ * certification list and the credentials, {@link TokenTable} the API tokens.
  */
 public final class JdbcInventory implements Inventory {
 
@@ -64,6 +65,7 @@ public final class JdbcInventory implements Inventory {
     private final DeviceCursorListing deviceCursorListing;
     private final CertificationTable certificationTable;
     private final CredentialTable credentialTable;
+    private final TokenTable tokenTable;
 
     private JdbcInventory(HikariDataSource dataSource, Clock clock, Duration freshness) {
         this.dataSource = dataSource;
@@ -79,6 +81,7 @@ public final class JdbcInventory implements Inventory {
         this.deviceCursorListing = new DeviceCursorListing(jdbi, states);
         this.certificationTable = new CertificationTable(jdbi, transactions, clock, states);
         this.credentialTable = new CredentialTable(jdbi, transactions);
+        this.tokenTable = new TokenTable(jdbi, transactions, clock);
     }
 
     /** Opens the database at this URL with the system clock and a verification freshness of 24 hours. */
@@ -237,6 +240,13 @@ public final class JdbcInventory implements Inventory {
     @Override
     public boolean removeCredential(String endpoint) {
         return credentialTable.removeCredential(endpoint);
+    }
+
+    // ------------------------------------------------------------------------------------------------ tokens
+
+    @Override
+    public TokenStore tokens() {
+        return tokenTable;
     }
 
     @Override

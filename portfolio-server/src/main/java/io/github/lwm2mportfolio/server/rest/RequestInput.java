@@ -3,9 +3,7 @@ package io.github.lwm2mportfolio.server.rest;
 import java.util.Arrays;
 import java.util.Locale;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
 import io.github.lwm2mportfolio.server.inventory.DeviceCursorQuery;
@@ -101,23 +99,6 @@ final class RequestInput {
         } catch (NumberFormatException e) {
             throw new ApiException(400, name + " must be an integer, got '" + value + "'");
         }
-    }
-
-    static JsonNode jsonBody(Context ctx, ObjectMapper mapper) {
-        String body = ctx.body();
-        if (body.isBlank()) {
-            throw new ApiException(400, "the body must be a JSON object");
-        }
-        JsonNode node;
-        try {
-            node = mapper.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new ApiException(400, "the body is not valid JSON: " + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) {
-            throw new ApiException(400, "the body must be a JSON object");
-        }
-        return node;
     }
 
     /** A string field, stripped; null when it is missing, null or blank. */
