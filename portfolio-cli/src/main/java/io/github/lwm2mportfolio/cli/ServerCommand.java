@@ -2,6 +2,8 @@ package io.github.lwm2mportfolio.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +15,7 @@ import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code portfolio server}: the LwM2M server, collector, inventory and REST API, until Ctrl-C. */
@@ -38,6 +41,19 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--http-port", defaultValue = "8080", description = "REST API port. Default: ${DEFAULT-VALUE}.")
     int httpPort;
+
+    @Option(names = "--https-keystore", paramLabel = "FILE.p12",
+            description = "Serve the REST API over HTTPS only, with this PKCS#12 key store (key and certificate chain).")
+    Path httpsKeyStore;
+
+    @Option(names = "--https-password-file", paramLabel = "FILE",
+            description = "A file whose first line is the password of --https-keystore.")
+    Path httpsPasswordFile;
+
+    @Option(names = "--cors-origin", paramLabel = "ORIGIN",
+            description = "An origin (https://console.example.net) whose web pages may call the REST API; repeat for "
+                    + "more. Default: none (CORS off).")
+    List<String> corsOrigins = new ArrayList<>();
 
     @Option(names = "--db", description = "JDBC URL of the inventory, e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres. "
             + "Default: an H2 file database in the data directory.")
@@ -77,6 +93,12 @@ final class ServerCommand implements Callable<Integer> {
                 .certifiedCsv(certified).trustDirectory(trust)
                 .fleetMasterKey(Options.hex(spec, "--fleet-key", fleetKeyHex))
                 .collector(CollectorConfig.defaults().withService(Options.service(spec, "--service", service)));
+        if (httpsKeyStore != null) {
+            builder.https(httpsKeyStore, Options.passwordFile(spec, "--https-password-file", httpsPasswordFile));
+        } else if (httpsPasswordFile != null) {
+            throw new ParameterException(spec.commandLine(), "--https-password-file goes with --https-keystore");
+        }
+        builder.corsOrigins(corsOrigins);
         if (identity != null) {
             builder.serverIdentity(identity, identityPassword);
         } else {

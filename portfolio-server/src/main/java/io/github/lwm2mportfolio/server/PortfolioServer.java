@@ -162,6 +162,8 @@ public final class PortfolioServer implements AutoCloseable {
     public static final class Builder {
         private String bindHost = "0.0.0.0";
         private String httpHost = RestSettings.DEFAULT_HOST;
+        private RestSettings.Https https;
+        private List<String> corsOrigins = List.of();
         private int coapPort = 5683;
         private int coapsPort = 5684;
         private int httpPort = 8080;
@@ -186,6 +188,18 @@ public final class PortfolioServer implements AutoCloseable {
         /** The REST API's address to listen on; default loopback (127.0.0.1). */
         public Builder httpHost(String host) {
             this.httpHost = Objects.requireNonNull(host);
+            return this;
+        }
+
+        /** Serves the REST API over HTTPS (only) with this PKCS#12 key store (one key and its chain). */
+        public Builder https(Path keyStore, char[] password) {
+            this.https = new RestSettings.Https(keyStore, password.clone());
+            return this;
+        }
+
+        /** Origins whose web pages may call the REST API (CORS); none by default. */
+        public Builder corsOrigins(List<String> origins) {
+            this.corsOrigins = List.copyOf(origins);
             return this;
         }
 
@@ -293,7 +307,8 @@ public final class PortfolioServer implements AutoCloseable {
                 LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust);
                 Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock);
                 return new PortfolioServer(lwm2m, inventory, collector, events, keys, identity,
-                        RestSettings.defaults().withAddress(httpHost, Math.max(httpPort, 0)), httpPort >= 0);
+                        RestSettings.defaults().withAddress(httpHost, Math.max(httpPort, 0)).withHttps(https)
+                                .withCorsOrigins(corsOrigins), httpPort >= 0);
             } catch (RuntimeException | IOException e) {
                 inventory.close();
                 throw e;
