@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.inventory.DeviceCredential;
+import io.github.lwm2mportfolio.server.inventory.InputRules;
 import io.github.lwm2mportfolio.server.inventory.Inventory;
 import io.github.lwm2mportfolio.server.rest.RestApi.ApiException;
 import io.javalin.Javalin;
@@ -49,10 +50,7 @@ final class CredentialRoutes {
     }
 
     private void putCredential(Context ctx) {
-        String endpoint = ctx.pathParam("endpoint");
-        if (endpoint.isBlank()) {
-            throw new ApiException(400, "the endpoint name must not be blank");
-        }
+        String endpoint = RequestInput.endpoint(ctx);
         DeviceCredential credential = credential(endpoint, bodies.json(ctx));
         if (credential.pskIdentity() != null) {
             Optional<DeviceCredential> holder = inventory.credentialByPskIdentity(credential.pskIdentity());
@@ -72,7 +70,7 @@ final class CredentialRoutes {
     }
 
     private void deleteCredential(Context ctx) {
-        String endpoint = ctx.pathParam("endpoint");
+        String endpoint = RequestInput.endpoint(ctx);
         if (!inventory.removeCredential(endpoint)) {
             throw new ApiException(404, "no credential for '" + endpoint + "'");
         }
@@ -111,7 +109,12 @@ final class CredentialRoutes {
             if (identity == null) {
                 throw new ApiException(400, "pskIdentity is required for PSK");
             }
-            yield new DeviceCredential(endpoint, kind, identity, hex(body, "pskKeyHex"));
+            try {
+                InputRules.checkPskIdentity(identity);
+                yield new DeviceCredential(endpoint, kind, identity, InputRules.checkPsk(hex(body, "pskKeyHex")));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, e.getMessage());
+            }
         }
         case RPK -> {
             byte[] key = hex(body, "publicKeyHex");

@@ -54,7 +54,7 @@ final class DeviceRoutes {
     }
 
     private void getDevice(Context ctx) {
-        String endpoint = ctx.pathParam("endpoint");
+        String endpoint = RequestInput.endpoint(ctx);
         ctx.json(inventory.device(endpoint).orElseThrow(() -> noDevice(endpoint)));
     }
 
@@ -121,7 +121,7 @@ final class DeviceRoutes {
     }
 
     private String knownDevice(Context ctx) {
-        String endpoint = ctx.pathParam("endpoint");
+        String endpoint = RequestInput.endpoint(ctx);
         if (inventory.device(endpoint).isEmpty()) {
             throw noDevice(endpoint);
         }

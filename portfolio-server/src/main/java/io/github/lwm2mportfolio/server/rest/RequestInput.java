@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
 import io.github.lwm2mportfolio.server.inventory.DeviceCursorQuery;
 import io.github.lwm2mportfolio.server.inventory.DeviceQuery;
+import io.github.lwm2mportfolio.server.inventory.InputRules;
 import io.github.lwm2mportfolio.server.rest.RestApi.ApiException;
 import io.javalin.http.Context;
 
@@ -101,7 +102,16 @@ final class RequestInput {
         }
     }
 
-    /** A string field, stripped; null when it is missing, null or blank. */
+    /** The {endpoint} of the path, a valid endpoint name ({@link InputRules#checkEndpoint}) or 400. */
+    static String endpoint(Context ctx) {
+        try {
+            return InputRules.checkEndpoint(ctx.pathParam("endpoint"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+    }
+
+        /** A string field, stripped; null when it is missing, null or blank. */
     static String text(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {

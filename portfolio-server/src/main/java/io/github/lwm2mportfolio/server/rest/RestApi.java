@@ -111,6 +111,7 @@ public final class RestApi {
                     rule.exposeHeader("Retry-After");
                 }));
             }
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages(mapper)));
             if (settings.https() != null) {
                 config.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, settings));
             }

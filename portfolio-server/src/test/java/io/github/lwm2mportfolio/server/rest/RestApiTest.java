@@ -583,10 +583,10 @@ class RestApiTest {
     @Test
     void a_psk_identity_of_another_device_is_409() throws Exception {
         put("/api/credentials/meter-1", "application/json",
-                "{\"kind\":\"PSK\",\"pskIdentity\":\"shared\",\"pskKeyHex\":\"0011\"}");
+                "{\"kind\":\"PSK\",\"pskIdentity\":\"shared\",\"pskKeyHex\":\"00112233445566778899aabbccddeeff\"}");
 
         Reply reply = put("/api/credentials/meter-2", "application/json",
-                "{\"kind\":\"PSK\",\"pskIdentity\":\"shared\",\"pskKeyHex\":\"2233\"}");
+                "{\"kind\":\"PSK\",\"pskIdentity\":\"shared\",\"pskKeyHex\":\"ffeeddccbbaa99887766554433221100\"}");
 
         assertThat(reply.status()).isEqualTo(409);
         assertThat(reply.error()).contains("'shared'", "'meter-1'");
