@@ -69,12 +69,13 @@ final class ServerCommand implements Callable<Integer> {
     Path trust;
 
     @Option(names = "--identity", description = "The server's DTLS identity: a PKCS#12 file with one EC key and its "
-            + "certificate chain. Default: server-identity.p12 in the data directory, created on first start.")
+            + "certificate chain. Default: server-identity.p12 in the data directory, created on first start (its "
+            + "password generated, in server-identity.p12.password beside it).")
     Path identity;
 
-    @Option(names = "--identity-password", defaultValue = "portfolio", arity = "0..1", interactive = true,
-            description = "Password of the identity file (asked for when given without a value). Default: ${DEFAULT-VALUE}.")
-    char[] identityPassword;
+    @Option(names = "--identity-password-file", paramLabel = "FILE",
+            description = "A file whose first line is the password of --identity.")
+    Path identityPasswordFile;
 
     @Option(names = "--fleet-key", description = "Fleet master key in hex, for the mac and encrypt services.")
     String fleetKeyHex;
@@ -100,9 +101,10 @@ final class ServerCommand implements Callable<Integer> {
         }
         builder.corsOrigins(corsOrigins);
         if (identity != null) {
-            builder.serverIdentity(identity, identityPassword);
-        } else {
-            builder.serverIdentityPassword(identityPassword);
+            builder.serverIdentity(identity, Options.passwordFile(spec, "--identity-password-file",
+                    identityPasswordFile));
+        } else if (identityPasswordFile != null) {
+            throw new ParameterException(spec.commandLine(), "--identity-password-file goes with --identity");
         }
         PortfolioServer server = builder.build();
         PrintWriter out = spec.commandLine().getOut();

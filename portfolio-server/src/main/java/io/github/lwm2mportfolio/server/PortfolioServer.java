@@ -34,6 +34,7 @@ import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.inventory.Inventory;
 import io.github.lwm2mportfolio.server.inventory.JdbcInventory;
+import io.github.lwm2mportfolio.server.inventory.SecretSealer;
 import io.github.lwm2mportfolio.server.rest.RestApi;
 import io.github.lwm2mportfolio.server.rest.RestSettings;
 
@@ -173,7 +174,6 @@ public final class PortfolioServer implements AutoCloseable {
         private Path trustDirectory;
         private Path identityFile;
         private char[] identityFilePassword;
-        private char[] dataIdentityPassword = ServerIdentity.DEFAULT_PASSWORD.clone();
         private byte[] fleetMasterKey;
         private CollectorConfig collectorConfig = CollectorConfig.defaults();
         private Duration verificationFreshness = Duration.ofHours(24);
@@ -254,12 +254,6 @@ public final class PortfolioServer implements AutoCloseable {
             return this;
         }
 
-        /** The password of server-identity.p12 in the data directory (default "portfolio"). */
-        public Builder serverIdentityPassword(char[] password) {
-            this.dataIdentityPassword = Objects.requireNonNull(password, "password").clone();
-            return this;
-        }
-
         /** The fleet master key MAC and encryption keys derive from (the same as the clients'). */
         public Builder fleetMasterKey(byte[] key) {
             this.fleetMasterKey = key == null ? null : key.clone();
@@ -291,15 +285,16 @@ public final class PortfolioServer implements AutoCloseable {
                     throw new IllegalArgumentException("bad certificate in " + e.getMessage(), e);
                 }
             }
-            Files.createDirectories(dataDirectory);
+            DataDirectory.prepare(dataDirectory);
             ServerIdentity identity = identityFile != null ? ServerIdentity.open(identityFile, identityFilePassword)
-                    : ServerIdentity.openOrCreate(dataDirectory.resolve(ServerIdentity.FILE_NAME),
-                            dataIdentityPassword);
+                    : ServerIdentity.openOrCreate(dataDirectory.resolve(ServerIdentity.FILE_NAME));
             // Snapshot: anchors added later through keys().trust() are for AuthData, not for DTLS.
             List<X509Certificate> dtlsTrust = keys.trustAnchors();
             String url = jdbcUrl != null ? jdbcUrl : JdbcInventory.h2Url(dataDirectory);
-            JdbcInventory inventory = JdbcInventory.open(url, clock, verificationFreshness);
+            JdbcInventory inventory = JdbcInventory.open(url, clock, verificationFreshness,
+                    SecretSealer.fromKeyFile(dataDirectory.resolve(SecretSealer.KEY_FILE_NAME)));
             try {
+                DataDirectory.restrictFiles(dataDirectory);
                 if (certifiedCsv != null) {
                     importCertifications(inventory, certifiedCsv);
                 }

@@ -3,6 +3,7 @@ package io.github.lwm2mportfolio.cli.simulate;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.lwm2mportfolio.cli.ApiAccess;
 import io.github.lwm2mportfolio.cli.Options;
 import io.github.lwm2mportfolio.cli.RestClient;
+import io.github.lwm2mportfolio.core.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -247,7 +249,7 @@ public final class SimulateCommand implements Callable<Integer> {
             StringBuilder csv = new StringBuilder("endpoint,pskIdentity,pskKeyHex\n");
             keys.forEach((endpoint, key) -> csv.append(endpoint).append(',').append(endpoint).append(',')
                     .append(hex.formatHex(key)).append('\n'));
-            Files.writeString(pskFile, csv);
+            AtomicFiles.write(pskFile, csv.toString().getBytes(StandardCharsets.UTF_8)); // owner-only: keys
             out.println("pre-shared keys of the " + keys.size() + " devices: " + pskFile);
         }
         if (apiUrl != null) {
