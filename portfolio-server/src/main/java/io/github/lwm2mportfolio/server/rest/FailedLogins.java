@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
  * Wrong tokens per source address in a fixed window that starts at the first one: an address that sent
@@ -20,10 +21,16 @@ final class FailedLogins {
     private final Cache<String, AtomicInteger> failures;
 
     FailedLogins(int limit, Duration window) {
+        this(limit, window, Ticker.systemTicker());
+    }
+
+    /** @param ticker the clock of the windows (a test's own) */
+    FailedLogins(int limit, Duration window, Ticker ticker) {
         this.limit = limit;
         this.window = window;
         // expireAfterWrite: the counter is changed in place, so the window runs from the first failure
-        this.failures = Caffeine.newBuilder().expireAfterWrite(window).maximumSize(MAX_ADDRESSES).build();
+        this.failures = Caffeine.newBuilder().expireAfterWrite(window).maximumSize(MAX_ADDRESSES).ticker(ticker)
+                .executor(Runnable::run).build();
     }
 
     boolean blocked(String address) {
