@@ -3,6 +3,7 @@ package io.github.lwm2mportfolio.cli;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,18 +83,31 @@ final class CredentialsCommand {
             @Option(names = "--psk-identity", required = true, paramLabel = "ID", description = "PSK identity.")
             String identity;
 
-            @Option(names = "--psk-key", required = true, paramLabel = "HEX", description = "PSK key in hex.")
-            String keyHex;
+            @ArgGroup(exclusive = true, multiplicity = "1")
+            PskKey key;
+        }
+
+        static final class PskKey {
+            @Option(names = "--psk-key-file", paramLabel = "FILE",
+                    description = "A file whose first line is the PSK in hex (16 to 64 bytes).")
+            Path file;
+
+            @Option(names = "--psk-key", paramLabel = "HEX", description = "The PSK in hex (other users of this "
+                    + "machine may see it in the process list: prefer --psk-key-file).")
+            String hex;
         }
 
         @Override
         public Integer call() {
             Map<String, Object> body = new LinkedHashMap<>();
             if (kind.psk != null) {
-                Options.hex(spec, "--psk-key", kind.psk.keyHex);
+                String keyHex = kind.psk.key.file != null
+                        ? new String(Options.secretFile(spec, "--psk-key-file", kind.psk.key.file)).strip()
+                        : kind.psk.key.hex;
+                Options.hex(spec, kind.psk.key.file != null ? "--psk-key-file" : "--psk-key", keyHex);
                 body.put("kind", "PSK");
                 body.put("pskIdentity", kind.psk.identity);
-                body.put("pskKeyHex", kind.psk.keyHex);
+                body.put("pskKeyHex", keyHex);
             } else if (kind.rpkPublicKeyHex != null) {
                 Options.hex(spec, "--rpk-public-key", kind.rpkPublicKeyHex);
                 body.put("kind", "RPK");

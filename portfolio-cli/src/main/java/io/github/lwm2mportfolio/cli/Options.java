@@ -29,8 +29,8 @@ public final class Options {
         }
     }
 
-    /** The first line of a password file (required, non-empty): passwords never go on the command line. */
-    public static char[] passwordFile(CommandSpec spec, String option, Path file) {
+    /** The first line of a file that holds a secret (a password, a key): secrets never go on the command line. */
+    public static char[] secretFile(CommandSpec spec, String option, Path file) {
         if (file == null) {
             throw new ParameterException(spec.commandLine(), option + " FILE is required");
         }

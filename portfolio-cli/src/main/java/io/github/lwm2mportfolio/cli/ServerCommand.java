@@ -77,7 +77,12 @@ final class ServerCommand implements Callable<Integer> {
             description = "A file whose first line is the password of --identity.")
     Path identityPasswordFile;
 
-    @Option(names = "--fleet-key", description = "Fleet master key in hex, for the mac and encrypt services.")
+    @Option(names = "--fleet-key-file", paramLabel = "FILE",
+            description = "A file whose first line is the fleet master key in hex, for the mac and encrypt services.")
+    Path fleetKeyFile;
+
+    @Option(names = "--fleet-key", paramLabel = "HEX", description = "The fleet master key in hex (other users of "
+            + "this machine may see it in the process list: prefer --fleet-key-file).")
     String fleetKeyHex;
 
     @Option(names = "--service", defaultValue = "sign", description = "GetAuthData service to ask for: sign, mac or encrypt. Default: ${DEFAULT-VALUE}.")
@@ -92,16 +97,16 @@ final class ServerCommand implements Callable<Integer> {
         PortfolioServer.Builder builder = PortfolioServer.builder().bindHost(bind).httpHost(httpHost).coapPort(coapPort)
                 .coapsPort(coapsPort).httpPort(httpPort).jdbcUrl(jdbcUrl).dataDirectory(dataDirectory)
                 .certifiedCsv(certified).trustDirectory(trust)
-                .fleetMasterKey(Options.hex(spec, "--fleet-key", fleetKeyHex))
+                .fleetMasterKey(fleetKey())
                 .collector(CollectorConfig.defaults().withService(Options.service(spec, "--service", service)));
         if (httpsKeyStore != null) {
-            builder.https(httpsKeyStore, Options.passwordFile(spec, "--https-password-file", httpsPasswordFile));
+            builder.https(httpsKeyStore, Options.secretFile(spec, "--https-password-file", httpsPasswordFile));
         } else if (httpsPasswordFile != null) {
             throw new ParameterException(spec.commandLine(), "--https-password-file goes with --https-keystore");
         }
         builder.corsOrigins(corsOrigins);
         if (identity != null) {
-            builder.serverIdentity(identity, Options.passwordFile(spec, "--identity-password-file",
+            builder.serverIdentity(identity, Options.secretFile(spec, "--identity-password-file",
                     identityPasswordFile));
         } else if (identityPasswordFile != null) {
             throw new ParameterException(spec.commandLine(), "--identity-password-file goes with --identity");
@@ -112,6 +117,17 @@ final class ServerCommand implements Callable<Integer> {
         runUntilInterrupted(server, out, () -> () -> {
         });
         return 0;
+    }
+
+    private byte[] fleetKey() {
+        if (fleetKeyFile != null && fleetKeyHex != null) {
+            throw new ParameterException(spec.commandLine(), "give --fleet-key-file or --fleet-key, not both");
+        }
+        if (fleetKeyFile != null) {
+            return Options.hex(spec, "--fleet-key-file",
+                    new String(Options.secretFile(spec, "--fleet-key-file", fleetKeyFile)).strip());
+        }
+        return Options.hex(spec, "--fleet-key", fleetKeyHex);
     }
 
     /**

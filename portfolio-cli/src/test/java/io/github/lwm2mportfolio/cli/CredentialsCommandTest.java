@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +72,29 @@ class CredentialsCommandTest {
         Run removed = run("credentials", "remove", "--url", server.restUri(), "--endpoint", "meter-7");
         assertThat(removed.exitCode()).isZero();
         assertThat(server.inventory().credential("meter-7")).isEmpty();
+    }
+
+    @Test
+    void a_psk_comes_from_a_file_as_the_documented_way() throws Exception {
+        Path keyFile = Files.writeString(dataDir.resolve("meter-8.psk"), "ffeeddccbbaa99887766554433221100\n");
+
+        Run added = run("credentials", "add", "--url", server.restUri(), "--endpoint", "meter-8", "--psk-identity",
+                "id-8", "--psk-key-file", keyFile.toString());
+
+        assertThat(added.exitCode()).as(added.err()).isZero();
+        assertThat(server.inventory().credential("meter-8").orElseThrow().secret())
+                .isEqualTo(HexFormat.of().parseHex("ffeeddccbbaa99887766554433221100"));
+    }
+
+    @Test
+    void a_psk_of_8_bytes_is_refused_by_the_server_with_the_reason() {
+        Run added = run("credentials", "add", "--url", server.restUri(), "--endpoint", "meter-9", "--psk-identity",
+                "id-9", "--psk-key", "0011223344556677");
+
+        assertThat(added.exitCode()).isEqualTo(1);
+        assertThat(added.err().strip()).isEqualTo("portfolio: a pre-shared key must be 16 to 64 bytes (32 to 128 hex "
+                + "digits), got 8 (HTTP 400)");
+        assertThat(server.inventory().credential("meter-9")).isEmpty();
     }
 
     @Test

@@ -40,6 +40,20 @@ class ServerCommandTest {
     }
 
     @Test
+    void the_fleet_key_comes_from_a_file_or_the_option_not_both() throws Exception {
+        Path keyFile = Files.writeString(dir.resolve("fleet.key"), "00112233\n");
+
+        Run both = run("server", "--fleet-key-file", keyFile.toString(), "--fleet-key", "00", "--data",
+                dir.resolve("data").toString());
+        Run missing = run("server", "--fleet-key-file", "nope", "--data", dir.resolve("data").toString());
+
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("give --fleet-key-file or --fleet-key, not both");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("--fleet-key-file nope: no such file");
+    }
+
+    @Test
     void a_key_store_without_its_password_file_is_bad_usage() {
         Run run = run("server", "--https-keystore", dir.resolve("api.p12").toString(), "--data",
                 dir.resolve("data").toString());
