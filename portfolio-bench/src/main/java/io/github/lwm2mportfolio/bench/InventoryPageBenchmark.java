@@ -1,6 +1,7 @@
 package io.github.lwm2mportfolio.bench;
 
 import io.github.lwm2mportfolio.server.ServerEvents;
+import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.collector.DeviceOperations;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
 import io.github.lwm2mportfolio.server.inventory.CursorPage;
@@ -81,6 +82,7 @@ public class InventoryPageBenchmark {
     private String schema;
     private JdbcInventory inventory;
     private RestApi api;
+    private String authorization;
     private HttpClient http;
     private String base;
     private int pages;
@@ -119,6 +121,7 @@ public class InventoryPageBenchmark {
         long filtered = inventory.complianceCounts().get(FILTER);
         filteredPages = (int) ((filtered + PAGE_SIZE - 1) / PAGE_SIZE);
         api = RestApi.start("127.0.0.1", 0, inventory, new NoDevices(), new ServerEvents());
+        authorization = "Bearer " + inventory.tokens().create("bench", Role.VIEWER).secret();
         base = "http://127.0.0.1:" + api.port() + "/api/devices?size=" + PAGE_SIZE + "&page=";
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -202,7 +205,8 @@ public class InventoryPageBenchmark {
     }
 
     private byte[] get(String uri) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(uri)).build(),
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(uri))
+                .header("Authorization", authorization).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
             throw new IllegalStateException(uri + " answered " + response.statusCode() + ": "

@@ -3,6 +3,7 @@ package io.github.lwm2mportfolio.cli;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +23,8 @@ import picocli.CommandLine.Spec;
                 CredentialsCommand.RemoveCredential.class })
 final class CredentialsCommand {
 
-    /** The server a subcommand talks to. */
-    static class Server {
-        @Option(names = "--url", required = true, paramLabel = "URL",
-                description = "The server's REST API, http://HOST:PORT.")
-        String url;
-    }
-
-    /** The server and the device a subcommand is about. */
-    static class DeviceOnServer extends Server {
+    /** The device a subcommand is about. */
+    static class Device {
         @Option(names = "--endpoint", required = true, description = "The device's endpoint name.")
         String endpoint;
     }
@@ -41,11 +35,11 @@ final class CredentialsCommand {
         CommandSpec spec;
 
         @Mixin
-        Server server;
+        ApiAccess api;
 
         @Override
         public Integer call() {
-            RestClient rest = new RestClient(spec, server.url);
+            RestClient rest = api.client(spec);
             List<Map<String, Object>> credentials = rest.getJsonList("/api/credentials");
             PrintWriter out = spec.commandLine().getOut();
             for (Map<String, Object> credential : credentials) {
@@ -65,7 +59,10 @@ final class CredentialsCommand {
         CommandSpec spec;
 
         @Mixin
-        DeviceOnServer target;
+        ApiAccess api;
+
+        @Mixin
+        Device target;
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         Kind kind;
@@ -86,18 +83,31 @@ final class CredentialsCommand {
             @Option(names = "--psk-identity", required = true, paramLabel = "ID", description = "PSK identity.")
             String identity;
 
-            @Option(names = "--psk-key", required = true, paramLabel = "HEX", description = "PSK key in hex.")
-            String keyHex;
+            @ArgGroup(exclusive = true, multiplicity = "1")
+            PskKey key;
+        }
+
+        static final class PskKey {
+            @Option(names = "--psk-key-file", paramLabel = "FILE",
+                    description = "A file whose first line is the PSK in hex (16 to 64 bytes).")
+            Path file;
+
+            @Option(names = "--psk-key", paramLabel = "HEX", description = "The PSK in hex (other users of this "
+                    + "machine may see it in the process list: prefer --psk-key-file).")
+            String hex;
         }
 
         @Override
         public Integer call() {
             Map<String, Object> body = new LinkedHashMap<>();
             if (kind.psk != null) {
-                Options.hex(spec, "--psk-key", kind.psk.keyHex);
+                String keyHex = kind.psk.key.file != null
+                        ? new String(Options.secretFile(spec, "--psk-key-file", kind.psk.key.file)).strip()
+                        : kind.psk.key.hex;
+                Options.hex(spec, kind.psk.key.file != null ? "--psk-key-file" : "--psk-key", keyHex);
                 body.put("kind", "PSK");
                 body.put("pskIdentity", kind.psk.identity);
-                body.put("pskKeyHex", kind.psk.keyHex);
+                body.put("pskKeyHex", keyHex);
             } else if (kind.rpkPublicKeyHex != null) {
                 Options.hex(spec, "--rpk-public-key", kind.rpkPublicKeyHex);
                 body.put("kind", "RPK");
@@ -105,7 +115,7 @@ final class CredentialsCommand {
             } else {
                 body.put("kind", "X509");
             }
-            new RestClient(spec, target.url).putJson("/api/credentials/" + encode(target.endpoint), body);
+            api.client(spec).putJson("/api/credentials/" + encode(target.endpoint), body);
             spec.commandLine().getOut().println("saved the " + body.get("kind") + " credential of " + target.endpoint);
             spec.commandLine().getOut().flush();
             return 0;
@@ -118,11 +128,14 @@ final class CredentialsCommand {
         CommandSpec spec;
 
         @Mixin
-        DeviceOnServer target;
+        ApiAccess api;
+
+        @Mixin
+        Device target;
 
         @Override
         public Integer call() {
-            new RestClient(spec, target.url).delete("/api/credentials/" + encode(target.endpoint));
+            api.client(spec).delete("/api/credentials/" + encode(target.endpoint));
             spec.commandLine().getOut().println("removed the credential of " + target.endpoint);
             spec.commandLine().getOut().flush();
             return 0;

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 
 import io.github.lwm2mportfolio.server.PortfolioServer;
+import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
 import picocli.CommandLine;
@@ -51,6 +52,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Exit after printing the settled fleet instead of serving until Ctrl-C.")
     boolean once;
 
+    @Option(names = "--new-admin-token", description = "Replace the admin token named 'admin' with a new one and "
+            + "print it (when the first one is lost).")
+    boolean newAdminToken;
+
+    /** The demo's own token for printing the fleet table through the API; revoked once it is printed. */
+    private static final String TABLE_TOKEN = "demo-table";
+
     @Override
     public Integer call() throws Exception {
         if (clients < 1 || clients > 1000) {
@@ -61,6 +69,7 @@ final class DemoCommand implements Callable<Integer> {
                 .coapsPort(coapsPort).httpPort(httpPort).dataDirectory(dataDirectory.resolve("server")).build();
         server.inventory().replaceCertifications(new CertificationList(DemoFleet.certifications(),
                 server.inventory().certifications().allocatedUniqueIds()));
+        ServerCommand.printAdminToken(server, newAdminToken, out);
         if (once) {
             try (server) {
                 server.start();
@@ -91,15 +100,26 @@ final class DemoCommand implements Callable<Integer> {
             out.println(done ? "collection settled:" : "collection did not settle within " + settleTimeout
                     + "; the fleet so far:");
             out.flush();
-            new CommandLine(new InventoryCommand()).setOut(out).setErr(spec.commandLine().getErr())
-                    .execute("--url", server.restUri());
-            out.flush();
+            printFleet(server, out);
             return fleet;
         } catch (Exception | Error e) {
             if (fleet != null) {
                 fleet.close();
             }
             throw e;
+        }
+    }
+
+    /** The fleet table through the REST API, as {@code portfolio inventory} shows it, with a token of its own. */
+    private void printFleet(PortfolioServer server, PrintWriter out) {
+        server.tokens().revoke(TABLE_TOKEN); // left by a demo that was killed
+        String token = server.tokens().create(TABLE_TOKEN, Role.VIEWER).secret();
+        try {
+            new CommandLine(new InventoryCommand()).setOut(out).setErr(spec.commandLine().getErr())
+                    .execute("--url", server.restUri(), "--token", token);
+            out.flush();
+        } finally {
+            server.tokens().revoke(TABLE_TOKEN);
         }
     }
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,9 +31,8 @@ final class InventoryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--url", required = true, paramLabel = "URL",
-            description = "The server's REST API, http://HOST:PORT.")
-    String url;
+    @Mixin
+    ApiAccess api;
 
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
             description = "table, json or csv (the compliance report). Default: ${DEFAULT-VALUE}.")
@@ -50,7 +50,7 @@ final class InventoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        rest = new RestClient(spec, url);
+        rest = api.client(spec);
         PrintWriter out = spec.commandLine().getOut();
         switch (format) {
         case table -> out.print(FleetTable.render(allDevices(), rest.getJson("/api/compliance")));

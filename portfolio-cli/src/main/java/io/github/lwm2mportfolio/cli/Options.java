@@ -1,5 +1,10 @@
 package io.github.lwm2mportfolio.cli;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.HexFormat;
 
 import io.github.lwm2mportfolio.client.registration.RegistrationForm;
@@ -22,6 +27,24 @@ public final class Options {
             return HexFormat.of().parseHex(value);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), option + " must be hexadecimal: " + e.getMessage());
+        }
+    }
+
+    /** The first line of a file that holds a secret (a password, a key): secrets never go on the command line. */
+    public static char[] secretFile(CommandSpec spec, String option, Path file) {
+        if (file == null) {
+            throw new ParameterException(spec.commandLine(), option + " FILE is required");
+        }
+        try {
+            String password = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            if (password.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), option + " " + file + ": the first line is empty");
+            }
+            return password.toCharArray();
+        } catch (NoSuchFileException e) {
+            throw new ParameterException(spec.commandLine(), option + " " + file + ": no such file");
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), option + " " + file + ": cannot read it: " + e.getMessage());
         }
     }
 

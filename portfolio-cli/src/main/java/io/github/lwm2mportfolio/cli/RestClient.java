@@ -33,14 +33,28 @@ public final class RestClient {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT).build();
     private final String base;
+    private final String token;
 
-    /** @param url the --url option; a bad one is bad usage (exit 2) */
-    public RestClient(CommandSpec spec, String url) {
+    /**
+     * @param url the --url option; a bad one is bad usage (exit 2)
+     * @param token the API token sent with every request
+     */
+    public RestClient(CommandSpec spec, String url, String token) {
         this.base = baseUrl(spec, url);
+        this.token = token;
     }
 
     String get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    Map<String, Object> postJson(String path, Map<String, Object> body) {
+        try {
+            return json(send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type",
+                    "application/json").POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)))));
+        } catch (JsonProcessingException e) {
+            throw new RestException("cannot write the request: " + e.getOriginalMessage());
+        }
     }
 
     Map<String, Object> getJson(String path) {
@@ -84,7 +98,7 @@ public final class RestClient {
     private String send(HttpRequest.Builder request) {
         HttpResponse<String> response;
         try {
-            response = http.send(request.timeout(REQUEST_TIMEOUT).build(),
+            response = http.send(request.header("Authorization", "Bearer " + token).timeout(REQUEST_TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

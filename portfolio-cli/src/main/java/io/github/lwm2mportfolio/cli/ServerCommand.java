@@ -2,15 +2,20 @@ package io.github.lwm2mportfolio.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.lwm2mportfolio.server.PortfolioServer;
+import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code portfolio server}: the LwM2M server, collector, inventory and REST API, until Ctrl-C. */
@@ -21,8 +26,12 @@ final class ServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "LwM2M (CoAP, CoAPs) address to listen on. Default: ${DEFAULT-VALUE}.")
     String bind;
+
+    @Option(names = "--http-host", defaultValue = "127.0.0.1",
+            description = "REST API address to listen on (0.0.0.0: every address). Default: ${DEFAULT-VALUE}.")
+    String httpHost;
 
     @Option(names = "--coap-port", defaultValue = "5683", description = "CoAP port. Default: ${DEFAULT-VALUE}.")
     int coapPort;
@@ -32,6 +41,19 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--http-port", defaultValue = "8080", description = "REST API port. Default: ${DEFAULT-VALUE}.")
     int httpPort;
+
+    @Option(names = "--https-keystore", paramLabel = "FILE.p12",
+            description = "Serve the REST API over HTTPS only, with this PKCS#12 key store (key and certificate chain).")
+    Path httpsKeyStore;
+
+    @Option(names = "--https-password-file", paramLabel = "FILE",
+            description = "A file whose first line is the password of --https-keystore.")
+    Path httpsPasswordFile;
+
+    @Option(names = "--cors-origin", paramLabel = "ORIGIN",
+            description = "An origin (https://console.example.net) whose web pages may call the REST API; repeat for "
+                    + "more. Default: none (CORS off).")
+    List<String> corsOrigins = new ArrayList<>();
 
     @Option(names = "--db", description = "JDBC URL of the inventory, e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres. "
             + "Default: an H2 file database in the data directory.")
@@ -47,36 +69,83 @@ final class ServerCommand implements Callable<Integer> {
     Path trust;
 
     @Option(names = "--identity", description = "The server's DTLS identity: a PKCS#12 file with one EC key and its "
-            + "certificate chain. Default: server-identity.p12 in the data directory, created on first start.")
+            + "certificate chain. Default: server-identity.p12 in the data directory, created on first start (its "
+            + "password generated, in server-identity.p12.password beside it).")
     Path identity;
 
-    @Option(names = "--identity-password", defaultValue = "portfolio", arity = "0..1", interactive = true,
-            description = "Password of the identity file (asked for when given without a value). Default: ${DEFAULT-VALUE}.")
-    char[] identityPassword;
+    @Option(names = "--identity-password-file", paramLabel = "FILE",
+            description = "A file whose first line is the password of --identity.")
+    Path identityPasswordFile;
 
-    @Option(names = "--fleet-key", description = "Fleet master key in hex, for the mac and encrypt services.")
+    @Option(names = "--fleet-key-file", paramLabel = "FILE",
+            description = "A file whose first line is the fleet master key in hex, for the mac and encrypt services.")
+    Path fleetKeyFile;
+
+    @Option(names = "--fleet-key", paramLabel = "HEX", description = "The fleet master key in hex (other users of "
+            + "this machine may see it in the process list: prefer --fleet-key-file).")
     String fleetKeyHex;
 
     @Option(names = "--service", defaultValue = "sign", description = "GetAuthData service to ask for: sign, mac or encrypt. Default: ${DEFAULT-VALUE}.")
     String service;
 
+    @Option(names = "--new-admin-token", description = "Replace the admin token named 'admin' with a new one and "
+            + "print it (when the first one is lost).")
+    boolean newAdminToken;
+
     @Override
     public Integer call() throws Exception {
-        PortfolioServer.Builder builder = PortfolioServer.builder().bindHost(bind).coapPort(coapPort)
+        PortfolioServer.Builder builder = PortfolioServer.builder().bindHost(bind).httpHost(httpHost).coapPort(coapPort)
                 .coapsPort(coapsPort).httpPort(httpPort).jdbcUrl(jdbcUrl).dataDirectory(dataDirectory)
                 .certifiedCsv(certified).trustDirectory(trust)
-                .fleetMasterKey(Options.hex(spec, "--fleet-key", fleetKeyHex))
+                .fleetMasterKey(fleetKey())
                 .collector(CollectorConfig.defaults().withService(Options.service(spec, "--service", service)));
+        if (httpsKeyStore != null) {
+            builder.https(httpsKeyStore, Options.secretFile(spec, "--https-password-file", httpsPasswordFile));
+        } else if (httpsPasswordFile != null) {
+            throw new ParameterException(spec.commandLine(), "--https-password-file goes with --https-keystore");
+        }
+        builder.corsOrigins(corsOrigins);
         if (identity != null) {
-            builder.serverIdentity(identity, identityPassword);
-        } else {
-            builder.serverIdentityPassword(identityPassword);
+            builder.serverIdentity(identity, Options.secretFile(spec, "--identity-password-file",
+                    identityPasswordFile));
+        } else if (identityPasswordFile != null) {
+            throw new ParameterException(spec.commandLine(), "--identity-password-file goes with --identity");
         }
         PortfolioServer server = builder.build();
         PrintWriter out = spec.commandLine().getOut();
+        printAdminToken(server, newAdminToken, out);
         runUntilInterrupted(server, out, () -> () -> {
         });
         return 0;
+    }
+
+    private byte[] fleetKey() {
+        if (fleetKeyFile != null && fleetKeyHex != null) {
+            throw new ParameterException(spec.commandLine(), "give --fleet-key-file or --fleet-key, not both");
+        }
+        if (fleetKeyFile != null) {
+            return Options.hex(spec, "--fleet-key-file",
+                    new String(Options.secretFile(spec, "--fleet-key-file", fleetKeyFile)).strip());
+        }
+        return Options.hex(spec, "--fleet-key", fleetKeyHex);
+    }
+
+    /**
+     * On a first start (no token yet), or when asked to replace it, makes the admin token and prints it once, on
+     * a line of its own: {@code Admin token: <token>}. Nothing prints it again.
+     */
+    static void printAdminToken(PortfolioServer server, boolean replace, PrintWriter out) {
+        if (replace) {
+            server.tokens().revoke(PortfolioServer.FIRST_ADMIN_TOKEN);
+        }
+        Optional<String> created = replace
+                ? Optional.of(server.tokens().create(PortfolioServer.FIRST_ADMIN_TOKEN, Role.ADMIN).secret())
+                : server.createFirstAdminToken();
+        if (created.isPresent()) {
+            out.println("Admin token: " + created.get());
+            out.println("(shown only now: keep it, e.g. in PORTFOLIO_TOKEN; portfolio tokens create makes more)");
+        }
+        out.flush();
     }
 
     /**

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.lwm2mportfolio.server.PortfolioServer;
+import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.inventory.DeviceCredential;
 import picocli.CommandLine;
 
@@ -21,6 +26,7 @@ class CredentialsCommandTest {
     Path dataDir;
 
     private PortfolioServer server;
+    private String adminToken;
 
     private record Run(int exitCode, String out, String err) {
     }
@@ -30,6 +36,7 @@ class CredentialsCommandTest {
         server = PortfolioServer.builder().bindHost("127.0.0.1").coapPort(0).coapsPort(0).httpPort(0)
                 .dataDirectory(dataDir).build();
         server.start();
+        adminToken = server.tokens().create("admin", Role.ADMIN).secret();
     }
 
     @AfterEach
@@ -37,23 +44,26 @@ class CredentialsCommandTest {
         server.close();
     }
 
+    /** Runs the command with the admin token (in-process: the token cannot come from the environment). */
     private Run run(String... args) {
+        List<String> arguments = new ArrayList<>(List.of(args));
+        arguments.addAll(List.of("--token", adminToken));
         CommandLine commandLine = PortfolioCommand.newCommandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out));
         commandLine.setErr(new PrintWriter(err));
-        return new Run(commandLine.execute(args), out.toString(), err.toString());
+        return new Run(commandLine.execute(arguments.toArray(String[]::new)), out.toString(), err.toString());
     }
 
     @Test
     void a_psk_credential_is_added_listed_without_its_key_and_removed() {
         Run added = run("credentials", "add", "--url", server.restUri(), "--endpoint", "meter-7", "--psk-identity",
-                "id-7", "--psk-key", "00112233");
+                "id-7", "--psk-key", "00112233445566778899aabbccddeeff");
         assertThat(added.exitCode()).as(added.err()).isZero();
         assertThat(server.inventory().credential("meter-7")).hasValueSatisfying(c -> {
             assertThat(c.kind()).isEqualTo(DeviceCredential.Kind.PSK);
-            assertThat(c.secret()).containsExactly(0x00, 0x11, 0x22, 0x33);
+            assertThat(c.secret()).startsWith(0x00, 0x11, 0x22, 0x33).hasSize(16);
         });
 
         Run listed = run("credentials", "list", "--url", server.restUri());
@@ -62,6 +72,29 @@ class CredentialsCommandTest {
         Run removed = run("credentials", "remove", "--url", server.restUri(), "--endpoint", "meter-7");
         assertThat(removed.exitCode()).isZero();
         assertThat(server.inventory().credential("meter-7")).isEmpty();
+    }
+
+    @Test
+    void a_psk_comes_from_a_file_as_the_documented_way() throws Exception {
+        Path keyFile = Files.writeString(dataDir.resolve("meter-8.psk"), "ffeeddccbbaa99887766554433221100\n");
+
+        Run added = run("credentials", "add", "--url", server.restUri(), "--endpoint", "meter-8", "--psk-identity",
+                "id-8", "--psk-key-file", keyFile.toString());
+
+        assertThat(added.exitCode()).as(added.err()).isZero();
+        assertThat(server.inventory().credential("meter-8").orElseThrow().secret())
+                .isEqualTo(HexFormat.of().parseHex("ffeeddccbbaa99887766554433221100"));
+    }
+
+    @Test
+    void a_psk_of_8_bytes_is_refused_by_the_server_with_the_reason() {
+        Run added = run("credentials", "add", "--url", server.restUri(), "--endpoint", "meter-9", "--psk-identity",
+                "id-9", "--psk-key", "0011223344556677");
+
+        assertThat(added.exitCode()).isEqualTo(1);
+        assertThat(added.err().strip()).isEqualTo("portfolio: a pre-shared key must be 16 to 64 bytes (32 to 128 hex "
+                + "digits), got 8 (HTTP 400)");
+        assertThat(server.inventory().credential("meter-9")).isEmpty();
     }
 
     @Test

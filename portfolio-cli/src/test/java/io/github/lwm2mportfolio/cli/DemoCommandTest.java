@@ -37,6 +37,27 @@ class DemoCommandTest {
         assertThat(table).containsPattern("demo-007\\s+UNCERTIFIED");
         assertThat(table).containsPattern("demo-011\\s+NO_PORTFOLIO");
         assertThat(table).containsPattern("demo-000\\s+COMPLIANT");
+        // the first start made the admin token and printed it once; the table's own token is gone again
+        assertThat(table.lines().filter(line -> line.startsWith("Admin token: pft_"))).hasSize(1);
+        assertThat(table).containsOnlyOnce("pft_");
+    }
+
+    @Test
+    void a_second_start_prints_no_admin_token() {
+        CommandLine commandLine = PortfolioCommand.newCommandLine();
+        StringWriter out = new StringWriter();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(new StringWriter()));
+        String[] args = { "demo", "--clients", "1", "--http-port", "0", "--coap-port", "0", "--coaps-port", "0",
+                "--data", dataDir.toString(), "--once" };
+
+        assertThat(commandLine.execute(args)).isZero();
+        assertThat(out.toString()).contains("Admin token: pft_");
+        StringWriter second = new StringWriter();
+        commandLine.setOut(new PrintWriter(second));
+
+        assertThat(commandLine.execute(args)).isZero();
+        assertThat(second.toString()).doesNotContain("Admin token", "pft_").contains("collection settled:");
     }
 
     @Test

@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,6 +46,17 @@ class DemoProcessIT {
                 }
             }
             assertThat(seen).contains("collection settled:", "demo-000", "COMPLIANT", "REST API:");
+            Matcher token = Pattern.compile("(?m)^Admin token: (pft_\\S+)$").matcher(seen);
+            Matcher api = Pattern.compile("REST API: +(http://\\S+)/api/devices").matcher(seen);
+            assertThat(token.find()).as(seen.toString()).isTrue();
+            assertThat(api.find()).as(seen.toString()).isTrue();
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest.Builder devices = HttpRequest.newBuilder(URI.create(api.group(1) + "/api/devices"));
+            assertThat(http.send(devices.build(), BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            HttpResponse<String> reply = http.send(devices.header("Authorization", "Bearer " + token.group(1))
+                    .build(), BodyHandlers.ofString());
+            assertThat(reply.statusCode()).isEqualTo(200);
+            assertThat(reply.body()).contains("demo-000");
 
             process.toHandle().destroy(); // SIGTERM, as Ctrl-C
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();

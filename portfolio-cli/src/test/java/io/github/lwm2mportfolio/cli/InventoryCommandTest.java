@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,6 +30,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.lwm2mportfolio.server.ServerEvents;
+import io.github.lwm2mportfolio.server.access.Role;
+import io.github.lwm2mportfolio.server.access.TokenSecrets;
 import io.github.lwm2mportfolio.server.collector.DeviceOperations;
 import io.github.lwm2mportfolio.server.compliance.Certification;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
@@ -49,13 +52,14 @@ class InventoryCommandTest {
     private JdbcInventory inventory;
     private RestApi api;
     private String url;
+    private Path tokenFile;
 
     private record Run(int exitCode, String out, String err) {
     }
 
     /** Three devices: gw-1 COMPLIANT, gw-2 UNCERTIFIED (software 9.9), sensor-3 NO_PORTFOLIO. */
     @BeforeEach
-    void startServerWithThreeDevices() {
+    void startServerWithThreeDevices() throws Exception {
         inventory = JdbcInventory.open(JdbcInventory.h2Url(databaseDir));
         inventory.replaceCertifications(
                 new CertificationList(List.of(new Certification("Acme", "Gateway", "1.0")), Set.of()));
@@ -67,6 +71,8 @@ class InventoryCommandTest {
         inventory.deregistered("sensor-3", COLLECTED.plusSeconds(5));
         api = RestApi.start("127.0.0.1", 0, inventory, new NoDevices(), new ServerEvents());
         url = "http://127.0.0.1:" + api.port();
+        tokenFile = Files.writeString(databaseDir.resolve("token"),
+                inventory.tokens().create("reader", Role.VIEWER).secret() + "\n");
     }
 
     private void host(String endpoint, String uniqueId, String softwareVersion) {
@@ -82,7 +88,16 @@ class InventoryCommandTest {
         inventory.close();
     }
 
-    private static Run run(String... args) {
+    /** Runs the command with the viewer token's file, when a --url is given. */
+    private Run run(String... args) {
+        List<String> arguments = new ArrayList<>(List.of(args));
+        if (arguments.contains("--url")) {
+            arguments.addAll(List.of("--token-file", tokenFile.toString()));
+        }
+        return runAsIs(arguments.toArray(String[]::new));
+    }
+
+    private static Run runAsIs(String... args) {
         CommandLine commandLine = new CommandLine(new InventoryCommand());
         commandLine.setExecutionExceptionHandler(PortfolioCommand.newCommandLine().getExecutionExceptionHandler());
         StringWriter out = new StringWriter();
@@ -148,7 +163,8 @@ class InventoryCommandTest {
     @Test
     void csv_is_the_server_compliance_report_as_is() throws Exception {
         String report = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(url + "/api/compliance/report.csv")).build(),
+                HttpRequest.newBuilder(URI.create(url + "/api/compliance/report.csv"))
+                        .header("Authorization", "Bearer " + Files.readString(tokenFile).strip()).build(),
                 BodyHandlers.ofString()).body();
 
         Run run = run("--url", url, "--format", "csv");
@@ -204,6 +220,31 @@ class InventoryCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--url must be http://HOST:PORT");
+    }
+
+    @Test
+    void without_a_token_it_is_bad_usage_that_says_where_a_token_comes_from() {
+        Run run = runAsIs("--url", url);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("the REST API needs a token: set PORTFOLIO_TOKEN or give --token-file FILE");
+    }
+
+    @Test
+    void a_wrong_token_is_exit_1_with_the_server_reason() {
+        Run run = runAsIs("--url", url, "--token", TokenSecrets.newToken());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip())
+                .isEqualTo("portfolio: the API token is not valid (revoked, or never issued) (HTTP 401)");
+    }
+
+    @Test
+    void a_missing_token_file_is_bad_usage_naming_it() {
+        Run run = runAsIs("--url", url, "--token-file", "no-such-token");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--token-file no-such-token: no such file");
     }
 
     @Test

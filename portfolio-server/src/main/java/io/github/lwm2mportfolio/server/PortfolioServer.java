@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.eclipse.leshan.core.endpoint.Protocol;
 import org.eclipse.leshan.server.LeshanServer;
@@ -25,13 +26,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.lwm2mportfolio.core.model.PortfolioModels;
+import io.github.lwm2mportfolio.server.access.Role;
+import io.github.lwm2mportfolio.server.access.TokenStore;
 import io.github.lwm2mportfolio.server.collector.Collector;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.inventory.Inventory;
 import io.github.lwm2mportfolio.server.inventory.JdbcInventory;
+import io.github.lwm2mportfolio.server.inventory.SecretSealer;
 import io.github.lwm2mportfolio.server.rest.RestApi;
+import io.github.lwm2mportfolio.server.rest.RestSettings;
 
 /**
  * The whole server: a Leshan LwM2M server (CoAP and CoAPS) that knows model 16, the collector, the inventory
@@ -41,26 +46,29 @@ public final class PortfolioServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortfolioServer.class);
 
+    /** The name of the admin token made on a first start. */
+    public static final String FIRST_ADMIN_TOKEN = "admin";
+
     private final LeshanServer lwm2m;
     private final JdbcInventory inventory;
     private final Collector collector;
     private final ServerEvents events;
     private final ServerKeys keys;
     private final ServerIdentity identity;
-    private final String bindHost;
-    private final int httpPort;
+    private final RestSettings restSettings;
+    private final boolean restOn;
     private RestApi rest;
 
     private PortfolioServer(LeshanServer lwm2m, JdbcInventory inventory, Collector collector, ServerEvents events,
-            ServerKeys keys, ServerIdentity identity, String bindHost, int httpPort) {
+            ServerKeys keys, ServerIdentity identity, RestSettings restSettings, boolean restOn) {
         this.lwm2m = lwm2m;
         this.inventory = inventory;
         this.collector = collector;
         this.events = events;
         this.keys = keys;
         this.identity = identity;
-        this.bindHost = bindHost;
-        this.httpPort = httpPort;
+        this.restSettings = restSettings;
+        this.restOn = restOn;
     }
 
     public static Builder builder() {
@@ -70,8 +78,8 @@ public final class PortfolioServer implements AutoCloseable {
     public void start() {
         collector.start();
         lwm2m.start();
-        if (httpPort >= 0) {
-            rest = RestApi.start(bindHost, httpPort, inventory, collector, events);
+        if (restOn) {
+            rest = RestApi.start(restSettings, inventory, collector, events);
         }
         LOG.info("LwM2M server on {} and {}; REST API on {}", coapUri(), coapsUri(), restUri());
     }
@@ -86,7 +94,23 @@ public final class PortfolioServer implements AutoCloseable {
 
     /** The REST API's base URI, e.g. http://127.0.0.1:8080, or null when it is off. */
     public String restUri() {
-        return rest == null ? null : "http://" + bindHost + ":" + rest.port();
+        return rest == null ? null : rest.uri();
+    }
+
+    /** The REST API's tokens: {@code tokens().create("ci", Role.OPERATOR).secret()} is a new token's text. */
+    public TokenStore tokens() {
+        return inventory.tokens();
+    }
+
+    /**
+     * On a first start (no token at all yet), creates the admin token named {@value #FIRST_ADMIN_TOKEN} and
+     * returns its text, which exists nowhere else: the caller shows it once. Empty when tokens exist.
+     */
+    public synchronized Optional<String> createFirstAdminToken() {
+        if (!inventory.tokens().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(inventory.tokens().create(FIRST_ADMIN_TOKEN, Role.ADMIN).secret());
     }
 
     public Inventory inventory() {
@@ -138,6 +162,9 @@ public final class PortfolioServer implements AutoCloseable {
     /** Configures a {@link PortfolioServer}; ports 0 pick free ones, an HTTP port of -1 turns the API off. */
     public static final class Builder {
         private String bindHost = "0.0.0.0";
+        private String httpHost = RestSettings.DEFAULT_HOST;
+        private RestSettings.Https https;
+        private List<String> corsOrigins = List.of();
         private int coapPort = 5683;
         private int coapsPort = 5684;
         private int httpPort = 8080;
@@ -147,14 +174,32 @@ public final class PortfolioServer implements AutoCloseable {
         private Path trustDirectory;
         private Path identityFile;
         private char[] identityFilePassword;
-        private char[] dataIdentityPassword = ServerIdentity.DEFAULT_PASSWORD.clone();
         private byte[] fleetMasterKey;
         private CollectorConfig collectorConfig = CollectorConfig.defaults();
         private Duration verificationFreshness = Duration.ofHours(24);
         private Clock clock = Clock.systemUTC();
 
+        /** The LwM2M (CoAP, CoAPS) address to listen on; default every address. */
         public Builder bindHost(String host) {
             this.bindHost = Objects.requireNonNull(host);
+            return this;
+        }
+
+        /** The REST API's address to listen on; default loopback (127.0.0.1). */
+        public Builder httpHost(String host) {
+            this.httpHost = Objects.requireNonNull(host);
+            return this;
+        }
+
+        /** Serves the REST API over HTTPS (only) with this PKCS#12 key store (one key and its chain). */
+        public Builder https(Path keyStore, char[] password) {
+            this.https = new RestSettings.Https(keyStore, password.clone());
+            return this;
+        }
+
+        /** Origins whose web pages may call the REST API (CORS); none by default. */
+        public Builder corsOrigins(List<String> origins) {
+            this.corsOrigins = List.copyOf(origins);
             return this;
         }
 
@@ -209,12 +254,6 @@ public final class PortfolioServer implements AutoCloseable {
             return this;
         }
 
-        /** The password of server-identity.p12 in the data directory (default "portfolio"). */
-        public Builder serverIdentityPassword(char[] password) {
-            this.dataIdentityPassword = Objects.requireNonNull(password, "password").clone();
-            return this;
-        }
-
         /** The fleet master key MAC and encryption keys derive from (the same as the clients'). */
         public Builder fleetMasterKey(byte[] key) {
             this.fleetMasterKey = key == null ? null : key.clone();
@@ -246,23 +285,25 @@ public final class PortfolioServer implements AutoCloseable {
                     throw new IllegalArgumentException("bad certificate in " + e.getMessage(), e);
                 }
             }
-            Files.createDirectories(dataDirectory);
+            DataDirectory.prepare(dataDirectory);
             ServerIdentity identity = identityFile != null ? ServerIdentity.open(identityFile, identityFilePassword)
-                    : ServerIdentity.openOrCreate(dataDirectory.resolve(ServerIdentity.FILE_NAME),
-                            dataIdentityPassword);
+                    : ServerIdentity.openOrCreate(dataDirectory.resolve(ServerIdentity.FILE_NAME));
             // Snapshot: anchors added later through keys().trust() are for AuthData, not for DTLS.
             List<X509Certificate> dtlsTrust = keys.trustAnchors();
             String url = jdbcUrl != null ? jdbcUrl : JdbcInventory.h2Url(dataDirectory);
-            JdbcInventory inventory = JdbcInventory.open(url, clock, verificationFreshness);
+            JdbcInventory inventory = JdbcInventory.open(url, clock, verificationFreshness,
+                    SecretSealer.fromKeyFile(dataDirectory.resolve(SecretSealer.KEY_FILE_NAME)));
             try {
+                DataDirectory.restrictFiles(dataDirectory);
                 if (certifiedCsv != null) {
                     importCertifications(inventory, certifiedCsv);
                 }
                 ServerEvents events = new ServerEvents();
                 LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust);
                 Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock);
-                return new PortfolioServer(lwm2m, inventory, collector, events, keys, identity, bindHost,
-                        httpPort);
+                return new PortfolioServer(lwm2m, inventory, collector, events, keys, identity,
+                        RestSettings.defaults().withAddress(httpHost, Math.max(httpPort, 0)).withHttps(https)
+                                .withCorsOrigins(corsOrigins), httpPort >= 0);
             } catch (RuntimeException | IOException e) {
                 inventory.close();
                 throw e;

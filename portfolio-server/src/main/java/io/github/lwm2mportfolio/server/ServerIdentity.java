@@ -37,7 +37,10 @@ final class ServerIdentity {
     private static final Logger LOG = LoggerFactory.getLogger(ServerIdentity.class);
 
     static final String FILE_NAME = "server-identity.p12";
-    static final char[] DEFAULT_PASSWORD = "portfolio".toCharArray();
+    /** Beside the key store: its password, generated per store, readable by the owner only. */
+    static final String PASSWORD_FILE_NAME = FILE_NAME + ".password";
+    /** The one password of stores made before passwords were generated; such a store is re-sealed on start. */
+    private static final char[] LEGACY_PASSWORD = "portfolio".toCharArray();
     private static final String ALIAS = "server";
     private static final String SUBJECT = "lwm2m-portfolio server";
     private static final Duration VALIDITY = Duration.ofDays(3653);
@@ -68,14 +71,57 @@ final class ServerIdentity {
         return source;
     }
 
-    static ServerIdentity openOrCreate(Path file, char[] password) throws IOException {
+    /**
+     * The identity in {@code file}, whose password is in {@code file.password}; both are made on first start (a
+     * random password). A store of the days of one fixed password is re-sealed with a new one.
+     */
+    static ServerIdentity openOrCreate(Path file) throws IOException {
+        Path passwordFile = file.resolveSibling(PASSWORD_FILE_NAME);
+        if (Files.exists(file) && Files.exists(passwordFile)) {
+            try {
+                return open(file, readPassword(passwordFile));
+            } catch (IllegalArgumentException e) {
+                if (!opensWith(file, LEGACY_PASSWORD)) {
+                    throw e;
+                }
+                // a crash came between the new password file and the re-sealed store: finish the job below
+            }
+        }
         if (Files.exists(file)) {
-            return open(file, password);
+            ServerIdentity legacy = open(file, LEGACY_PASSWORD);
+            char[] password = writeNewPassword(passwordFile);
+            AtomicFiles.write(file, legacy.toPkcs12(password));
+            LOG.info("re-sealed the server identity {} with a generated password in {}", file, passwordFile);
+            return legacy;
         }
         ServerIdentity created = create(file);
+        char[] password = writeNewPassword(passwordFile);
         AtomicFiles.write(file, created.toPkcs12(password));
-        LOG.info("created the server identity {} (EC P-256, CN={})", file, SUBJECT);
+        LOG.info("created the server identity {} (EC P-256, CN={}), its password in {}", file, SUBJECT,
+                passwordFile);
         return created;
+    }
+
+    private static boolean opensWith(Path file, char[] password) {
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore.getInstance("PKCS12").load(in, password);
+            return true;
+        } catch (IOException | GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static char[] readPassword(Path passwordFile) throws IOException {
+        return Files.readString(passwordFile, StandardCharsets.US_ASCII).strip().toCharArray();
+    }
+
+    /** 32 random bytes in base64url: as strong as the key it guards. */
+    private static char[] writeNewPassword(Path passwordFile) throws IOException {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        AtomicFiles.write(passwordFile, (password + "\n").getBytes(StandardCharsets.US_ASCII));
+        return password.toCharArray();
     }
 
     static ServerIdentity open(Path file, char[] password) throws IOException {

@@ -42,9 +42,13 @@ class ServerIdentityTest {
         try (var listing = Files.list(data)) {
             assertThat(listing.map(p -> p.getFileName().toString())).noneMatch(name -> name.endsWith(".tmp"));
         }
+        Path passwordFile = data.resolve("server-identity.p12.password");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
+        String password = Files.readString(passwordFile).strip();
+        assertThat(password).hasSize(43).isNotEqualTo("portfolio");
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(file)) {
-            store.load(in, "portfolio".toCharArray());
+            store.load(in, password.toCharArray());
         }
 
         try (PortfolioServer again = builder(data).build()) {
@@ -54,11 +58,58 @@ class ServerIdentityTest {
     }
 
     @Test
+    void each_store_gets_its_own_password() throws Exception {
+        builder(dir.resolve("one")).build().close();
+        builder(dir.resolve("two")).build().close();
+
+        assertThat(Files.readString(dir.resolve("one/server-identity.p12.password")))
+                .isNotEqualTo(Files.readString(dir.resolve("two/server-identity.p12.password")));
+    }
+
+    @Test
+    void a_store_of_the_old_fixed_password_is_resealed_with_a_generated_one() throws Exception {
+        Path data = dir.resolve("data");
+        PublicKey key;
+        try (PortfolioServer server = builder(data).build()) {
+            key = server.serverPublicKey();
+        }
+        Path file = data.resolve("server-identity.p12");
+        Path passwordFile = data.resolve("server-identity.p12.password");
+        char[] generated = Files.readString(passwordFile).strip().toCharArray();
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(file)) {
+            store.load(in, generated);
+        }
+        char[] old = "portfolio".toCharArray();
+        store.setKeyEntry("server", store.getKey("server", generated), old, store.getCertificateChain("server"));
+        try (var out = Files.newOutputStream(file)) { // as an older version kept it
+            store.store(out, old);
+        }
+        Files.delete(passwordFile);
+
+        try (PortfolioServer server = builder(data).build()) {
+            assertThat(server.serverPublicKey()).isEqualTo(key);
+        }
+
+        KeyStore resealed = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(file)) {
+            resealed.load(in, Files.readString(passwordFile).strip().toCharArray());
+        }
+        assertThat(resealed.getCertificate("server").getPublicKey()).isEqualTo(key);
+        assertThatThrownBy(() -> {
+            try (var in = Files.newInputStream(file)) {
+                KeyStore.getInstance("PKCS12").load(in, "portfolio".toCharArray());
+            }
+        }).isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
     void a_wrong_password_stops_the_server_and_leaves_the_file_as_it_was() throws Exception {
         Path data = dir.resolve("data");
-        builder(data).serverIdentityPassword("first secret".toCharArray()).build().close();
+        builder(data).build().close();
         Path file = data.resolve("server-identity.p12");
         byte[] before = Files.readAllBytes(file);
+        Files.writeString(data.resolve("server-identity.p12.password"), "not the password\n");
 
         assertThatThrownBy(() -> builder(data).build().close()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(file.toString()).hasMessageContaining("password");

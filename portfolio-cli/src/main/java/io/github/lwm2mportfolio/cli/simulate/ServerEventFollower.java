@@ -25,12 +25,13 @@ final class ServerEventFollower implements AutoCloseable {
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private volatile boolean closed;
 
-    private ServerEventFollower(String apiUrl, FleetProgress progress, Predicate<String> ours, PrintWriter out) {
+    private ServerEventFollower(String apiUrl, String token, FleetProgress progress, Predicate<String> ours,
+            PrintWriter out) {
         this.progress = progress;
         this.ours = ours;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(apiUrl.replaceAll("/+$", "") + "/api/events"))
-                .header("Accept", "text/event-stream").GET().build();
+                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token).GET().build();
         this.response = http.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
         response.thenAccept(this::consume).exceptionally(failure -> {
             if (!closed) {
@@ -42,9 +43,10 @@ final class ServerEventFollower implements AutoCloseable {
     }
 
     /** Starts following; the counts appear in {@code progress} as events arrive. */
-    static ServerEventFollower follow(String apiUrl, FleetProgress progress, Predicate<String> ours, PrintWriter out) {
+    static ServerEventFollower follow(String apiUrl, String token, FleetProgress progress, Predicate<String> ours,
+            PrintWriter out) {
         progress.followingServer();
-        return new ServerEventFollower(apiUrl, progress, ours, out);
+        return new ServerEventFollower(apiUrl, token, progress, ours, out);
     }
 
     private void consume(HttpResponse<Stream<String>> events) {

@@ -3,6 +3,7 @@ package io.github.lwm2mportfolio.cli.simulate;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +20,10 @@ import java.util.function.BooleanSupplier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.github.lwm2mportfolio.cli.ApiAccess;
 import io.github.lwm2mportfolio.cli.Options;
 import io.github.lwm2mportfolio.cli.RestClient;
+import io.github.lwm2mportfolio.core.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -102,6 +105,14 @@ public final class SimulateCommand implements Callable<Integer> {
             + "count collected and verified devices.")
     String apiUrl;
 
+    @Option(names = "--token-file", description = "With --api: a file whose first line is an API token (operator "
+            + "to follow events, admin to give the server the pre-shared keys). Default: the environment variable "
+            + ApiAccess.TOKEN_VARIABLE + ".")
+    Path tokenFile;
+
+    /** The API token, when --api is given. */
+    private String apiToken;
+
     @Option(names = "--psk-file", description = "Over coaps://: write each device's pre-shared key to this CSV file.")
     Path pskFile;
 
@@ -174,7 +185,7 @@ public final class SimulateCommand implements Callable<Integer> {
         long buildStart = System.nanoTime();
         ProgressLine line = new ProgressLine(out, System.console() != null);
         try (SimulatedFleet fleet = SimulatedFleet.build(settings, progress);
-                AutoCloseable follower = apiUrl == null ? () -> { } : ServerEventFollower.follow(apiUrl, progress,
+                AutoCloseable follower = apiUrl == null ? () -> { } : ServerEventFollower.follow(apiUrl, apiToken, progress,
                         endpoint -> endpoint.startsWith(prefix), out)) {
             out.printf("built %d %s clients in %.1f s; starting them %s against %s%n", fleet.size(),
                     bare ? "bare Leshan" : "Portfolio", (System.nanoTime() - buildStart) / 1e9,
@@ -247,11 +258,11 @@ public final class SimulateCommand implements Callable<Integer> {
             StringBuilder csv = new StringBuilder("endpoint,pskIdentity,pskKeyHex\n");
             keys.forEach((endpoint, key) -> csv.append(endpoint).append(',').append(endpoint).append(',')
                     .append(hex.formatHex(key)).append('\n'));
-            Files.writeString(pskFile, csv);
+            AtomicFiles.write(pskFile, csv.toString().getBytes(StandardCharsets.UTF_8)); // owner-only: keys
             out.println("pre-shared keys of the " + keys.size() + " devices: " + pskFile);
         }
         if (apiUrl != null) {
-            RestClient api = new RestClient(spec, apiUrl);
+            RestClient api = new RestClient(spec, apiUrl, apiToken);
             for (Map.Entry<String, byte[]> key : keys.entrySet()) {
                 api.putJson("/api/credentials/" + key.getKey(), Map.of("kind", "PSK", "pskIdentity", key.getKey(),
                         "pskKeyHex", hex.formatHex(key.getValue())));
@@ -285,6 +296,9 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         if (progressInterval.isNegative() || progressInterval.isZero()) {
             throw new ParameterException(spec.commandLine(), "--progress-interval must be positive");
+        }
+        if (apiUrl != null) {
+            apiToken = ApiAccess.token(spec, null, tokenFile);
         }
         if (!prefix.matches("[A-Za-z0-9._-]{0,32}")) {
             throw new ParameterException(spec.commandLine(),

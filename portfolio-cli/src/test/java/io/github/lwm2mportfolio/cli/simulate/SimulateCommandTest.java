@@ -27,6 +27,7 @@ import io.github.lwm2mportfolio.client.testing.StrictLwm2mServer;
 import io.github.lwm2mportfolio.client.testing.StrictLwm2mServer.Rule;
 import io.github.lwm2mportfolio.core.model.HostIdentity;
 import io.github.lwm2mportfolio.server.PortfolioServer;
+import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
 import io.github.lwm2mportfolio.server.inventory.DeviceSummary;
 import io.github.lwm2mportfolio.server.inventory.VerificationOutcome;
@@ -41,6 +42,7 @@ class SimulateCommandTest {
     Path dir;
 
     private PortfolioServer server;
+    private String adminToken;
 
     @BeforeEach
     void startServerTrustingTheSimulator() throws Exception {
@@ -49,6 +51,7 @@ class SimulateCommandTest {
         server = PortfolioServer.builder().bindHost("127.0.0.1").coapPort(0).coapsPort(0).httpPort(0)
                 .dataDirectory(dir.resolve("server")).trustDirectory(trust).build();
         server.start();
+        adminToken = server.tokens().create("simulator", Role.ADMIN).secret();
     }
 
     @AfterEach
@@ -58,7 +61,7 @@ class SimulateCommandTest {
 
     @Test
     void a_fleet_over_coap_is_collected_and_verified_and_deregisters_on_interrupt() throws Exception {
-        SimulatorRun run = SimulatorRun.start(dir, "simulate", "--clients", "6", "--seed", String.valueOf(SEED),
+        SimulatorRun run = SimulatorRun.start(dir, adminToken, "simulate", "--clients", "6", "--seed", String.valueOf(SEED),
                 "--server", server.coapUri(), "--api", server.restUri(), "--rate", "20", "--prefix", "coap-");
         try {
             awaitVerified("coap-", 6);
@@ -81,7 +84,7 @@ class SimulateCommandTest {
 
     @Test
     void a_fleet_over_dtls_psk_gives_the_server_its_keys_and_is_verified() throws Exception {
-        SimulatorRun run = SimulatorRun.start(dir, "simulate", "--clients", "3", "--seed", String.valueOf(SEED),
+        SimulatorRun run = SimulatorRun.start(dir, adminToken, "simulate", "--clients", "3", "--seed", String.valueOf(SEED),
                 "--server", server.coapsUri(), "--api", server.restUri(), "--prefix", "psk-");
         try {
             awaitVerified("psk-", 3);
@@ -94,7 +97,7 @@ class SimulateCommandTest {
 
     @Test
     void bare_leshan_clients_register_without_a_portfolio() throws Exception {
-        SimulatorRun run = SimulatorRun.start(dir, "simulate", "--clients", "3", "--bare", "--server",
+        SimulatorRun run = SimulatorRun.start(dir, adminToken, "simulate", "--clients", "3", "--bare", "--server",
                 server.coapUri(), "--prefix", "bare-");
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> states("bare-", 3)
@@ -144,7 +147,7 @@ class SimulateCommandTest {
     @Test
     void an_interrupt_during_the_warm_up_stops_the_simulator_without_the_measured_fleet() throws Exception {
         // A server that never answers: the warm-up cannot finish by itself.
-        SimulatorRun run = SimulatorRun.start(dir, "simulate", "--clients", "5", "--warmup", "2", "--server",
+        SimulatorRun run = SimulatorRun.start(dir, adminToken, "simulate", "--clients", "5", "--warmup", "2", "--server",
                 "coap://127.0.0.1:9", "--prefix", "never-");
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> run.output().contains("warming up with 2 clients"));
@@ -223,7 +226,8 @@ class SimulateCommandTest {
     /** The simulator in a JVM of its own, its output in a file (a pipe nobody reads would block it). */
     private record SimulatorRun(Process process, Path outputFile, Path stats) {
 
-        static SimulatorRun start(Path dir, String... args) throws Exception {
+        /** @param token the API token, given as a user does: in the environment (PORTFOLIO_TOKEN) */
+        static SimulatorRun start(Path dir, String token, String... args) throws Exception {
             Path output = Files.createTempFile(dir, "simulate", ".out");
             Path stats = dir.resolve("stats-" + System.nanoTime() + ".json");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
@@ -231,8 +235,10 @@ class SimulateCommandTest {
             command.addAll(List.of(args));
             command.addAll(List.of("--data", dir.resolve("clients-" + System.nanoTime()).toString(), "--stats-file",
                     stats.toString(), "--progress-interval", "PT0.2S"));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
+            builder.environment().put("PORTFOLIO_TOKEN", token);
+            Process process = builder.start();
             return new SimulatorRun(process, output, stats);
         }
 

@@ -10,18 +10,57 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
-/** The devices' DTLS credentials, one per endpoint, each PSK identity held by one endpoint at most. */
+/**
+ * The devices' DTLS credentials, one per endpoint, each PSK identity held by one endpoint at most; PSKs sealed
+ * ({@link SecretSealer}) in the database.
+ */
 final class CredentialTable {
 
-    private static final RowMapper<DeviceCredential> CREDENTIAL = (rs, ctx) -> new DeviceCredential(
-            rs.getString(1), DeviceCredential.Kind.valueOf(rs.getString(2)), rs.getString(3), rs.getBytes(4));
+    private static final String COLUMNS = "endpoint, kind, psk_identity, secret, secret_sealed";
 
     private final Jdbi jdbi;
     private final RetryingTransactions transactions;
+    private final SecretSealer sealer;
+    /** A row as a credential, its PSK opened. */
+    private final RowMapper<DeviceCredential> rows;
 
-    CredentialTable(Jdbi jdbi, RetryingTransactions transactions) {
+    CredentialTable(Jdbi jdbi, RetryingTransactions transactions, SecretSealer sealer) {
         this.jdbi = jdbi;
         this.transactions = transactions;
+        this.sealer = sealer;
+        this.rows = (rs, ctx) -> {
+            String endpoint = rs.getString(1);
+            byte[] secret = rs.getBytes(4);
+            return new DeviceCredential(endpoint, DeviceCredential.Kind.valueOf(rs.getString(2)), rs.getString(3),
+                    rs.getBoolean(5) ? sealer.open(secret, context(endpoint)) : secret);
+        };
+        sealLegacyRows();
+        checkKey();
+    }
+
+    /** What a sealed PSK is bound to: its endpoint, so that a value copied to another row does not open. */
+    private static String context(String endpoint) {
+        return "psk " + endpoint;
+    }
+
+    /** Refuses to start with a key that does not open the stored PSKs, rather than fail each DTLS handshake. */
+    private void checkKey() {
+        jdbi.useHandle(h -> h.createQuery("SELECT endpoint, secret FROM credentials WHERE secret_sealed = TRUE "
+                + "ORDER BY endpoint LIMIT 1").map((rs, ctx) -> sealer.open(rs.getBytes(2), context(rs.getString(1))))
+                .findFirst());
+    }
+
+    /** Seals the PSKs of rows written before PSKs were sealed. */
+    private void sealLegacyRows() {
+        transactions.write(h -> {
+            h.createQuery("SELECT endpoint, secret FROM credentials WHERE kind = 'PSK' AND secret_sealed = FALSE")
+                    .map((rs, ctx) -> new Object[] { rs.getString(1), rs.getBytes(2) }).list()
+                    .forEach(row -> h.createUpdate(
+                            "UPDATE credentials SET secret = ?, secret_sealed = TRUE WHERE endpoint = ?")
+                            .bind(0, sealer.seal((byte[]) row[1], context((String) row[0]))).bind(1, (String) row[0])
+                            .execute());
+            return null;
+        });
     }
 
     void putCredential(DeviceCredential credential) {
@@ -62,14 +101,17 @@ final class CredentialTable {
                             + " is already used by endpoint " + holder.get());
                 }
             }
-            int updated = h.createUpdate(
-                    "UPDATE credentials SET kind = ?, psk_identity = ?, secret = ? WHERE endpoint = ?")
+            boolean sealed = credential.kind() == DeviceCredential.Kind.PSK;
+            byte[] stored = sealed ? sealer.seal(credential.secret(), context(credential.endpoint()))
+                    : credential.secret();
+            int updated = h.createUpdate("UPDATE credentials SET kind = ?, psk_identity = ?, secret = ?, "
+                    + "secret_sealed = ? WHERE endpoint = ?")
                     .bind(0, credential.kind().name()).bind(1, credential.pskIdentity())
-                    .bind(2, credential.secret()).bind(3, credential.endpoint()).execute();
+                    .bind(2, stored).bind(3, sealed).bind(4, credential.endpoint()).execute();
             if (updated == 0) {
-                h.createUpdate("INSERT INTO credentials (endpoint, kind, psk_identity, secret) VALUES (?, ?, ?, ?)")
+                h.createUpdate("INSERT INTO credentials (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)")
                         .bind(0, credential.endpoint()).bind(1, credential.kind().name())
-                        .bind(2, credential.pskIdentity()).bind(3, credential.secret()).execute();
+                        .bind(2, credential.pskIdentity()).bind(3, stored).bind(4, sealed).execute();
             }
             return null;
         });
@@ -78,8 +120,8 @@ final class CredentialTable {
     Optional<DeviceCredential> credential(String endpoint) {
         requireEndpoint(endpoint);
         return jdbi.withHandle(h -> h.createQuery(
-                "SELECT endpoint, kind, psk_identity, secret FROM credentials WHERE endpoint = ?")
-                .bind(0, endpoint).map(CREDENTIAL).findOne());
+                "SELECT " + COLUMNS + " FROM credentials WHERE endpoint = ?")
+                .bind(0, endpoint).map(rows).findOne());
     }
 
     Optional<DeviceCredential> credentialByPskIdentity(String pskIdentity) {
@@ -87,14 +129,14 @@ final class CredentialTable {
             return Optional.empty();
         }
         return jdbi.withHandle(h -> h.createQuery(
-                "SELECT endpoint, kind, psk_identity, secret FROM credentials WHERE psk_identity = ?")
-                .bind(0, pskIdentity).map(CREDENTIAL).findOne());
+                "SELECT " + COLUMNS + " FROM credentials WHERE psk_identity = ?")
+                .bind(0, pskIdentity).map(rows).findOne());
     }
 
     List<DeviceCredential> credentials() {
         return jdbi.withHandle(h -> h.createQuery(
-                "SELECT endpoint, kind, psk_identity, secret FROM credentials ORDER BY endpoint")
-                .map(CREDENTIAL).list());
+                "SELECT " + COLUMNS + " FROM credentials ORDER BY endpoint")
+                .map(rows).list());
     }
 
     boolean removeCredential(String endpoint) {

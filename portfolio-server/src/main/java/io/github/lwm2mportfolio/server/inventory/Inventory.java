@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.github.lwm2mportfolio.server.access.TokenStore;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
 
@@ -71,6 +72,9 @@ public interface Inventory extends AutoCloseable {
     List<DeviceCredential> credentials();
 
     boolean removeCredential(String endpoint);
+
+    /** The API tokens of the REST API, kept in the same database. */
+    TokenStore tokens();
 
     @Override
     void close();

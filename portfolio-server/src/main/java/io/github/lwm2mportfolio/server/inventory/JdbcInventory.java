@@ -14,6 +14,7 @@ import org.jdbi.v3.core.Jdbi;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.github.lwm2mportfolio.server.access.TokenStore;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.compliance.ComplianceEvaluator;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
@@ -40,7 +41,7 @@ import io.github.lwm2mportfolio.server.compliance.ComplianceState;
  * {@link DeviceWrites}, {@link IdentityWrites} and {@link VerificationWrites} write devices through
  * {@link DeviceRows} and {@link RetryingTransactions}, {@link DeviceDetails}, {@link DeviceListing} and
  * {@link DeviceCursorListing} read them, {@link CertificationTable} and {@link CredentialTable} keep the
- * certification list and the credentials.
+ * certification list and the credentials, {@link TokenTable} the API tokens.
  */
 public final class JdbcInventory implements Inventory {
 
@@ -64,8 +65,9 @@ public final class JdbcInventory implements Inventory {
     private final DeviceCursorListing deviceCursorListing;
     private final CertificationTable certificationTable;
     private final CredentialTable credentialTable;
+    private final TokenTable tokenTable;
 
-    private JdbcInventory(HikariDataSource dataSource, Clock clock, Duration freshness) {
+    private JdbcInventory(HikariDataSource dataSource, Clock clock, Duration freshness, SecretSealer sealer) {
         this.dataSource = dataSource;
         Jdbi jdbi = Jdbi.create(dataSource);
         RetryingTransactions transactions = new RetryingTransactions(jdbi);
@@ -78,16 +80,21 @@ public final class JdbcInventory implements Inventory {
         this.deviceListing = new DeviceListing(jdbi, states);
         this.deviceCursorListing = new DeviceCursorListing(jdbi, states);
         this.certificationTable = new CertificationTable(jdbi, transactions, clock, states);
-        this.credentialTable = new CredentialTable(jdbi, transactions);
+        this.credentialTable = new CredentialTable(jdbi, transactions, sealer);
+        this.tokenTable = new TokenTable(jdbi, transactions, clock);
     }
 
-    /** Opens the database at this URL with the system clock and a verification freshness of 24 hours. */
+    /**
+     * Opens the database at this URL with the system clock, a verification freshness of 24 hours and PSKs sealed
+     * with a key of this process only ({@link SecretSealer#ephemeral()}: for tests and tools that keep none).
+     */
     public static JdbcInventory open(String jdbcUrl) {
         return open(jdbcUrl, Clock.systemUTC(), DEFAULT_FRESHNESS);
     }
 
     /**
-     * Opens the database at this URL, creating or migrating its schema.
+     * Opens the database at this URL, creating or migrating its schema, with PSKs sealed with a key of this
+     * process only ({@link SecretSealer#ephemeral()}).
      *
      * @param jdbcUrl {@code jdbc:h2:...} (the PostgreSQL compatibility options are added when missing) or
      *        {@code jdbc:postgresql://...} (user and password as URL parameters)
@@ -97,6 +104,19 @@ public final class JdbcInventory implements Inventory {
      *         that names the URL without its password
      */
     public static JdbcInventory open(String jdbcUrl, Clock clock, Duration verificationFreshness) {
+        return open(jdbcUrl, clock, verificationFreshness, SecretSealer.ephemeral());
+    }
+
+    /**
+     * Opens the database at this URL, creating or migrating its schema, with PSKs sealed by {@code sealer} (PSKs
+     * stored unsealed by an older version are sealed now).
+     *
+     * @throws IllegalStateException as {@link #open(String, Clock, Duration)}, and when a stored PSK was sealed
+     *         with another key
+     */
+    public static JdbcInventory open(String jdbcUrl, Clock clock, Duration verificationFreshness,
+            SecretSealer sealer) {
+        Objects.requireNonNull(sealer, "sealer");
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(verificationFreshness, "verificationFreshness");
@@ -104,7 +124,13 @@ public final class JdbcInventory implements Inventory {
             throw new IllegalArgumentException("the verification freshness must be positive, got "
                     + verificationFreshness);
         }
-        return new JdbcInventory(DatabaseSetup.openPool(jdbcUrl), clock, verificationFreshness);
+        HikariDataSource pool = DatabaseSetup.openPool(jdbcUrl);
+        try {
+            return new JdbcInventory(pool, clock, verificationFreshness, sealer);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
     }
 
     /** The default embedded database: an H2 file {@code inventory.mv.db} in this directory. */
@@ -237,6 +263,13 @@ public final class JdbcInventory implements Inventory {
     @Override
     public boolean removeCredential(String endpoint) {
         return credentialTable.removeCredential(endpoint);
+    }
+
+    // ------------------------------------------------------------------------------------------------ tokens
+
+    @Override
+    public TokenStore tokens() {
+        return tokenTable;
     }
 
     @Override

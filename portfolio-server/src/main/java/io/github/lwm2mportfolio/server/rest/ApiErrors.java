@@ -1,9 +1,11 @@
 package io.github.lwm2mportfolio.server.rest;
 
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +22,16 @@ final class ApiErrors {
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
 
     private ApiErrors() {
+    }
+
+    /** The SQLState of the first SQLException in the chain, or null when it is not a database failure. */
+    private static String sqlState(Throwable exception) {
+        for (Throwable t = exception; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return String.valueOf(sql.getSQLState());
+            }
+        }
+        return exception instanceof JdbiException ? "unknown" : null;
     }
 
     /** The exception handler of every route: unexpected failures are logged and answer 500. */
@@ -46,6 +58,12 @@ final class ApiErrors {
         } else if (exception instanceof TimeoutException) {
             status = 504;
             message = "the device did not answer in time";
+        } else if (sqlState(exception) != null) {
+            // a database message names the statement and may carry its values (a key): never logged
+            LOG.error("{} {} failed in the database: SQLState {} ({})", ctx.method(), ctx.path(), sqlState(exception),
+                    exception.getClass().getSimpleName());
+            status = 500;
+            message = "internal error";
         } else {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), exception);
             status = 500;

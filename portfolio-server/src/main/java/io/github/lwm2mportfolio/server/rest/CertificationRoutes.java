@@ -3,7 +3,6 @@ package io.github.lwm2mportfolio.server.rest;
 import java.io.StringReader;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -11,6 +10,7 @@ import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.compliance.Certification;
 import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
 import io.github.lwm2mportfolio.server.compliance.CertificationCsvException;
@@ -29,17 +29,19 @@ final class CertificationRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(CertificationRoutes.class);
 
     private final Inventory inventory;
+    private final RequestBodies bodies;
     /** Each upload replaces one half of the list and keeps the other: two must not interleave. */
     private final Object certificationLock = new Object();
 
-    CertificationRoutes(Inventory inventory) {
+    CertificationRoutes(Inventory inventory, RequestBodies bodies) {
         this.inventory = inventory;
+        this.bodies = bodies;
     }
 
     void addTo(Javalin javalin) {
         javalin.get("/api/certifications", this::getCertifications);
-        javalin.post("/api/certifications", this::replaceCertifications);
-        javalin.post("/api/certifications/unique-ids", this::replaceUniqueIds);
+        javalin.post("/api/certifications", this::replaceCertifications, Role.ADMIN);
+        javalin.post("/api/certifications/unique-ids", this::replaceUniqueIds, Role.ADMIN);
     }
 
     private void getCertifications(Context ctx) {
@@ -56,7 +58,7 @@ final class CertificationRoutes {
     }
 
     private void replaceCertifications(Context ctx) {
-        String csv = csvBody(ctx);
+        String csv = bodies.csv(ctx);
         List<Certification> records;
         try {
             records = CertificationCsv.parseCertifications(new StringReader(csv));
@@ -67,12 +69,12 @@ final class CertificationRoutes {
             CertificationList current = inventory.certifications();
             inventory.replaceCertifications(new CertificationList(records, current.allocatedUniqueIds()));
         }
-        LOG.info("certification list replaced: {} records", records.size());
+        LOG.info("certification list replaced by token '{}': {} records", AccessGuard.callerName(ctx), records.size());
         ctx.json(Map.of("count", records.size()));
     }
 
     private void replaceUniqueIds(Context ctx) {
-        String csv = csvBody(ctx);
+        String csv = bodies.csv(ctx);
         Set<String> uniqueIds;
         try {
             uniqueIds = CertificationCsv.parseUniqueIds(new StringReader(csv));
@@ -83,19 +85,8 @@ final class CertificationRoutes {
             CertificationList current = inventory.certifications();
             inventory.replaceCertifications(new CertificationList(current.records(), uniqueIds));
         }
-        LOG.info("allocated unique IDs replaced: {}", uniqueIds.size());
+        LOG.info("allocated unique IDs replaced by token '{}': {}", AccessGuard.callerName(ctx), uniqueIds.size());
         ctx.json(Map.of("count", uniqueIds.size()));
-    }
-
-    private static String csvBody(Context ctx) {
-        String type = ctx.contentType();
-        if (type != null) {
-            String mime = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-            if (!mime.equals("text/csv") && !mime.equals("text/plain")) {
-                throw new ApiException(415, "the body must be text/csv, got " + mime);
-            }
-        }
-        return ctx.body();
     }
 
     private static ApiException badCsv(CertificationCsvException e) {

@@ -17,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.inventory.DeviceCredential;
+import io.github.lwm2mportfolio.server.inventory.InputRules;
 import io.github.lwm2mportfolio.server.inventory.Inventory;
 import io.github.lwm2mportfolio.server.rest.RestApi.ApiException;
 import io.javalin.Javalin;
@@ -31,17 +32,17 @@ final class CredentialRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(CredentialRoutes.class);
 
     private final Inventory inventory;
-    private final ObjectMapper mapper;
+    private final RequestBodies bodies;
 
-    CredentialRoutes(Inventory inventory, ObjectMapper mapper) {
+    CredentialRoutes(Inventory inventory, RequestBodies bodies) {
         this.inventory = inventory;
-        this.mapper = mapper;
+        this.bodies = bodies;
     }
 
     void addTo(Javalin javalin) {
         javalin.get("/api/credentials", this::listCredentials);
-        javalin.put("/api/credentials/{endpoint}", this::putCredential);
-        javalin.delete("/api/credentials/{endpoint}", this::deleteCredential);
+        javalin.put("/api/credentials/{endpoint}", this::putCredential, Role.ADMIN);
+        javalin.delete("/api/credentials/{endpoint}", this::deleteCredential, Role.ADMIN);
     }
 
     private void listCredentials(Context ctx) {
@@ -49,11 +50,8 @@ final class CredentialRoutes {
     }
 
     private void putCredential(Context ctx) {
-        String endpoint = ctx.pathParam("endpoint");
-        if (endpoint.isBlank()) {
-            throw new ApiException(400, "the endpoint name must not be blank");
-        }
-        DeviceCredential credential = credential(endpoint, RequestInput.jsonBody(ctx, mapper));
+        String endpoint = RequestInput.endpoint(ctx);
+        DeviceCredential credential = credential(endpoint, bodies.json(ctx));
         if (credential.pskIdentity() != null) {
             Optional<DeviceCredential> holder = inventory.credentialByPskIdentity(credential.pskIdentity());
             if (holder.isPresent() && !holder.get().endpoint().equals(endpoint)) {
@@ -67,16 +65,16 @@ final class CredentialRoutes {
             // checked above; only a concurrent PUT of the same PSK identity gets here
             throw new ApiException(409, e.getMessage());
         }
-        LOG.info("credential of {} set: {}", endpoint, credential.kind());
+        LOG.info("credential of {} set by token '{}': {}", endpoint, AccessGuard.callerName(ctx), credential.kind());
         ctx.json(credentialView(credential));
     }
 
     private void deleteCredential(Context ctx) {
-        String endpoint = ctx.pathParam("endpoint");
+        String endpoint = RequestInput.endpoint(ctx);
         if (!inventory.removeCredential(endpoint)) {
             throw new ApiException(404, "no credential for '" + endpoint + "'");
         }
-        LOG.info("credential of {} removed", endpoint);
+        LOG.info("credential of {} removed by token '{}'", endpoint, AccessGuard.callerName(ctx));
         ctx.status(204);
     }
 
@@ -111,7 +109,12 @@ final class CredentialRoutes {
             if (identity == null) {
                 throw new ApiException(400, "pskIdentity is required for PSK");
             }
-            yield new DeviceCredential(endpoint, kind, identity, hex(body, "pskKeyHex"));
+            try {
+                InputRules.checkPskIdentity(identity);
+                yield new DeviceCredential(endpoint, kind, identity, InputRules.checkPsk(hex(body, "pskKeyHex")));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, e.getMessage());
+            }
         }
         case RPK -> {
             byte[] key = hex(body, "publicKeyHex");

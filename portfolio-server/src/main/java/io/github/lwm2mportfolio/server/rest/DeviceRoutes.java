@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.collector.DeviceOperations;
 import io.github.lwm2mportfolio.server.collector.DeviceOperations.WriteOutcome;
 import io.github.lwm2mportfolio.server.inventory.Inventory;
@@ -28,19 +28,21 @@ final class DeviceRoutes {
 
     private final Inventory inventory;
     private final DeviceOperations devices;
-    private final ObjectMapper mapper;
+    private final SharedVerifications verifications;
+    private final RequestBodies bodies;
 
-    DeviceRoutes(Inventory inventory, DeviceOperations devices, ObjectMapper mapper) {
+    DeviceRoutes(Inventory inventory, DeviceOperations devices, RequestBodies bodies) {
         this.inventory = inventory;
         this.devices = devices;
-        this.mapper = mapper;
+        this.verifications = new SharedVerifications(devices, DEVICE_WAIT);
+        this.bodies = bodies;
     }
 
     void addTo(Javalin javalin) {
         javalin.get("/api/devices", this::listDevices);
         javalin.get("/api/devices/{endpoint}", this::getDevice);
-        javalin.post("/api/devices/{endpoint}/verify", this::verify);
-        javalin.put("/api/devices/{endpoint}/portfolio/{n}/identity/{i}", this::writeIdentity);
+        javalin.post("/api/devices/{endpoint}/verify", this::verify, Role.OPERATOR);
+        javalin.put("/api/devices/{endpoint}/portfolio/{n}/identity/{i}", this::writeIdentity, Role.OPERATOR);
     }
 
     private void listDevices(Context ctx) {
@@ -52,14 +54,13 @@ final class DeviceRoutes {
     }
 
     private void getDevice(Context ctx) {
-        String endpoint = ctx.pathParam("endpoint");
+        String endpoint = RequestInput.endpoint(ctx);
         ctx.json(inventory.device(endpoint).orElseThrow(() -> noDevice(endpoint)));
     }
 
     private void verify(Context ctx) {
         String endpoint = knownDevice(ctx);
-        Verification verdict = await(endpoint, devices.verifyNow(endpoint));
-        ctx.json(verdict);
+        ctx.json(await(endpoint, verifications.verify(endpoint)));
     }
 
     private void writeIdentity(Context ctx) {
@@ -106,7 +107,7 @@ final class DeviceRoutes {
     }
 
     private String identityValue(Context ctx) {
-        JsonNode value = RequestInput.jsonBody(ctx, mapper).get("value");
+        JsonNode value = bodies.json(ctx).get("value");
         if (value == null || value.isNull()) {
             throw new ApiException(400, "the body must be {\"value\": \"...\"}");
         }
@@ -120,7 +121,7 @@ final class DeviceRoutes {
     }
 
     private String knownDevice(Context ctx) {
-        String endpoint = ctx.pathParam("endpoint");
+        String endpoint = RequestInput.endpoint(ctx);
         if (inventory.device(endpoint).isEmpty()) {
             throw noDevice(endpoint);
         }
@@ -136,7 +137,6 @@ final class DeviceRoutes {
         try {
             return answer.get(DEVICE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            answer.cancel(false);
             throw deviceTimeout(endpoint);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

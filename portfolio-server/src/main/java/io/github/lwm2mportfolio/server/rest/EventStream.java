@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -15,12 +16,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lwm2mportfolio.server.ServerEvents;
 import io.github.lwm2mportfolio.server.rest.RestApi.ApiException;
 import io.javalin.Javalin;
-import io.javalin.http.HandlerType;
 import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
 
 /**
  * {@code /api/events}: the {@link ServerEvents} as server-sent events, each client with a bounded queue of
- * its own so that a slow client drops events rather than holding up the server.
+ * its own so that a slow client drops events rather than holding up the server. Each open stream holds a
+ * thread, so at most {@code maxStreams} are open at once; one more is answered 503.
  */
 final class EventStream {
 
@@ -35,21 +37,35 @@ final class EventStream {
     private final ServerEvents events;
     private final ObjectMapper mapper;
     private final Set<BlockingQueue<Object>> eventStreams = new CopyOnWriteArraySet<>();
+    private final int maxStreams;
+    private final Semaphore openStreams;
     private volatile boolean stopping;
 
-    EventStream(ServerEvents events, ObjectMapper mapper) {
+    EventStream(ServerEvents events, ObjectMapper mapper, int maxStreams) {
         this.events = events;
         this.mapper = mapper;
+        this.maxStreams = maxStreams;
+        this.openStreams = new Semaphore(maxStreams);
     }
 
     void addTo(Javalin javalin) {
-        javalin.before("/api/events", ctx -> {
-            if (ctx.method() == HandlerType.GET && !"text/event-stream".equals(ctx.header("Accept"))) {
+        SseHandler sse = new SseHandler(this::streamEvents);
+        javalin.get("/api/events", ctx -> {
+            // SseHandler does nothing without this header, and the permit would never come back
+            if (!"text/event-stream".equals(ctx.header("Accept"))) {
                 throw new ApiException(406,
                         "/api/events is a server-sent event stream: send Accept: text/event-stream");
             }
+            if (!openStreams.tryAcquire()) {
+                throw new ApiException(503, "already " + maxStreams + " event streams open: try again later");
+            }
+            try {
+                sse.handle(ctx); // the stream runs in streamEvents, which gives the permit back
+            } catch (Exception | Error e) {
+                openStreams.release();
+                throw e;
+            }
         });
-        javalin.sse("/api/events", this::streamEvents);
     }
 
     /** Ends every open stream. */
@@ -92,6 +108,7 @@ final class EventStream {
             LOG.debug("event stream ended: {}", e.toString());
         } finally {
             eventStreams.remove(queue);
+            openStreams.release();
         }
     }
 }

@@ -3,13 +3,12 @@ package io.github.lwm2mportfolio.server.rest;
 import java.util.Arrays;
 import java.util.Locale;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
 import io.github.lwm2mportfolio.server.inventory.DeviceCursorQuery;
 import io.github.lwm2mportfolio.server.inventory.DeviceQuery;
+import io.github.lwm2mportfolio.server.inventory.InputRules;
 import io.github.lwm2mportfolio.server.rest.RestApi.ApiException;
 import io.javalin.http.Context;
 
@@ -103,24 +102,16 @@ final class RequestInput {
         }
     }
 
-    static JsonNode jsonBody(Context ctx, ObjectMapper mapper) {
-        String body = ctx.body();
-        if (body.isBlank()) {
-            throw new ApiException(400, "the body must be a JSON object");
-        }
-        JsonNode node;
+    /** The {endpoint} of the path, a valid endpoint name ({@link InputRules#checkEndpoint}) or 400. */
+    static String endpoint(Context ctx) {
         try {
-            node = mapper.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new ApiException(400, "the body is not valid JSON: " + e.getOriginalMessage());
+            return InputRules.checkEndpoint(ctx.pathParam("endpoint"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
         }
-        if (node == null || !node.isObject()) {
-            throw new ApiException(400, "the body must be a JSON object");
-        }
-        return node;
     }
 
-    /** A string field, stripped; null when it is missing, null or blank. */
+        /** A string field, stripped; null when it is missing, null or blank. */
     static String text(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {

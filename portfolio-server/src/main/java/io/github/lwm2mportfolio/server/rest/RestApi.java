@@ -26,15 +26,15 @@ import io.javalin.json.JavalinJackson;
  * The REST API of docs/DESIGN.md on Javalin: the fleet list, one device, verify and Identity writes on
  * demand ({@link DeviceRoutes}), compliance counts and report ({@link ComplianceRoutes}), certifications
  * ({@link CertificationRoutes}), DTLS credentials ({@link CredentialRoutes}), server-sent events
- * ({@link EventStream}) and the OpenAPI description. Every error leaves through {@link ApiErrors}, as
- * {@code {"error": "..."}}.
+ * ({@link EventStream}), API tokens ({@link TokenRoutes}) and the OpenAPI description. Every {@code /api} route
+ * needs a token whose role includes the route's ({@link AccessGuard}). Every error leaves through
+ * {@link ApiErrors}, as {@code {"error": "..."}}.
  */
 public final class RestApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
 
-    private static final long MAX_REQUEST_BYTES = 16L * 1024 * 1024;
-
+    private final RestSettings settings;
     private final Inventory inventory;
     private final DeviceOperations devices;
     private final ObjectMapper mapper;
@@ -42,31 +42,40 @@ public final class RestApi {
     private final EventStream eventStream;
     private Javalin app;
 
-    private RestApi(Inventory inventory, DeviceOperations devices, ServerEvents events) {
+    private RestApi(RestSettings settings, Inventory inventory, DeviceOperations devices, ServerEvents events) {
+        this.settings = settings;
         this.inventory = inventory;
         this.devices = devices;
         this.mapper = objectMapper();
         this.openApi = resource("/openapi.json");
-        this.eventStream = new EventStream(events, mapper);
+        this.eventStream = new EventStream(events, mapper, settings.maxEventStreams());
     }
 
     /**
-     * Builds the API and starts it.
+     * Builds the API with the default {@link RestSettings} on this address and port, and starts it.
      *
-     * @param host the address to listen on, null for all
+     * @param host the address to listen on
      * @param port 0 for any free port (see {@link #port()})
      */
     public static RestApi start(String host, int port, Inventory inventory, DeviceOperations devices,
             ServerEvents events) {
-        RestApi api = new RestApi(inventory, devices, events);
+        return start(RestSettings.defaults().withAddress(host, port), inventory, devices, events);
+    }
+
+    /** Builds the API and starts it. */
+    public static RestApi start(RestSettings settings, Inventory inventory, DeviceOperations devices,
+            ServerEvents events) {
+        RestApi api = new RestApi(settings, inventory, devices, events);
         api.app = api.build();
-        if (host == null) {
-            api.app.start(port);
-        } else {
-            api.app.start(host, port);
-        }
-        LOG.info("REST API listening on http://{}:{}/api", host == null ? "0.0.0.0" : host, api.port());
+        api.app.start(settings.host(), settings.port());
+        LOG.info("REST API listening on {}/api", api.uri());
         return api;
+    }
+
+    /** The base URI, e.g. http://127.0.0.1:8080 (https:// when HTTPS is on). */
+    public String uri() {
+        String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+        return (settings.https() == null ? "http://" : "https://") + host + ":" + port();
     }
 
     /** The JSON mapping of the API: ISO-8601 instants, enums by name. */
@@ -94,7 +103,18 @@ public final class RestApi {
             config.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(mapper, false));
             config.http.prefer405over404 = true;
-            config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            config.http.maxRequestSize = settings.maxBodyBytes();
+            if (!settings.corsOrigins().isEmpty()) {
+                // only these origins' pages may call the API from a browser; none by default
+                config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+                    settings.corsOrigins().forEach(origin -> rule.allowHost(origin));
+                    rule.exposeHeader("Retry-After");
+                }));
+            }
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages(mapper)));
+            if (settings.https() != null) {
+                config.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, settings));
+            }
             if (RestApi.class.getResource("/console") != null) {
                 config.staticFiles.add(files -> {
                     files.hostedPath = "/";
@@ -103,10 +123,14 @@ public final class RestApi {
                 });
             }
         });
-        new DeviceRoutes(inventory, devices, mapper).addTo(javalin);
+        new AccessGuard(inventory.tokens(), new FailedLogins(settings.failedLoginLimit(), settings.failedLoginWindow()))
+                .addTo(javalin);
+        RequestBodies bodies = new RequestBodies(mapper, settings);
+        new DeviceRoutes(inventory, devices, bodies).addTo(javalin);
         new ComplianceRoutes(inventory).addTo(javalin);
-        new CertificationRoutes(inventory).addTo(javalin);
-        new CredentialRoutes(inventory, mapper).addTo(javalin);
+        new CertificationRoutes(inventory, bodies).addTo(javalin);
+        new CredentialRoutes(inventory, bodies).addTo(javalin);
+        new TokenRoutes(inventory.tokens(), bodies).addTo(javalin);
         eventStream.addTo(javalin);
         javalin.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
         javalin.exception(HttpResponseException.class, ApiErrors::handleException);

@@ -38,6 +38,8 @@ abstract class JdbcInventoryTest {
 
     static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
     static final Duration FRESHNESS = Duration.ofHours(24);
+    /** One key for every open of a test's database, as a server keeps in its key file. */
+    static final SecretSealer SEALER = SecretSealer.of(new byte[32]);
     static final Certification WIDGET_1 = new Certification("Acme", "Widget", "1.0");
     static final CertificationList ACME_WIDGET_1 = new CertificationList(List.of(WIDGET_1), Set.of());
 
@@ -54,7 +56,7 @@ abstract class JdbcInventoryTest {
     @BeforeEach
     void openInventory() throws Exception {
         url = newDatabaseUrl();
-        inventory = JdbcInventory.open(url, clock, FRESHNESS);
+        inventory = JdbcInventory.open(url, clock, FRESHNESS, SEALER);
     }
 
     @AfterEach
@@ -67,7 +69,7 @@ abstract class JdbcInventoryTest {
 
     void reopen() {
         inventory.close();
-        inventory = JdbcInventory.open(url, clock, FRESHNESS);
+        inventory = JdbcInventory.open(url, clock, FRESHNESS, SEALER);
     }
 
     // ----------------------------------------------------------------------------------------------- fixtures

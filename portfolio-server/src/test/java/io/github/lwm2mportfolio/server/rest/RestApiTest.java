@@ -42,6 +42,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.lwm2mportfolio.server.ServerEvents;
+import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.collector.DeviceOperations;
 import io.github.lwm2mportfolio.server.compliance.Certification;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
@@ -65,6 +66,8 @@ class RestApiTest {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private JdbcInventory inventory;
     private RestApi api;
+    /** The token {@link #send} presents: admin unless a test says otherwise; null sends none. */
+    private String token;
 
     /**
      * A fleet of four, one per state: meter-1 COMPLIANT, meter-2 UNCERTIFIED (software 2.0 is not certified),
@@ -82,6 +85,7 @@ class RestApiTest {
         hostDevice("meter-3", "SN-3", "1.0");
         inventory.registered("sensor-4", "1.1", false, COLLECTED);
         api = RestApi.start("127.0.0.1", 0, inventory, devices, events);
+        token = inventory.tokens().create("test-admin", Role.ADMIN).secret();
     }
 
     private void hostDevice(String endpoint, String uniqueId, String softwareVersion) {
@@ -408,10 +412,11 @@ class RestApiTest {
     void an_empty_fleet_still_counts_all_four_states(@TempDir Path emptyDir) throws Exception {
         try (JdbcInventory empty = JdbcInventory.open(JdbcInventory.h2Url(emptyDir))) {
             RestApi emptyApi = RestApi.start("127.0.0.1", 0, empty, devices, events);
+            String viewer = empty.tokens().create("viewer", Role.VIEWER).secret();
             try {
                 HttpResponse<String> reply = http.send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + emptyApi.port() + "/api/compliance"))
-                                .build(),
+                                .header("Authorization", "Bearer " + viewer).build(),
                         BodyHandlers.ofString());
 
                 assertThat(json.readTree(reply.body())).isEqualTo(json.readTree("{\"counts\":{\"NO_PORTFOLIO\":0,"
@@ -456,7 +461,8 @@ class RestApiTest {
     @Test
     void the_certification_list_comes_as_csv_when_asked_for_csv() throws Exception {
         HttpResponse<String> reply = http.send(HttpRequest.newBuilder(uri("/api/certifications"))
-                .header("Accept", "text/csv").build(), BodyHandlers.ofString());
+                .header("Accept", "text/csv").header("Authorization", "Bearer " + token).build(),
+                BodyHandlers.ofString());
 
         assertThat(reply.statusCode()).isEqualTo(200);
         assertThat(reply.headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -577,10 +583,10 @@ class RestApiTest {
     @Test
     void a_psk_identity_of_another_device_is_409() throws Exception {
         put("/api/credentials/meter-1", "application/json",
-                "{\"kind\":\"PSK\",\"pskIdentity\":\"shared\",\"pskKeyHex\":\"0011\"}");
+                "{\"kind\":\"PSK\",\"pskIdentity\":\"shared\",\"pskKeyHex\":\"00112233445566778899aabbccddeeff\"}");
 
         Reply reply = put("/api/credentials/meter-2", "application/json",
-                "{\"kind\":\"PSK\",\"pskIdentity\":\"shared\",\"pskKeyHex\":\"2233\"}");
+                "{\"kind\":\"PSK\",\"pskIdentity\":\"shared\",\"pskKeyHex\":\"ffeeddccbbaa99887766554433221100\"}");
 
         assertThat(reply.status()).isEqualTo(409);
         assertThat(reply.error()).contains("'shared'", "'meter-1'");
@@ -606,7 +612,8 @@ class RestApiTest {
     @Timeout(20)
     void a_published_event_reaches_an_event_stream_client() throws Exception {
         HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(uri("/api/events"))
-                .header("Accept", "text/event-stream").build(), BodyHandlers.ofLines());
+                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token).build(),
+                BodyHandlers.ofLines());
         try (Stream<String> body = response.body()) {
             Iterator<String> lines = body.iterator();
             assertThat(response.statusCode()).isEqualTo(200);
@@ -629,7 +636,8 @@ class RestApiTest {
     @Timeout(20)
     void the_server_forgets_an_event_stream_whose_client_went_away() throws Exception {
         HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(uri("/api/events"))
-                .header("Accept", "text/event-stream").build(), BodyHandlers.ofLines());
+                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token).build(),
+                BodyHandlers.ofLines());
         try (Stream<String> body = response.body()) {
             nextLineStartingWith(body.iterator(), ":");
             assertThat(api.eventStreamCount()).isEqualTo(1);
@@ -710,6 +718,7 @@ class RestApiTest {
                 Map.entry("/api/certifications/unique-ids", List.of("post")),
                 Map.entry("/api/credentials", List.of("get")),
                 Map.entry("/api/credentials/{endpoint}", List.of("put", "delete")),
+                Map.entry("/api/tokens", List.of("get", "post")), Map.entry("/api/tokens/{name}", List.of("delete")),
                 Map.entry("/api/events", List.of("get")), Map.entry("/api/openapi.json", List.of("get")));
         JsonNode paths = spec.get("paths");
         routes.forEach((path, methods) -> {
@@ -760,6 +769,9 @@ class RestApiTest {
                 .method(method, body.isEmpty() ? BodyPublishers.noBody() : BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
         }
         HttpResponse<String> response = http.send(request.build(), BodyHandlers.ofString());
         return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),

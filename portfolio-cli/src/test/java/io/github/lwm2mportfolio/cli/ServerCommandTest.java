@@ -1,0 +1,82 @@
+package io.github.lwm2mportfolio.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code portfolio server}'s REST options, checked before anything starts. */
+class ServerCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine commandLine = PortfolioCommand.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        return new Run(commandLine.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void the_rest_api_listens_on_loopback_unless_told_otherwise_apart_from_lwm2m() {
+        CommandSpec server = new CommandLine(new ServerCommand()).getCommandSpec();
+
+        assertThat(server.findOption("--http-host").defaultValue()).isEqualTo("127.0.0.1");
+        assertThat(server.findOption("--bind").description()[0]).startsWith("LwM2M");
+    }
+
+    @Test
+    void the_fleet_key_comes_from_a_file_or_the_option_not_both() throws Exception {
+        Path keyFile = Files.writeString(dir.resolve("fleet.key"), "00112233\n");
+
+        Run both = run("server", "--fleet-key-file", keyFile.toString(), "--fleet-key", "00", "--data",
+                dir.resolve("data").toString());
+        Run missing = run("server", "--fleet-key-file", "nope", "--data", dir.resolve("data").toString());
+
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("give --fleet-key-file or --fleet-key, not both");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("--fleet-key-file nope: no such file");
+    }
+
+    @Test
+    void a_key_store_without_its_password_file_is_bad_usage() {
+        Run run = run("server", "--https-keystore", dir.resolve("api.p12").toString(), "--data",
+                dir.resolve("data").toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--https-password-file FILE is required");
+    }
+
+    @Test
+    void a_password_file_that_is_missing_or_empty_is_bad_usage() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty"), "");
+
+        Run missing = run("server", "--https-keystore", "api.p12", "--https-password-file", "nope", "--data",
+                dir.resolve("data").toString());
+        Run blank = run("server", "--https-keystore", "api.p12", "--https-password-file", empty.toString(), "--data",
+                dir.resolve("data").toString());
+        Run alone = run("server", "--https-password-file", empty.toString(), "--data", dir.resolve("data").toString());
+
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("--https-password-file nope: no such file");
+        assertThat(blank.exitCode()).isEqualTo(2);
+        assertThat(blank.err()).contains("the first line is empty");
+        assertThat(alone.exitCode()).isEqualTo(2);
+        assertThat(alone.err()).contains("--https-password-file goes with --https-keystore");
+    }
+}
