@@ -2,6 +2,7 @@ package io.github.lwm2mportfolio.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Map;
@@ -94,6 +95,23 @@ class InvalidUtf8WriteTest {
             assertThat(response.getCode()).isEqualTo(CoAP.ResponseCode.BAD_REQUEST);
             // Leshan answers every payload it cannot decode with this reason.
             assertThat(response.getPayloadString()).isEqualTo("Unable to decode payload on WRITE");
+            assertThat(running.client().portfolios().get(0).orElseThrow().identities()).containsEntry(1,
+                    "Acme Meters");
+        }
+    }
+
+    @Test
+    void half_a_character_escaped_in_senml_json_is_refused_with_its_reason() throws Exception {
+        try (Running running = ClientFixture.start(server, Transport.COAP, dataDir)) {
+            running.client().portfolios().unlock(0);
+            byte[] payload = "[{\"n\":\"/16/0/0/1\",\"vs\":\"A\\ud83d\"}]".getBytes(StandardCharsets.US_ASCII);
+
+            org.eclipse.californium.core.coap.Response response = server.raw(running.registration(), CoAP.Code.PUT,
+                    "/16/0/0/1", 110, payload);
+
+            assertThat(response.getCode()).isEqualTo(CoAP.ResponseCode.BAD_REQUEST);
+            assertThat(response.getPayloadString()).isEqualTo(
+                    "Identity 1 is not valid Unicode: it has an unpaired surrogate");
             assertThat(running.client().portfolios().get(0).orElseThrow().identities()).containsEntry(1,
                     "Acme Meters");
         }
