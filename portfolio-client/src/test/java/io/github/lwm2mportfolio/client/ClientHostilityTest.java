@@ -24,6 +24,8 @@ import org.eclipse.californium.core.coap.Response;
 import org.eclipse.leshan.core.ResponseCode;
 import org.eclipse.leshan.core.node.LwM2mMultipleResource;
 import org.eclipse.leshan.core.node.LwM2mObjectInstance;
+import org.eclipse.leshan.core.node.LwM2mResourceInstance;
+import org.eclipse.leshan.core.node.LwM2mSingleResource;
 import org.eclipse.leshan.core.request.ContentFormat;
 import org.eclipse.leshan.core.request.CreateRequest;
 import org.eclipse.leshan.core.request.ExecuteRequest;
@@ -179,8 +181,7 @@ class ClientHostilityTest {
             Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(
                     () -> assertThat(readStatus(registration)).isEqualTo(AuthStatus.DATA_AVAIL.code()));
             ReadResponse read = server.send(registration, new ReadRequest(ContentFormat.SENML_CBOR, "/16/0/2/3"));
-            byte[] authData = (byte[]) ((org.eclipse.leshan.core.node.LwM2mResourceInstance) read.getContent())
-                    .getValue();
+            byte[] authData = (byte[]) ((LwM2mResourceInstance) read.getContent()).getValue();
             byte[] nonce = AuthClaims.decode(CoseMac0.parse(authData).payload()).nonce();
             assertThat(nonces.values()).as("the AuthData answers one of the Executes").anyMatch(
                     sent -> Arrays.equals(sent, nonce));
@@ -196,7 +197,7 @@ class ClientHostilityTest {
 
     private static long readStatus(Registration registration) throws InterruptedException {
         ReadResponse read = server.send(registration, new ReadRequest(ContentFormat.TEXT, "/16/0/3"));
-        return (Long) ((org.eclipse.leshan.core.node.LwM2mSingleResource) read.getContent()).getValue();
+        return (Long) ((LwM2mSingleResource) read.getContent()).getValue();
     }
 
     private static void assertStillServing(Registration registration) throws InterruptedException {
