@@ -35,6 +35,10 @@ final class IdentityRules {
         if (value == null) {
             throw new RuleViolation("Identity " + identityId + " has no value");
         }
+        // A JSON escape (SenML-JSON "\ud83d") can carry half a character, which UTF-8 cannot store.
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(value)) {
+            throw new RuleViolation("Identity " + identityId + " is not valid Unicode: it has an unpaired surrogate");
+        }
         int bytes = value.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > limits.maxIdentityBytes()) {
             throw new RuleViolation("Identity " + identityId + " is " + bytes + " bytes of UTF-8, the limit is "

@@ -308,6 +308,11 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
     private void produce(PortfolioInstance started, SortedMap<Integer, String> identities,
             GetAuthDataRequest.Resolved request) {
         // Runs the (maybe slow) work without the object's lock; only the result is applied under it.
+        if (replacedLater(started)) {
+            // A storm of Executes then costs one AuthData, not one per queued Execute (nor their counter values).
+            LOG.debug("skipping a superseded GetAuthData on /16/{}", started.id());
+            return;
+        }
         SortedMap<Integer, byte[]> data = null;
         String failure = null;
         try {
@@ -331,6 +336,15 @@ public class PortfolioObjectEnabler extends BaseObjectEnabler {
         } else {
             applyAuthState(current, current.withAuthResult(AuthStatus.DATA_AVAIL, data));
         }
+    }
+
+    /**
+     * Whether a later Execute, or a Delete, replaced this GetAuthData. Read without the lock, so the Execute that
+     * queued it may not have applied its own generation yet: only a higher one counts.
+     */
+    private boolean replacedLater(PortfolioInstance started) {
+        PortfolioInstance current = instances.get(started.id());
+        return current == null || current.authGeneration() > started.authGeneration();
     }
 
     private void applyAuthState(PortfolioInstance before, PortfolioInstance after) {

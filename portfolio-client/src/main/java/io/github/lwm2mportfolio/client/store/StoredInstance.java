@@ -1,5 +1,6 @@
 package io.github.lwm2mportfolio.client.store;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -50,6 +51,10 @@ public record StoredInstance(int id, String owner, boolean locked, SortedMap<Int
             }
             if (e.getValue() == null) {
                 throw new IllegalArgumentException("identity " + key + " has a null value");
+            }
+            // An unpaired surrogate would be written as '?' and read back as another value.
+            if (!StandardCharsets.UTF_8.newEncoder().canEncode(e.getValue())) {
+                throw new IllegalArgumentException("identity " + key + " is not valid Unicode (unpaired surrogate)");
             }
             copy.put(key, e.getValue());
         }

@@ -15,41 +15,71 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills a writing process at arbitrary moments and checks what survives: the store file is always one
- * complete save, and the counter never goes back.
+ * Kills a writing process with SIGKILL at arbitrary moments and checks what survives: the store file is always
+ * one complete save, the last one acknowledged (printed) or the one being written, and the counter never goes back.
+ * {@value #DEFAULT_KILLS} kills in every build (in two lanes, each on its own store);
+ * {@code -Dcrash.kills=N} for a longer run.
  */
 class PortfolioStoreCrashTest {
 
-    private static final int ITERATIONS_BEFORE_KILL = 200;
-    private static final int KILLS = 3;
+    private static final int DEFAULT_KILLS = 200;
+    private static final int KILLS = Integer.getInteger("crash.kills", DEFAULT_KILLS);
+    /** Saves acknowledged before a kill: 1 to this many, at random. */
+    private static final int MAX_ITERATIONS_BEFORE_KILL = 10;
     // Small blocks, so that kills also land during counter reservations.
     private static final int BLOCK_SIZE = 7;
+    private static final int LANES = 2;
     private static final long KILL_JITTER_NANOS = TimeUnit.MILLISECONDS.toNanos(8);
     private static final String END = "\u0000end";
 
     @Test
-    @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void a_writer_killed_mid_save_leaves_its_last_or_next_state_and_a_counter_that_never_repeats(
             @TempDir Path dir) throws Exception {
+        // Child JVMs spend most of their life starting (CPU): one lane per core halves the test's time.
+        ExecutorService lanes = Executors.newFixedThreadPool(LANES);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int lane = 0; lane < LANES; lane++) {
+                Path laneDir = dir.resolve("lane-" + lane);
+                int kills = KILLS / LANES + (lane < KILLS % LANES ? 1 : 0);
+                done.add(lanes.submit(() -> {
+                    killAndCheck(laneDir, kills);
+                    return null;
+                }));
+            }
+            for (Future<?> lane : done) {
+                lane.get();
+            }
+        } finally {
+            lanes.shutdownNow();
+        }
+    }
+
+    /** Kills a writer on its own store this many times, checking the store after each kill. */
+    private static void killAndCheck(Path dir, int kills) throws Exception {
         Path storeDir = dir.resolve("store");
         List<Long> counters = new ArrayList<>();
         int lastIteration = 0;
 
-        for (int run = 1; run <= KILLS; run++) {
+        for (int run = 1; run <= kills; run++) {
+            Files.createDirectories(dir);
             Path stderr = dir.resolve("child-" + run + ".err");
             Process child = startWriter(storeDir, stderr);
             List<long[]> printed = new ArrayList<>();
+            int iterationsBeforeKill = ThreadLocalRandom.current().nextInt(1, MAX_ITERATIONS_BEFORE_KILL + 1);
             try {
                 BlockingQueue<String> lines = readLinesInBackground(child);
-                while (printed.size() < ITERATIONS_BEFORE_KILL) {
+                while (printed.size() < iterationsBeforeKill) {
                     String line = lines.poll(60, TimeUnit.SECONDS);
                     if (line == null || line.equals(END)) {
                         fail("writer stopped after " + printed.size() + " iterations; stderr:\n"

@@ -212,9 +212,29 @@ public final class TestLwm2mServer implements AutoCloseable {
     public org.eclipse.californium.core.coap.Response rawExecute(Registration registration, String path,
             String payload) throws InterruptedException {
         org.eclipse.californium.core.coap.Request request = org.eclipse.californium.core.coap.Request.newPost();
+        request.setPayload(payload);
+        return raw(registration, request, path);
+    }
+
+    /**
+     * Sends a raw CoAP request with these bytes and content format (-1: none) from the server's plain CoAP
+     * endpoint, for payloads Leshan's encoders never make (invalid UTF-8, truncated TLV, garbage).
+     */
+    public org.eclipse.californium.core.coap.Response raw(Registration registration,
+            org.eclipse.californium.core.coap.CoAP.Code code, String path, int contentFormat, byte[] payload)
+            throws InterruptedException {
+        org.eclipse.californium.core.coap.Request request = new org.eclipse.californium.core.coap.Request(code);
+        request.setPayload(payload);
+        if (contentFormat >= 0) {
+            request.getOptions().setContentFormat(contentFormat);
+        }
+        return raw(registration, request, path);
+    }
+
+    private org.eclipse.californium.core.coap.Response raw(Registration registration,
+            org.eclipse.californium.core.coap.Request request, String path) throws InterruptedException {
         java.net.InetSocketAddress address = registration.getSocketAddress();
         request.setURI("coap://" + address.getHostString() + ":" + address.getPort() + path);
-        request.setPayload(payload);
         ((org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpoint) server
                 .getEndpoint(Protocol.COAP)).getCoapEndpoint().sendRequest(request);
         org.eclipse.californium.core.coap.Response response = request.waitForResponse(TIMEOUT_MS);

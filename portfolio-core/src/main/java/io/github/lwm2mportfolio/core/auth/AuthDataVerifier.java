@@ -104,7 +104,7 @@ public final class AuthDataVerifier {
                 return step.fail(Verdict.Reason.UNTRUSTED_SIGNER, problem);
             }
             if (!keys.certificateNamesEndpoint(chain.get(0), expected.endpoint())) {
-                return step.fail(Verdict.Reason.UNTRUSTED_SIGNER, "certificate " + chain.get(0)
+                return step.fail(Verdict.Reason.OTHER_DEVICE, "certificate " + chain.get(0)
                         .getSubjectX500Principal().getName() + " does not name endpoint " + expected.endpoint());
             }
             key = chain.get(0).getPublicKey();
@@ -130,9 +130,32 @@ public final class AuthDataVerifier {
         try {
             CoseMac0.verify(message, key, NO_AAD);
         } catch (CoseException e) {
-            return step.fail(Verdict.Reason.BAD_MAC, e.getMessage());
+            String otherDevice = otherDeviceMac(message, expected, keys);
+            return otherDevice != null ? step.fail(Verdict.Reason.OTHER_DEVICE, "MAC made with the key of endpoint "
+                    + otherDevice + ", not " + expected.endpoint()) : step.fail(Verdict.Reason.BAD_MAC, e.getMessage());
         }
         return message.payload();
+    }
+
+    /**
+     * The endpoint whose key made this MAC, when its (not yet trusted) claims name another endpoint and that
+     * endpoint's key verifies it; null otherwise. Tells another device's AuthData from a damaged one.
+     */
+    private static String otherDeviceMac(CoseMessage message, Expectation expected, VerifierKeys keys) {
+        try {
+            String named = AuthClaims.decode(message.payload()).endpoint();
+            if (named.equals(expected.endpoint())) {
+                return null;
+            }
+            Optional<SecretKey> key = keys.macKey(named, message.kid().orElse(null));
+            if (key == null || key.isEmpty()) {
+                return null;
+            }
+            CoseMac0.verify(message, key.get(), NO_AAD);
+            return named;
+        } catch (AuthDataException | CoseException | RuntimeException e) {
+            return null;
+        }
     }
 
     private byte[] decrypt(byte[] authData, Expectation expected, VerifierKeys keys, Step step) {
@@ -153,18 +176,14 @@ public final class AuthDataVerifier {
     }
 
     private static Verdict checkClaims(AuthClaims claims, Expectation expected, AuthService service) {
-        byte[] sent = expected.nonceRef();
-        byte[] got = claims.nonceRef();
-        if (sent == null && got != null) {
-            return Verdict.reject(Verdict.Reason.NONCE_MISMATCH, "AuthData carries a nonce but none was sent",
-                    service, claims);
-        }
-        if (sent != null && got == null) {
-            return Verdict.reject(Verdict.Reason.NONCE_MISMATCH, "AuthData carries no nonce", service, claims);
-        }
-        if (sent != null && !ConstantTime.equal(sent, got)) {
-            return Verdict.reject(Verdict.Reason.NONCE_MISMATCH, "nonce does not match the one sent", service,
-                    claims);
+        String nonceProblem = nonceProblem(expected.nonceRef(), claims.nonceRef());
+        if (nonceProblem != null) {
+            // An old nonce with a counter already accepted: the whole value was used before.
+            return claims.counter() <= expected.lastCounter()
+                    ? Verdict.reject(Verdict.Reason.REPLAYED_AUTH_DATA, "AuthData used before: " + nonceProblem
+                            + " and counter " + claims.counter() + " is not above the last accepted "
+                            + expected.lastCounter(), service, claims)
+                    : Verdict.reject(Verdict.Reason.NONCE_MISMATCH, nonceProblem, service, claims);
         }
         if (!claims.endpoint().equals(expected.endpoint())) {
             return Verdict.reject(Verdict.Reason.ENDPOINT_MISMATCH, "endpoint is '" + claims.endpoint()
@@ -188,6 +207,19 @@ public final class AuthDataVerifier {
                     + " is not above the last accepted " + expected.lastCounter(), service, claims);
         }
         return Verdict.accept(service, claims);
+    }
+
+    private static String nonceProblem(byte[] sent, byte[] got) {
+        if (sent == null && got != null) {
+            return "AuthData carries a nonce but none was sent";
+        }
+        if (sent != null && got == null) {
+            return "AuthData carries no nonce";
+        }
+        if (sent != null && !ConstantTime.equal(sent, got)) {
+            return "nonce does not match the one sent";
+        }
+        return null;
     }
 
     /** Allowed algorithms per service: no truncated MAC; every GCM and CCM variant (OSCORE uses CCM). */

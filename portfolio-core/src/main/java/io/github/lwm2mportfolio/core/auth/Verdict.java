@@ -22,19 +22,28 @@ public record Verdict(boolean accepted, Reason reason, String message, AuthServi
         ALGORITHM_NOT_ALLOWED,
         /** The server has no key for this endpoint (and kid). */
         KEY_UNAVAILABLE,
-        /** No pinned key, and the x5chain is absent, not anchored, or not the endpoint's. */
+        /** No pinned key, and the x5chain is absent or not anchored. */
         UNTRUSTED_SIGNER,
+        /**
+         * Made by another device of the fleet: signed with a certificate that names another endpoint, or MACed with
+         * another endpoint's key. (An encrypted value of another device cannot be told from a damaged one: it is
+         * DECRYPTION_FAILED.)
+         */
+        OTHER_DEVICE,
         BAD_SIGNATURE,
         BAD_MAC,
         DECRYPTION_FAILED,
         /** The content is not valid claims. */
         BAD_CLAIMS,
+        /** A value seen before: its nonce is not the one sent and its counter was already accepted. */
+        REPLAYED_AUTH_DATA,
+        /** A nonce other than the one sent (or one missing or unexpected), with a fresh counter. */
         NONCE_MISMATCH,
         ENDPOINT_MISMATCH,
         PATH_MISMATCH,
         IDENTITY_ID_MISMATCH,
         IDENTITY_VALUE_MISMATCH,
-        /** The counter is not above the last one accepted from this device. */
+        /** Made for this challenge, but with a counter not above the last one accepted from this device. */
         REPLAYED_COUNTER
     }
 

@@ -215,7 +215,7 @@ class AuthDataTest {
         AuthClaims forEp2 = new AuthClaims("ep-2", "/16/0", 1, "ACME", NONCE, NOW, 7);
         Expectation ep2 = new Expectation("ep-2", "/16/0", 1, "ACME", NONCE, 6);
         assertRejected(VERIFIER.verify(maker.make(forEp2, AuthService.SIGN, null), ep2, serverKeys()),
-                Verdict.Reason.UNTRUSTED_SIGNER, "certificate CN=ep-1 does not name endpoint ep-2");
+                Verdict.Reason.OTHER_DEVICE, "certificate CN=ep-1 does not name endpoint ep-2");
         // With shared keys the server looks up ep-2's key, which ep-1 does not have.
         assertRejected(VERIFIER.verify(maker.make(forEp2, AuthService.MAC, null), ep2, serverKeys()),
                 Verdict.Reason.BAD_MAC, "MAC does not match");
