@@ -389,7 +389,7 @@ public final class PortfolioClient implements AutoCloseable {
             if (fleet != null) {
                 fleet.attach(endpoints);
             }
-            resendDroppedUpdates(leshan, instanceChanges);
+            resendDroppedUpdates(leshan, registrationEngines, instanceChanges);
 
             PortfolioClient client = new PortfolioClient(endpoint, serverUri, registrationEngines, leshan, store,
                     portfolio, ownedExecutor);
@@ -418,9 +418,10 @@ public final class PortfolioClient implements AutoCloseable {
         /**
          * Leshan drops the registration update that an instance change asks for while the registration is
          * still under way (a server may create an instance as soon as it sees the client). Send it once the
-         * registration succeeded, so the server's object links are never stale.
+         * registration succeeded, with the object links, so the server's are never stale.
          */
-        private static void resendDroppedUpdates(LeshanClient leshan, AtomicLong instanceChanges) {
+        private static void resendDroppedUpdates(LeshanClient leshan, RegistrationFormEngineFactory engines,
+                AtomicLong instanceChanges) {
             leshan.addObserver(new LwM2mClientObserverAdapter() {
                 private volatile long atStart;
 
@@ -432,7 +433,7 @@ public final class PortfolioClient implements AutoCloseable {
                 @Override
                 public void onRegistrationSuccess(LwM2mServer server, RegisterRequest request, String id) {
                     if (instanceChanges.get() != atStart) {
-                        leshan.triggerRegistrationUpdate(server);
+                        engines.sendObjectLinksUpdate();
                     }
                 }
             });

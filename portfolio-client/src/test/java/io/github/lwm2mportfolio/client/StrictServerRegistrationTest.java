@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -127,6 +128,23 @@ class StrictServerRegistrationTest {
             assertThat(again.query()).containsEntry("lwm2m", "1.0");
             assertThat(server.registers()).extracting(Received::accepted).containsExactly(false, true, true);
             assertThat(notices).as("no second notice: nothing changed").isEmpty();
+        }
+    }
+
+    @Test
+    void an_instance_created_while_the_register_is_unanswered_reaches_the_server_in_an_update_with_links()
+            throws Exception {
+        try (StrictLwm2mServer server = new StrictLwm2mServer(Rule.LWM2M_1_0_ONLY, Rule.SINGLE_CT);
+                PortfolioClient client = client(server, RegistrationForm.parse("1.0", "all"))) {
+            CountDownLatch answer = server.holdAcceptedRegisters();
+            client.start();
+            Received register = server.awaitRegister();
+
+            int created = client.portfolios().create("3/0", Map.of(0, "extra host data"), false);
+            answer.countDown();
+
+            assertThat(register.payload()).doesNotContain("</16/" + created + ">");
+            assertThat(server.awaitUpdate().payload()).contains("</16/" + created + ">");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.lwm2mportfolio.client.registration;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -8,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
 import org.eclipse.leshan.client.EndpointsManager;
+import org.eclipse.leshan.client.RegistrationUpdate;
 import org.eclipse.leshan.client.bootstrap.BootstrapHandler;
 import org.eclipse.leshan.client.engine.ClientEndpointNameProvider;
 import org.eclipse.leshan.client.engine.DefaultRegistrationEngineFactory;
@@ -34,6 +36,8 @@ public final class RegistrationFormEngineFactory implements RegistrationEngineFa
     private final ServerForms forms;
     private final Duration retryWait;
     private final Consumer<String> notices;
+    private volatile Runnable objectLinksUpdate = () -> {
+    };
 
     /**
      * @param retryWait how long the engine waits after a refused or failed registration before the next one
@@ -70,8 +74,20 @@ public final class RegistrationFormEngineFactory implements RegistrationEngineFa
             ServersInfoExtractor serversInfoExtractor) {
         UplinkRequestSender inForm = new FormAdaptingSender(requestSender, objectTree, supportedContentFormat, forms,
                 retryWait, notices);
-        return engines.createRegistratioEngine(endpointNameProvider, objectTree, endpointsManager, inForm,
-                bootstrapState, observer, additionalAttributes, bsAdditionalAttributes, supportedContentFormat,
+        RegistrationEngine engine = engines.createRegistratioEngine(endpointNameProvider, objectTree, endpointsManager,
+                inForm, bootstrapState, observer, additionalAttributes, bsAdditionalAttributes, supportedContentFormat,
                 sharedExecutor, linkFormatHelper, serversInfoExtractor);
+        List<ContentFormat> formats = List.copyOf(supportedContentFormat);
+        objectLinksUpdate = () -> engine.triggerRegistrationUpdate(new RegistrationUpdate(
+                linkFormatHelper.getClientDescription(objectTree.getObjectEnablers().values(), null, formats)));
+        return engine;
+    }
+
+    /**
+     * Sends a registration update that carries the client's object links as they are now, as Leshan does when an
+     * instance is added or removed (an update without links would leave the server's view stale).
+     */
+    public void sendObjectLinksUpdate() {
+        objectLinksUpdate.run();
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,6 +71,7 @@ public final class StrictLwm2mServer implements AutoCloseable {
     private final List<Received> registers = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Received> registerQueue = new LinkedBlockingQueue<>();
     private final BlockingQueue<Received> updates = new LinkedBlockingQueue<>();
+    private volatile CountDownLatch acceptedRegisterGate = new CountDownLatch(0);
 
     public StrictLwm2mServer(Rule first, Rule... others) {
         this.rules = EnumSet.of(first, others);
@@ -86,6 +88,16 @@ public final class StrictLwm2mServer implements AutoCloseable {
 
     public String coapUri() {
         return "coap://" + endpoint.getAddress().getHostString() + ":" + endpoint.getAddress().getPort();
+    }
+
+    /**
+     * Holds the answer to every accepted Register (it is recorded at once) until the returned latch is counted
+     * down: the client stays mid-registration meanwhile.
+     */
+    public CountDownLatch holdAcceptedRegisters() {
+        CountDownLatch gate = new CountDownLatch(1);
+        acceptedRegisterGate = gate;
+        return gate;
     }
 
     /** Every Register received so far, in order. */
@@ -187,10 +199,20 @@ public final class StrictLwm2mServer implements AutoCloseable {
                 exchange.respond(answer, refusal);
                 return;
             }
+            awaitGate();
             String id = "r" + registrationIds.incrementAndGet();
             add(new Registration(id));
             exchange.setLocationPath("rd/" + id);
             exchange.respond(ResponseCode.CREATED);
+        }
+
+        private void awaitGate() {
+            try {
+                assertThat(acceptedRegisterGate.await(TIMEOUT_MS, TimeUnit.MILLISECONDS))
+                        .as("the test released the Register's answer").isTrue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         /** What this server finds wrong with a Register, or null. */
