@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.lwm2mportfolio.client.PortfolioClient;
+import io.github.lwm2mportfolio.core.keys.KeyStorePasswords;
 import io.github.lwm2mportfolio.core.keys.Pkcs12KeySource;
 import io.github.lwm2mportfolio.server.ServerKeys;
 import io.github.lwm2mportfolio.server.compliance.Certification;
@@ -81,8 +82,10 @@ final class DemoFleet implements AutoCloseable {
         if (kind == Kind.IDENTITY_ONLY) {
             builder.identityOnly();
         } else {
-            Pkcs12KeySource keySource = Pkcs12KeySource.openOrCreate(directory.resolve("keys.p12"),
-                    "portfolio".toCharArray(), endpoint, null);
+            Path store = directory.resolve(PortfolioClient.KEY_STORE);
+            Pkcs12KeySource keySource = Pkcs12KeySource.openOrCreate(store,
+                    KeyStorePasswords.forStore(store, directory.resolve(PortfolioClient.KEY_STORE_PASSWORD)), endpoint,
+                    null);
             builder.keySource(keySource);
             if (kind != Kind.UNTRUSTED_KEY) {
                 keys.trust(keySource.signingKey(keySource.defaultKeyId()).chain().get(0));

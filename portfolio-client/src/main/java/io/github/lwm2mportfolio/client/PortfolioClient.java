@@ -44,6 +44,7 @@ import io.github.lwm2mportfolio.client.store.StoreException;
 import io.github.lwm2mportfolio.client.store.StoredInstance;
 import io.github.lwm2mportfolio.core.auth.AuthService;
 import io.github.lwm2mportfolio.core.keys.KeySource;
+import io.github.lwm2mportfolio.core.keys.KeyStorePasswords;
 import io.github.lwm2mportfolio.core.keys.Pkcs12KeySource;
 import io.github.lwm2mportfolio.core.model.AuthStatus;
 import io.github.lwm2mportfolio.core.model.HostIdentity;
@@ -58,6 +59,9 @@ import io.github.lwm2mportfolio.core.model.PortfolioModels;
 public final class PortfolioClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortfolioClient.class);
+    /** The client's keys in its data directory, and the password generated for them. */
+    public static final String KEY_STORE = "keys.p12";
+    public static final String KEY_STORE_PASSWORD = "keys.password";
 
     /** Parsed once: loading Leshan's default models costs tens of milliseconds per client. */
     private static final StaticModel CLIENT_MODEL = new StaticModel(PortfolioModels.clientModels());
@@ -147,7 +151,7 @@ public final class PortfolioClient implements AutoCloseable {
         private ClientSecurity security = ClientSecurity.none();
         private Path dataDirectory;
         private KeySource keySource;
-        private char[] keyStorePassword = "portfolio".toCharArray();
+        private char[] keyStorePassword;
         private byte[] fleetMasterKey;
         private PortfolioLimits limits = PortfolioLimits.DEFAULTS;
         private AuthService defaultService = AuthService.SIGN;
@@ -202,6 +206,7 @@ public final class PortfolioClient implements AutoCloseable {
             return this;
         }
 
+        /** The password of keys.p12; by default one generated for it, kept in keys.password beside it (0600). */
         public Builder keyStorePassword(char[] password) {
             this.keyStorePassword = password.clone();
             return this;
@@ -450,10 +455,12 @@ public final class PortfolioClient implements AutoCloseable {
 
         private KeySource openDefaultKeys(Path directory) {
             try {
-                return Pkcs12KeySource.openOrCreate(directory.resolve("keys.p12"), keyStorePassword, endpoint,
-                        fleetMasterKey);
+                Path store = directory.resolve(KEY_STORE);
+                char[] password = keyStorePassword != null ? keyStorePassword
+                        : KeyStorePasswords.forStore(store, directory.resolve(KEY_STORE_PASSWORD));
+                return Pkcs12KeySource.openOrCreate(store, password, endpoint, fleetMasterKey);
             } catch (Exception e) {
-                throw new IllegalStateException("cannot open the keystore " + directory.resolve("keys.p12") + ": "
+                throw new IllegalStateException("cannot open the keystore " + directory.resolve(KEY_STORE) + ": "
                         + e.getMessage(), e);
             }
         }

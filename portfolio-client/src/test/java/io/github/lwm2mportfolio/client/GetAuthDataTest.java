@@ -1,8 +1,11 @@
 package io.github.lwm2mportfolio.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -41,6 +44,8 @@ import io.github.lwm2mportfolio.core.auth.AuthService;
 import io.github.lwm2mportfolio.core.auth.Expectation;
 import io.github.lwm2mportfolio.core.auth.Verdict;
 import io.github.lwm2mportfolio.core.auth.VerifierKeys;
+import io.github.lwm2mportfolio.core.keys.KeyStorePasswords;
+import io.github.lwm2mportfolio.core.keys.KeyUnavailableException;
 import io.github.lwm2mportfolio.core.keys.Pkcs12KeySource;
 import io.github.lwm2mportfolio.core.model.AuthStatus;
 
@@ -209,6 +214,31 @@ class GetAuthDataTest {
         }
     }
 
+    @Test
+    void the_key_store_is_sealed_with_a_password_of_its_own_that_only_the_owner_reads() throws Exception {
+        try (PortfolioClient client = ClientFixture.builder(server, Transport.COAP, ClientFixture.newEndpoint(),
+                dataDir).build()) {
+            Path passwordFile = dataDir.resolve(PortfolioClient.KEY_STORE_PASSWORD);
+            assertThat(Files.getPosixFilePermissions(passwordFile)).containsExactlyInAnyOrder(
+                    PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            assertThatThrownBy(() -> Pkcs12KeySource.open(dataDir.resolve(PortfolioClient.KEY_STORE),
+                    KeyStorePasswords.LEGACY_PASSWORD.toCharArray())).isInstanceOf(KeyUnavailableException.class);
+            assertThat(clientCertificate()).isNotNull();
+        }
+    }
+
+    @Test
+    void a_key_store_made_before_password_files_still_opens() throws Exception {
+        String endpoint = ClientFixture.newEndpoint();
+        X509Certificate before = Pkcs12KeySource.openOrCreate(dataDir.resolve(PortfolioClient.KEY_STORE),
+                KeyStorePasswords.LEGACY_PASSWORD.toCharArray(), endpoint, null)
+                .signingKey(Pkcs12KeySource.DEFAULT_KEY_ID).chain().get(0);
+        try (PortfolioClient client = ClientFixture.builder(server, Transport.COAP, endpoint, dataDir).build()) {
+            assertThat(clientCertificate()).isEqualTo(before);
+            assertThat(dataDir.resolve(PortfolioClient.KEY_STORE_PASSWORD)).doesNotExist();
+        }
+    }
+
     private long counterOfOneAuthData(Registration registration) throws Exception {
         observeStatus(registration);
         server.send(registration, new ExecuteRequest("/16/0/1", "0='1',1='mac',2='" + NONCE_ARG + "'"));
@@ -283,7 +313,9 @@ class GetAuthDataTest {
     }
 
     private X509Certificate clientCertificate() throws Exception {
-        return Pkcs12KeySource.open(dataDir.resolve("keys.p12"), "portfolio".toCharArray())
+        Path store = dataDir.resolve(PortfolioClient.KEY_STORE);
+        return Pkcs12KeySource.open(store, KeyStorePasswords.forStore(store,
+                dataDir.resolve(PortfolioClient.KEY_STORE_PASSWORD)))
                 .signingKey(Pkcs12KeySource.DEFAULT_KEY_ID).chain().get(0);
     }
 }

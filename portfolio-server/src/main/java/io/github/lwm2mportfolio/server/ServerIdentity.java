@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.lwm2mportfolio.core.io.AtomicFiles;
+import io.github.lwm2mportfolio.core.keys.KeyStorePasswords;
 import io.github.lwm2mportfolio.core.keys.SelfSignedCertificates;
 
 /**
@@ -40,7 +41,7 @@ final class ServerIdentity {
     /** Beside the key store: its password, generated per store, readable by the owner only. */
     static final String PASSWORD_FILE_NAME = FILE_NAME + ".password";
     /** The one password of stores made before passwords were generated; such a store is re-sealed on start. */
-    private static final char[] LEGACY_PASSWORD = "portfolio".toCharArray();
+    private static final char[] LEGACY_PASSWORD = KeyStorePasswords.LEGACY_PASSWORD.toCharArray();
     private static final String ALIAS = "server";
     private static final String SUBJECT = "lwm2m-portfolio server";
     private static final Duration VALIDITY = Duration.ofDays(3653);
@@ -79,7 +80,7 @@ final class ServerIdentity {
         Path passwordFile = file.resolveSibling(PASSWORD_FILE_NAME);
         if (Files.exists(file) && Files.exists(passwordFile)) {
             try {
-                return open(file, readPassword(passwordFile));
+                return open(file, KeyStorePasswords.read(passwordFile));
             } catch (IllegalArgumentException e) {
                 if (!opensWith(file, LEGACY_PASSWORD)) {
                     throw e;
@@ -89,13 +90,13 @@ final class ServerIdentity {
         }
         if (Files.exists(file)) {
             ServerIdentity legacy = open(file, LEGACY_PASSWORD);
-            char[] password = writeNewPassword(passwordFile);
+            char[] password = KeyStorePasswords.writeNew(passwordFile);
             AtomicFiles.write(file, legacy.toPkcs12(password));
             LOG.info("re-sealed the server identity {} with a generated password in {}", file, passwordFile);
             return legacy;
         }
         ServerIdentity created = create(file);
-        char[] password = writeNewPassword(passwordFile);
+        char[] password = KeyStorePasswords.writeNew(passwordFile);
         AtomicFiles.write(file, created.toPkcs12(password));
         LOG.info("created the server identity {} (EC P-256, CN={}), its password in {}", file, SUBJECT,
                 passwordFile);
@@ -109,19 +110,6 @@ final class ServerIdentity {
         } catch (IOException | GeneralSecurityException e) {
             return false;
         }
-    }
-
-    private static char[] readPassword(Path passwordFile) throws IOException {
-        return Files.readString(passwordFile, StandardCharsets.US_ASCII).strip().toCharArray();
-    }
-
-    /** 32 random bytes in base64url: as strong as the key it guards. */
-    private static char[] writeNewPassword(Path passwordFile) throws IOException {
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        AtomicFiles.write(passwordFile, (password + "\n").getBytes(StandardCharsets.US_ASCII));
-        return password.toCharArray();
     }
 
     static ServerIdentity open(Path file, char[] password) throws IOException {
