@@ -54,8 +54,13 @@ final class ServerCommand implements Callable<Integer> {
             description = "Password of the identity file (asked for when given without a value). Default: ${DEFAULT-VALUE}.")
     char[] identityPassword;
 
-    @Option(names = "--fleet-key", description = "Fleet master key in hex, for the mac and encrypt services.")
+    @Option(names = "--fleet-key", description = "Fleet master key in hex, for the mac and encrypt services (shows in "
+            + "the process list: prefer --fleet-key-file).")
     String fleetKeyHex;
+
+    @Option(names = "--fleet-key-file", paramLabel = "FILE", description = "File whose first line is the fleet master "
+            + "key in hex (mode 0600; 'portfolio keys fleet-secret' makes one).")
+    Path fleetKeyFile;
 
     @Option(names = "--service", defaultValue = "sign", description = "GetAuthData service to ask for: sign, mac or encrypt. Default: ${DEFAULT-VALUE}.")
     String service;
@@ -65,7 +70,8 @@ final class ServerCommand implements Callable<Integer> {
         PortfolioServer.Builder builder = PortfolioServer.builder().bindHost(bind).coapPort(coapPort)
                 .coapsPort(coapsPort).httpPort(httpPort).jdbcUrl(jdbcUrl).dataDirectory(dataDirectory)
                 .certifiedCsv(certified).trustDirectory(trust)
-                .fleetMasterKey(Options.hex(spec, "--fleet-key", fleetKeyHex))
+                .fleetMasterKey(CommandLineSecrets.hexOrFile(spec, spec.commandLine().getErr(), "--fleet-key",
+                        fleetKeyHex, "--fleet-key-file", fleetKeyFile))
                 .collector(CollectorConfig.defaults().withService(Options.service(spec, "--service", service)));
         if (identity != null) {
             builder.serverIdentity(identity, identityPassword);
@@ -74,6 +80,8 @@ final class ServerCommand implements Callable<Integer> {
         }
         PortfolioServer server = builder.build();
         PrintWriter out = spec.commandLine().getOut();
+        out.println("DTLS certificate: " + ServerCertificateFile.write(dataDirectory, server.serverCertificate())
+                + " (for clients' --server-certificate)");
         runUntilInterrupted(server, out, () -> () -> {
         });
         return 0;

@@ -81,6 +81,10 @@ public final class KeyFiles {
             throw new KeyUnavailableException(KeyUnavailableException.Reason.STORE_UNREADABLE, "cannot read "
                     + chainFile + ": " + e.getMessage(), e);
         }
+        if (chain.isEmpty()) {
+            throw new KeyUnavailableException(KeyUnavailableException.Reason.STORE_UNREADABLE, chainFile
+                    + " holds no certificate");
+        }
         return CertifiedKeySource.of(keys, chain, chainFile.toString());
     }
 }

@@ -205,7 +205,7 @@ class KeysCommandTest {
                 dir.resolve("b.csr").toString());
         Files.copy(dir.resolve("a").resolve("device.pem"), dir.resolve("b").resolve("device.pem"));
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KeyFiles.open(null, dir.resolve("b"), "b", null))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KeyFiles.open(null, dir.resolve("b"), "b", null).signingKey("default"))
                 .hasMessageContaining("device.pem does not certify the signing key 'default'");
     }
 

@@ -9,34 +9,28 @@ import javax.crypto.SecretKey;
 /**
  * A key source whose default signing key is certified by a chain kept apart from it (a CA signed the key's
  * certification request; the key stays in its key store or token). The chain's first certificate must hold the
- * key's public key, which is checked once, at {@link #of}.
+ * key's public key; that is checked when the key is first asked for, so that a token out of reach at start
+ * fails the key requests, not the client.
  */
 public final class CertifiedKeySource implements KeySource {
 
     private final KeySource keys;
-    private final SigningKey certified;
+    private final List<X509Certificate> chain;
+    private final String chainSource;
 
-    private CertifiedKeySource(KeySource keys, SigningKey certified) {
+    private CertifiedKeySource(KeySource keys, List<X509Certificate> chain, String chainSource) {
         this.keys = keys;
-        this.certified = certified;
+        this.chain = List.copyOf(chain);
+        this.chainSource = chainSource;
     }
 
-    /**
-     * {@code keys} with {@code chain} (leaf first) as the chain of its default signing key.
-     *
-     * @throws KeyUnavailableException WRONG_TYPE when the chain certifies another key
-     */
-    public static CertifiedKeySource of(KeySource keys, List<X509Certificate> chain, String chainSource)
-            throws KeyUnavailableException {
+    /** {@code keys} with {@code chain} (leaf first, from {@code chainSource}) as the chain of its default signing key. */
+    public static CertifiedKeySource of(KeySource keys, List<X509Certificate> chain, String chainSource) {
         Objects.requireNonNull(chain, "chain");
-        SigningKey signing = keys.signingKey(keys.defaultKeyId());
-        if (chain.isEmpty() || signing.chain().isEmpty()
-                || !chain.get(0).getPublicKey().equals(signing.chain().get(0).getPublicKey())) {
-            throw new KeyUnavailableException(KeyUnavailableException.Reason.WRONG_TYPE, chainSource
-                    + " does not certify the signing key '" + signing.keyId() + "' of " + keys
-                    + " (a certificate made for another key?)");
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException(chainSource + " holds no certificate");
         }
-        return new CertifiedKeySource(keys, new SigningKey(signing.keyId(), signing.key(), chain));
+        return new CertifiedKeySource(keys, chain, chainSource);
     }
 
     @Override
@@ -44,9 +38,23 @@ public final class CertifiedKeySource implements KeySource {
         return keys.defaultKeyId();
     }
 
+    /**
+     * The key with the chain when it is the default one.
+     *
+     * @throws KeyUnavailableException WRONG_TYPE when the chain certifies another key
+     */
     @Override
     public SigningKey signingKey(String keyId) throws KeyUnavailableException {
-        return certified.keyId().equals(keyId) ? certified : keys.signingKey(keyId);
+        SigningKey signing = keys.signingKey(keyId);
+        if (!keys.defaultKeyId().equals(keyId)) {
+            return signing;
+        }
+        if (signing.chain().isEmpty() || !chain.get(0).getPublicKey().equals(signing.chain().get(0).getPublicKey())) {
+            throw new KeyUnavailableException(KeyUnavailableException.Reason.WRONG_TYPE, chainSource
+                    + " does not certify the signing key '" + signing.keyId() + "' of " + keys
+                    + " (a certificate made for another key?)");
+        }
+        return new SigningKey(signing.keyId(), signing.key(), chain);
     }
 
     @Override
@@ -61,6 +69,6 @@ public final class CertifiedKeySource implements KeySource {
 
     @Override
     public String toString() {
-        return keys + " certified by " + certified.chain().get(0).getSubjectX500Principal().getName();
+        return keys + " certified by " + chainSource;
     }
 }
