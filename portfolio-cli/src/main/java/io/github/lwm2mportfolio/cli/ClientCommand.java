@@ -13,6 +13,7 @@ import org.eclipse.leshan.core.request.RegisterRequest;
 import org.eclipse.leshan.core.ResponseCode;
 
 import io.github.lwm2mportfolio.cli.keys.KeyFiles;
+import io.github.lwm2mportfolio.cli.keys.TokenOptions;
 import io.github.lwm2mportfolio.client.ClientSecurity;
 import io.github.lwm2mportfolio.client.PortfolioClient;
 import io.github.lwm2mportfolio.client.registration.RegistrationFormEngineFactory;
@@ -20,6 +21,7 @@ import io.github.lwm2mportfolio.core.keys.KeySource;
 import io.github.lwm2mportfolio.core.keys.SigningKey;
 import io.github.lwm2mportfolio.core.model.HostIdentity;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -83,6 +85,9 @@ final class ClientCommand implements Callable<Integer> {
             + "(shows in the process list: prefer --fleet-key-file).")
     String fleetKeyHex;
 
+    @Mixin
+    TokenOptions token = new TokenOptions();
+
     @Option(names = "--fleet-key-file", paramLabel = "FILE", description = "File whose first line is the fleet master "
             + "key in hex (mode 0600; 'portfolio keys fleet-secret' makes one).")
     Path fleetKeyFile;
@@ -109,7 +114,12 @@ final class ClientCommand implements Callable<Integer> {
         byte[] fleetKey = CommandLineSecrets.hexOrFile(spec, err, "--fleet-key", fleetKeyHex, "--fleet-key-file",
                 fleetKeyFile);
         Path directory = dataDirectory != null ? dataDirectory : Path.of("portfolio-data", endpoint);
-        KeySource keys = KeyFiles.open(spec, directory, endpoint, fleetKey);
+        if (token.given() && (x509 || rpk)) {
+            throw new ParameterException(spec.commandLine(), "--x509 and --rpk need the key's bytes for DTLS, which a "
+                    + "token never gives: use PSK for DTLS with --token-library (AuthData is still signed in the token)");
+        }
+        KeySource keys = token.given() ? token.open(spec, directory, endpoint, fleetKey)
+                : KeyFiles.open(spec, directory, endpoint, fleetKey);
         PortfolioClient.Builder builder = PortfolioClient.builder(endpoint).serverUri(serverUri)
                 .security(security(err, keys)).lifetime(lifetime).dataDirectory(directory).keySource(keys)
                 .registrationForm(Options.registrationForm(spec, lwm2mVersion, advertisedFormat))

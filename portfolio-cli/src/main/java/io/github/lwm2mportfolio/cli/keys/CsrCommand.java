@@ -16,6 +16,7 @@ import io.github.lwm2mportfolio.core.keys.KeySource;
 import io.github.lwm2mportfolio.core.keys.Pem;
 import io.github.lwm2mportfolio.core.keys.SigningKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
 /** {@code portfolio keys csr}: a certification request signed by a device key that never leaves its store. */
 @Command(name = "csr", mixinStandardHelpOptions = true,
         description = "Write a certification request (PKCS#10, CN=ENDPOINT) for the signing key in a device's data "
-                + "directory (made there if absent); the key never leaves it. A CA answers with 'keys sign-csr'.")
+                + "directory or token (made there if absent); the key never leaves it. A CA answers with 'keys sign-csr'.")
 final class CsrCommand implements Callable<Integer> {
 
     @Spec
@@ -32,6 +33,9 @@ final class CsrCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "The device's data directory.")
     Path data;
+
+    @Mixin
+    TokenOptions token = new TokenOptions();
 
     @Option(names = "--endpoint", required = true, description = "The device's endpoint name (the request's CN).")
     String endpoint;
@@ -42,7 +46,8 @@ final class CsrCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KeysCommand.requireAbsent(spec, out);
-        KeySource keys = KeyFiles.open(spec, data, endpoint, null);
+        KeySource keys = token.given() ? token.open(spec, data, endpoint, null) : KeyFiles.open(spec, data, endpoint,
+                null);
         SigningKey signing = keys.signingKey(keys.defaultKeyId());
         if (signing.chain().isEmpty()) {
             throw new ParameterException(spec.commandLine(), "the signing key in " + data + " has no certificate to "

@@ -66,6 +66,7 @@ final class SignCsrCommand implements Callable<Integer> {
         String endpoint = commonName(request);
         FleetAuthority authority = ca.open(spec);
         X509Certificate certificate = authority.issue(key, endpoint, validity);
+        Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, Pem.encode(certificate, authority.certificate()), StandardCharsets.US_ASCII);
         PrintWriter writer = spec.commandLine().getOut();
         writer.println("certificate CN=" + endpoint + " " + Fingerprints.sha256(certificate) + " serial "
