@@ -1,5 +1,6 @@
 package io.github.lwm2mportfolio.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -7,10 +8,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.lwm2mportfolio.server.PortfolioServer;
+import io.github.lwm2mportfolio.server.Revocations;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code portfolio server}: the LwM2M server, collector, inventory and REST API, until Ctrl-C. */
@@ -62,6 +65,10 @@ final class ServerCommand implements Callable<Integer> {
             + "key in hex (mode 0600; 'portfolio keys fleet-secret' makes one).")
     Path fleetKeyFile;
 
+    @Option(names = "--revoked", paramLabel = "FILE", description = "Revoked device certificates, one serial number "
+            + "or SHA-256 fingerprint (hex) a line: AuthData signed under them is UNVERIFIED.")
+    Path revoked;
+
     @Option(names = "--service", defaultValue = "sign", description = "GetAuthData service to ask for: sign, mac or encrypt. Default: ${DEFAULT-VALUE}.")
     String service;
 
@@ -78,13 +85,28 @@ final class ServerCommand implements Callable<Integer> {
         } else {
             builder.serverIdentityPassword(identityPassword);
         }
+        Revocations revocations = revocations();
         PortfolioServer server = builder.build();
+        server.keys().revoke(revocations);
         PrintWriter out = spec.commandLine().getOut();
         out.println("DTLS certificate: " + ServerCertificateFile.write(dataDirectory, server.serverCertificate())
                 + " (for clients' --server-certificate)");
         runUntilInterrupted(server, out, () -> () -> {
         });
         return 0;
+    }
+
+    private Revocations revocations() {
+        if (revoked == null) {
+            return Revocations.NONE;
+        }
+        try {
+            return Revocations.read(revoked);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ParameterException(spec.commandLine(), "--revoked " + revoked + ": no such file");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--revoked " + revoked + ": " + e.getMessage());
+        }
     }
 
     /**

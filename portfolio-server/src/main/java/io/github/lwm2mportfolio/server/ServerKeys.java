@@ -27,6 +27,7 @@ public final class ServerKeys implements VerifierKeys {
 
     private final CopyOnWriteArrayList<X509Certificate> anchors = new CopyOnWriteArrayList<>();
     private final VerifierKeys derived;
+    private volatile Revocations revocations = Revocations.NONE;
 
     public ServerKeys(byte[] fleetMasterKey) {
         this.derived = fleetMasterKey == null ? null : VerifierKeys.fleet(fleetMasterKey, List.of());
@@ -56,6 +57,16 @@ public final class ServerKeys implements VerifierKeys {
             }
         }
         return count;
+    }
+
+    /** Replaces the revoked certificates: AuthData signed under any of them is refused from now on. */
+    public void revoke(Revocations revoked) {
+        this.revocations = java.util.Objects.requireNonNull(revoked, "revoked");
+    }
+
+    @Override
+    public Optional<String> revocation(X509Certificate certificate) {
+        return revocations.of(certificate);
     }
 
     @Override
