@@ -35,6 +35,7 @@ import io.github.lwm2mportfolio.server.compliance.Certification;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
 import io.github.lwm2mportfolio.server.inventory.DeviceDetail;
+import io.github.lwm2mportfolio.server.inventory.Verification;
 import io.github.lwm2mportfolio.server.inventory.VerificationOutcome;
 
 /**
@@ -161,14 +162,50 @@ class DeviceCertificateVerdictsTest {
         assertUnverified(byFingerprint, "UNTRUSTED_SIGNER", "is revoked: SHA-256 fingerprint");
     }
 
-    private void start(String endpoint, KeyPair keys, X509Certificate certificate) throws Exception {
+    @Test
+    void a_renewed_certificate_is_accepted_beside_the_old_one_then_alone_once_the_old_is_revoked() throws Exception {
+        String endpoint = Fleet.newEndpoint("cert-rotated");
+        KeyPair oldKeys = newKeys();
+        KeyPair newKeys = newKeys();
+        Instant from = Instant.now().minus(Duration.ofMinutes(5));
+        X509Certificate old = fleetCa.device(oldKeys, endpoint, from, Instant.now().plus(Duration.ofDays(1)));
+        X509Certificate renewed = fleetCa.device(newKeys, endpoint, from, Instant.now().plus(Duration.ofDays(30)));
+
+        assertThat(verdictWith(endpoint, oldKeys, old).outcome()).isEqualTo(VerificationOutcome.VERIFIED);
+        assertThat(verdictWith(endpoint, newKeys, renewed).outcome()).as("during the overlap")
+                .isEqualTo(VerificationOutcome.VERIFIED);
+        server.keys().revoke(new Revocations(Set.of(old.getSerialNumber()), Set.of()));
+        Verification withOld = verdictWith(endpoint, oldKeys, old);
+        Verification withRenewed = verdictWith(endpoint, newKeys, renewed);
+
+        assertThat(withOld.outcome()).isEqualTo(VerificationOutcome.FAILED);
+        assertThat(withOld.reason()).contains("is revoked");
+        assertThat(withRenewed.outcome()).as(withRenewed.reason()).isEqualTo(VerificationOutcome.VERIFIED);
+    }
+
+    /** Runs the device with this key and certificate until the server's next verdict, and stops it. */
+    private Verification verdictWith(String endpoint, KeyPair keys, X509Certificate certificate) throws Exception {
+        Instant before = Instant.now();
+        PortfolioClient client = start(endpoint, keys, certificate);
+        try {
+            await().atMost(15, TimeUnit.SECONDS).until(() -> server.inventory().device(endpoint)
+                    .map(d -> d.summary().lastVerification() != null
+                            && !d.summary().lastVerification().at().isBefore(before))
+                    .orElse(false));
+            return server.inventory().device(endpoint).orElseThrow().summary().lastVerification();
+        } finally {
+            client.close();
+        }
+    }
+
+    private PortfolioClient start(String endpoint, KeyPair keys, X509Certificate certificate) throws Exception {
         Path directory = dataDir.resolve("clients").resolve(endpoint);
         Pkcs12KeySource source = Pkcs12KeySource.store(directory.resolve("keys.p12"), "pw".toCharArray(),
                 new SigningKey("default", keys.getPrivate(), List.of(certificate)),
                 new SecretKeySpec(new byte[32], "HmacSHA256"), new SecretKeySpec(new byte[16], "AES"));
         PortfolioClient.Builder builder = PortfolioClient.builder(endpoint).serverUri(server.coapUri())
                 .dataDirectory(directory).keySource(source).localAddress(InetAddress.getLoopbackAddress());
-        fleet.start(builder, Fleet.HostSetup.certified("HDID-" + endpoint));
+        return fleet.start(builder, Fleet.HostSetup.certified("HDID-" + endpoint));
     }
 
     private void assertUnverified(String endpoint, String reason, String detail) {
