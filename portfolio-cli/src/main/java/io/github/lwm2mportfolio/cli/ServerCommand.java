@@ -3,10 +3,14 @@ package io.github.lwm2mportfolio.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.lwm2mportfolio.cli.keys.FleetSecretFile;
+import io.github.lwm2mportfolio.server.FleetSecrets;
 import io.github.lwm2mportfolio.server.PortfolioServer;
 import io.github.lwm2mportfolio.server.Revocations;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
@@ -62,7 +66,8 @@ final class ServerCommand implements Callable<Integer> {
     String fleetKeyHex;
 
     @Option(names = "--fleet-key-file", paramLabel = "FILE", description = "File whose first line is the fleet master "
-            + "key in hex (mode 0600; 'portfolio keys fleet-secret' makes one).")
+            + "key in hex (mode 0600; 'portfolio keys fleet-secret' makes one), or fleet secrets by key id, one "
+            + "'KEYID HEX [NOT-AFTER]' a line (rotation: devices name theirs in the kid).")
     Path fleetKeyFile;
 
     @Option(names = "--revoked", paramLabel = "FILE", description = "Revoked device certificates, one serial number "
@@ -77,8 +82,8 @@ final class ServerCommand implements Callable<Integer> {
         PortfolioServer.Builder builder = PortfolioServer.builder().bindHost(bind).coapPort(coapPort)
                 .coapsPort(coapsPort).httpPort(httpPort).jdbcUrl(jdbcUrl).dataDirectory(dataDirectory)
                 .certifiedCsv(certified).trustDirectory(trust)
-                .fleetMasterKey(CommandLineSecrets.hexOrFile(spec, spec.commandLine().getErr(), "--fleet-key",
-                        fleetKeyHex, "--fleet-key-file", fleetKeyFile))
+                .fleetMasterKey(keyedFleetSecrets() != null ? null : CommandLineSecrets.hexOrFile(spec,
+                        spec.commandLine().getErr(), "--fleet-key", fleetKeyHex, "--fleet-key-file", fleetKeyFile))
                 .collector(CollectorConfig.defaults().withService(Options.service(spec, "--service", service)));
         if (identity != null) {
             builder.serverIdentity(identity, identityPassword);
@@ -88,12 +93,36 @@ final class ServerCommand implements Callable<Integer> {
         Revocations revocations = revocations();
         PortfolioServer server = builder.build();
         server.keys().revoke(revocations);
+        if (keyedFleetSecrets() != null) {
+            server.keys().useFleetSecrets(keyedFleetSecrets());
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println("DTLS certificate: " + ServerCertificateFile.write(dataDirectory, server.serverCertificate())
                 + " (for clients' --server-certificate)");
         runUntilInterrupted(server, out, () -> () -> {
         });
         return 0;
+    }
+
+    private FleetSecrets keyedSecrets;
+
+    /** The fleet secrets by key id of --fleet-key-file, or null when it holds one bare secret (or is not given). */
+    private FleetSecrets keyedFleetSecrets() {
+        if (keyedSecrets == null && fleetKeyFile != null) {
+            List<String> lines = FleetSecretFile.lines(spec, "--fleet-key-file", fleetKeyFile);
+            if (FleetSecrets.isKeyedFormat(lines)) {
+                if (fleetKeyHex != null) {
+                    throw new ParameterException(spec.commandLine(),
+                            "--fleet-key and --fleet-key-file exclude each other");
+                }
+                try {
+                    keyedSecrets = FleetSecrets.parse(lines, fleetKeyFile.toString(), Clock.systemUTC());
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "--fleet-key-file " + e.getMessage());
+                }
+            }
+        }
+        return keyedSecrets;
     }
 
     private Revocations revocations() {

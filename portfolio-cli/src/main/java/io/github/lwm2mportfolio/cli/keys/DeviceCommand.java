@@ -48,8 +48,8 @@ final class DeviceCommand implements Callable<Integer> {
     int days;
 
     @Option(names = "--fleet-secret-file", paramLabel = "FILE", description = "The fleet secret (from 'portfolio keys "
-            + "fleet-secret'): the device's mac and encrypt keys derive from it. Default: random keys (mac and "
-            + "encrypt then verify nowhere).")
+            + "fleet-secret'; of a file of secrets by key id, the newest): the device's mac and encrypt keys derive "
+            + "from it. Default: random keys (mac and encrypt then verify nowhere).")
     Path fleetSecretFile;
 
     @Override
@@ -60,8 +60,10 @@ final class DeviceCommand implements Callable<Integer> {
         }
         KeysCommand.requireAbsent(spec, out.resolve(KeyFiles.KEY_STORE));
         KeysCommand.requireAbsent(spec, out.resolve(KeyFiles.CERTIFICATE));
-        byte[] fleetSecret = fleetSecretFile == null ? null : SecretFiles.readHex(spec, "--fleet-secret-file",
-                fleetSecretFile);
+        FleetSecretFile secretFile = fleetSecretFile == null ? null : FleetSecretFile.read(spec,
+                "--fleet-secret-file", fleetSecretFile, null);
+        byte[] fleetSecret = secretFile == null ? null : secretFile.secret();
+        String keyId = secretFile == null ? Pkcs12KeySource.DEFAULT_KEY_ID : secretFile.keyId();
         FleetAuthority authority = ca.open(spec);
         SecureRandom random = new SecureRandom();
         KeyPair pair = SelfSignedCertificates.newP256KeyPair(random);
@@ -72,7 +74,7 @@ final class DeviceCommand implements Callable<Integer> {
         String password = KeyFiles.newPassword();
         SecretFiles.writeLine(out.resolve(KeyFiles.PASSWORD), password);
         Pkcs12KeySource.store(out.resolve(KeyFiles.KEY_STORE), password.toCharArray(),
-                new SigningKey(Pkcs12KeySource.DEFAULT_KEY_ID, pair.getPrivate(), chain),
+                new SigningKey(keyId, pair.getPrivate(), chain),
                 sharedKey(fleetSecret, KeyDerivation.PURPOSE_MAC, Pkcs12KeySource.MAC_KEY_BYTES, "HmacSHA256", random),
                 sharedKey(fleetSecret, KeyDerivation.PURPOSE_ENCRYPT, Pkcs12KeySource.ENCRYPTION_KEY_BYTES, "AES",
                         random));

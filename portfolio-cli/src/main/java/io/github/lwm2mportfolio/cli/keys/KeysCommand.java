@@ -15,7 +15,7 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "keys", mixinStandardHelpOptions = true,
         description = "Make and inspect the keys of a fleet: its CA, device keys and certificates, fleet secrets.",
         subcommands = { CaCommand.class, DeviceCommand.class, CsrCommand.class, SignCsrCommand.class,
-                ShowCommand.class, FleetSecretCommand.class })
+                ShowCommand.class, FleetSecretCommand.class, RotateSecretCommand.class })
 public final class KeysCommand {
 
     /** The fleet CA a subcommand signs with. */

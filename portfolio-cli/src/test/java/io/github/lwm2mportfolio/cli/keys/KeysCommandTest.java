@@ -254,4 +254,44 @@ class KeysCommandTest {
         assertThat(mode(secret.getParent())).isEqualTo("rwx------");
         assertThat(run("keys", "fleet-secret", "--out", secret.toString()).exitCode()).isEqualTo(2);
     }
+
+    @Test
+    void fleet_secrets_by_key_id_provision_devices_with_the_newest_and_rotate_them() throws Exception {
+        Path ca = dir.resolve("ca");
+        Path secrets = dir.resolve("fleet.secrets");
+        Path device = dir.resolve("meter-9");
+        run("keys", "ca", "--out", ca.toString());
+        assertThat(run("keys", "fleet-secret", "--out", secrets.toString(), "--key-id", "2026a").exitCode()).isZero();
+        assertThat(run("keys", "fleet-secret", "--out", secrets.toString(), "--key-id", "2026b").exitCode()).isZero();
+        KeysCommandTest.Run twice = run("keys", "fleet-secret", "--out", secrets.toString(), "--key-id", "2026b");
+
+        assertThat(twice.exitCode()).isEqualTo(2);
+        assertThat(twice.err()).contains("has key id 2026b already");
+        assertThat(Files.readString(secrets)).matches("2026a [0-9a-f]{64}\n2026b [0-9a-f]{64}\n");
+        assertThat(mode(secrets)).isEqualTo("rw-------");
+
+        assertThat(run("keys", "device", "--ca", ca.toString(), "--endpoint", "meter-9", "--out", device.toString(),
+                "--fleet-secret-file", secrets.toString()).exitCode()).isZero();
+        KeySource provisioned = KeyFiles.open(null, device, "meter-9", null);
+        assertThat(provisioned.defaultKeyId()).isEqualTo("2026b");
+        assertThat(provisioned.macKey("2026b").getEncoded()).isEqualTo(derivedMac(secrets, "2026b", "meter-9"));
+
+        run("keys", "fleet-secret", "--out", secrets.toString(), "--key-id", "2026c");
+        KeysCommandTest.Run rotated = run("keys", "rotate-secret", "--data", device.toString(), "--endpoint",
+                "meter-9", "--fleet-secret-file", secrets.toString());
+
+        assertThat(rotated.exitCode()).as(rotated.err()).isZero();
+        KeySource after = KeyFiles.open(null, device, "meter-9", null);
+        assertThat(after.defaultKeyId()).isEqualTo("2026c");
+        assertThat(after.macKey("2026c").getEncoded()).isEqualTo(derivedMac(secrets, "2026c", "meter-9"));
+        assertThat(after.signingKey("2026c").chain()).isEqualTo(provisioned.signingKey("2026b").chain());
+        assertThat(mode(device.resolve("keys.p12"))).isEqualTo("rw-------");
+    }
+
+    private static byte[] derivedMac(Path secrets, String keyId, String endpoint) throws Exception {
+        String line = Files.readAllLines(secrets).stream().filter(l -> l.startsWith(keyId + " ")).findFirst()
+                .orElseThrow();
+        return io.github.lwm2mportfolio.core.auth.KeyDerivation.deriveDeviceKey(
+                java.util.HexFormat.of().parseHex(line.split(" ")[1]), endpoint, "mac", 32);
+    }
 }

@@ -48,4 +48,16 @@ class ServerKeyOptionsTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--fleet-key-file " + key + " holds a secret but others may read it");
     }
+
+    @Test
+    void fleet_secrets_by_key_id_with_a_bad_not_after_are_bad_usage() throws Exception {
+        Path secrets = Files.writeString(dir.resolve("fleet.secrets"), "2026a " + "11".repeat(32) + " tomorrow\n");
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
+
+        KeysCommandTest.Run run = run("server", "--fleet-key-file", secrets.toString(), "--data",
+                dir.resolve("s").toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains(secrets + " line 1: not-after must be an instant like 2027-01-31T00:00:00Z");
+    }
 }

@@ -128,9 +128,15 @@ public final class Pkcs12KeySource implements KeySource {
         return file;
     }
 
+    /**
+     * "default", or the identifier of the one signing key of a store without one (a store whose keys are named
+     * after the fleet secret they derive from, see {@link #store}).
+     */
     @Override
     public String defaultKeyId() {
-        return DEFAULT_KEY_ID;
+        return signingKeys.size() == 1 && !signingKeys.containsKey(DEFAULT_KEY_ID)
+                ? signingKeys.keySet().iterator().next()
+                : DEFAULT_KEY_ID;
     }
 
     @Override
