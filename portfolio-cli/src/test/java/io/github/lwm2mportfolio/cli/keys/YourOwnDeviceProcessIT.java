@@ -41,6 +41,8 @@ class YourOwnDeviceProcessIT {
 
     private static final Pattern LWM2M_URIS = Pattern.compile("LwM2M server: (coap://\\S+) and (coaps://\\S+)");
     private static final Pattern REST_URI = Pattern.compile("REST API:\\s+(http://\\S+?)/api/devices");
+    /** A server whose REST API asks for tokens prints its first admin token on a line of its own. */
+    private static final Pattern ADMIN_TOKEN = Pattern.compile("Admin token: (\\S+)");
 
     @TempDir
     Path work;
@@ -82,9 +84,11 @@ class YourOwnDeviceProcessIT {
         assertThat(client.until("registered meter-1")).contains("registered meter-1 at " + lwm2m.group(2));
 
         String api = rest.group(1);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> "COMPLIANT".equals(device(api, "meter-1").path("summary").path("state").asText()));
-        JsonNode verification = device(api, "meter-1").path("summary").path("lastVerification");
+        Matcher token = ADMIN_TOKEN.matcher(serving);
+        String bearer = token.find() ? token.group(1) : null;
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> "COMPLIANT".equals(
+                device(api, bearer, "meter-1").path("summary").path("state").asText()));
+        JsonNode verification = device(api, bearer, "meter-1").path("summary").path("lastVerification");
         assertThat(verification.path("outcome").asText()).isEqualTo("VERIFIED");
         assertThat(verification.path("service").asText()).isEqualTo("sign");
         // The server trusts nothing but the fleet CA, and the device's chain ends at it.
@@ -96,10 +100,15 @@ class YourOwnDeviceProcessIT {
         }
     }
 
-    /** One device's detail from the REST API (the one place to add an API token once the API asks for one). */
-    private static JsonNode device(String api, String endpoint) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(api + "/api/devices/" + endpoint)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    /** One device's detail from the REST API, with the API token when the server printed one. */
+    private static JsonNode device(String api, String bearer, String endpoint)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + "/api/devices/" + endpoint)).GET();
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
+                HttpResponse.BodyHandlers.ofString());
         return response.statusCode() == 200 ? new ObjectMapper().readTree(response.body())
                 : new ObjectMapper().createObjectNode();
     }
