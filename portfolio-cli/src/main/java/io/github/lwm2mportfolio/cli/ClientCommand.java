@@ -2,6 +2,7 @@ package io.github.lwm2mportfolio.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -11,11 +12,16 @@ import org.eclipse.leshan.client.servers.LwM2mServer;
 import org.eclipse.leshan.core.request.RegisterRequest;
 import org.eclipse.leshan.core.ResponseCode;
 
+import io.github.lwm2mportfolio.cli.keys.KeyFiles;
+import io.github.lwm2mportfolio.cli.keys.TokenOptions;
 import io.github.lwm2mportfolio.client.ClientSecurity;
 import io.github.lwm2mportfolio.client.PortfolioClient;
 import io.github.lwm2mportfolio.client.registration.RegistrationFormEngineFactory;
+import io.github.lwm2mportfolio.core.keys.KeySource;
+import io.github.lwm2mportfolio.core.keys.SigningKey;
 import io.github.lwm2mportfolio.core.model.HostIdentity;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,8 +46,24 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--psk-identity", description = "PSK identity (with --psk-key, for coaps://).")
     String pskIdentity;
 
-    @Option(names = "--psk-key", description = "PSK key in hex.")
+    @Option(names = "--psk-key", description = "PSK key in hex (shows in the process list: prefer --psk-key-file).")
     String pskKeyHex;
+
+    @Option(names = "--psk-key-file", paramLabel = "FILE", description = "File whose first line is the PSK key in hex "
+            + "(mode 0600).")
+    Path pskKeyFile;
+
+    @Option(names = "--x509", description = "DTLS with the device's certificate and key from the data directory "
+            + "(see 'portfolio keys device'); needs --server-certificate.")
+    boolean x509;
+
+    @Option(names = "--rpk", description = "DTLS with the device's key from the data directory as a raw public key; "
+            + "needs --server-certificate (its public key is pinned).")
+    boolean rpk;
+
+    @Option(names = "--server-certificate", paramLabel = "FILE", description = "The server's DTLS certificate (PEM or "
+            + "DER; 'portfolio server' writes it to server-certificate.pem in its data directory).")
+    Path serverCertificateFile;
 
     @Option(names = "--host-id", description = "Host device unique ID (Identity 0, DID7).")
     String hostId;
@@ -55,11 +77,20 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--host-sw-version", description = "Host device software version (Identity 3, DID6).")
     String hostSoftwareVersion;
 
-    @Option(names = "--data", description = "Data directory (store and keys). Default: ./portfolio-data/ENDPOINT.")
+    @Option(names = "--data", description = "Data directory (store and keys: keys.p12, keys.password, device.pem). "
+            + "Default: ./portfolio-data/ENDPOINT.")
     Path dataDirectory;
 
-    @Option(names = "--fleet-key", description = "Fleet master key in hex; MAC and encryption keys derive from it.")
+    @Option(names = "--fleet-key", description = "Fleet master key in hex; MAC and encryption keys derive from it "
+            + "(shows in the process list: prefer --fleet-key-file).")
     String fleetKeyHex;
+
+    @Mixin
+    TokenOptions token = new TokenOptions();
+
+    @Option(names = "--fleet-key-file", paramLabel = "FILE", description = "File whose first line is the fleet master "
+            + "key in hex (mode 0600; 'portfolio keys fleet-secret' makes one).")
+    Path fleetKeyFile;
 
     @Option(names = "--default-service", defaultValue = "sign",
             description = "Service when GetAuthData names none: sign, mac or encrypt. Default: ${DEFAULT-VALUE}.")
@@ -79,20 +110,24 @@ final class ClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        byte[] fleetKey = CommandLineSecrets.hexOrFile(spec, err, "--fleet-key", fleetKeyHex, "--fleet-key-file",
+                fleetKeyFile);
+        Path directory = dataDirectory != null ? dataDirectory : Path.of("portfolio-data", endpoint);
+        if (token.given() && (x509 || rpk)) {
+            throw new ParameterException(spec.commandLine(), "--x509 and --rpk need the key's bytes for DTLS, which a "
+                    + "token never gives: use PSK for DTLS with --token-library (AuthData is still signed in the token)");
+        }
+        KeySource keys = token.given() ? token.open(spec, directory, endpoint, fleetKey)
+                : KeyFiles.open(spec, directory, endpoint, fleetKey);
         PortfolioClient.Builder builder = PortfolioClient.builder(endpoint).serverUri(serverUri)
-                .security(security()).lifetime(lifetime)
+                .security(security(err, keys)).lifetime(lifetime).dataDirectory(directory).keySource(keys)
                 .registrationForm(Options.registrationForm(spec, lwm2mVersion, advertisedFormat))
                 .defaultService(Options.service(spec, "--default-service", defaultService))
                 .hostIdentity(HostIdentity.UNIQUE_ID, hostId)
                 .hostIdentity(HostIdentity.MANUFACTURER, hostManufacturer)
                 .hostIdentity(HostIdentity.MODEL, hostModel)
                 .hostIdentity(HostIdentity.SOFTWARE_VERSION, hostSoftwareVersion);
-        if (dataDirectory != null) {
-            builder.dataDirectory(dataDirectory);
-        }
-        if (fleetKeyHex != null) {
-            builder.fleetMasterKey(Options.hex(spec, "--fleet-key", fleetKeyHex));
-        }
         PrintWriter out = spec.commandLine().getOut();
         // A server that refuses the form makes the client change it: say so here (the log line is off, see
         // simplelogger.properties).
@@ -145,13 +180,44 @@ final class ClientCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ClientSecurity security() {
-        if (pskIdentity == null && pskKeyHex == null) {
+    private ClientSecurity security(PrintWriter err, KeySource keys) throws Exception {
+        if ((x509 || rpk) && (pskIdentity != null || pskKeyHex != null || pskKeyFile != null)) {
+            throw new ParameterException(spec.commandLine(), "choose one DTLS security: PSK, --rpk or --x509");
+        }
+        if (x509 && rpk) {
+            throw new ParameterException(spec.commandLine(), "--rpk and --x509 exclude each other");
+        }
+        if (x509 || rpk) {
+            return keySecurity(keys);
+        }
+        byte[] pskKey = CommandLineSecrets.hexOrFile(spec, err, "--psk-key", pskKeyHex, "--psk-key-file", pskKeyFile);
+        if (pskIdentity == null && pskKey == null) {
             return ClientSecurity.none();
         }
-        if (pskIdentity == null || pskKeyHex == null) {
+        if (pskIdentity == null || pskKey == null) {
             throw new ParameterException(spec.commandLine(), "--psk-identity and --psk-key go together");
         }
-        return ClientSecurity.psk(pskIdentity, Options.hex(spec, "--psk-key", pskKeyHex));
+        return ClientSecurity.psk(pskIdentity, pskKey);
+    }
+
+    /** DTLS with the device's own signing key: the key that signs AuthData also authenticates the device. */
+    private ClientSecurity keySecurity(KeySource keys) throws Exception {
+        String option = x509 ? "--x509" : "--rpk";
+        if (serverCertificateFile == null) {
+            throw new ParameterException(spec.commandLine(), option + " needs --server-certificate FILE (the "
+                    + "server's DTLS certificate, server-certificate.pem in its data directory)");
+        }
+        X509Certificate server = CommandLineSecrets.certificate(spec, "--server-certificate", serverCertificateFile);
+        SigningKey signing = keys.signingKey(keys.defaultKeyId());
+        X509Certificate own = signing.chain().get(0);
+        if (x509) {
+            if (own.getSubjectX500Principal().equals(own.getIssuerX500Principal())) {
+                throw new ParameterException(spec.commandLine(), "--x509: the device certificate in " + keys
+                        + " is self-signed; have the fleet CA issue one ('portfolio keys device' or 'keys csr' and "
+                        + "'keys sign-csr')");
+            }
+            return ClientSecurity.x509(own, signing.key(), server);
+        }
+        return ClientSecurity.rpk(own.getPublicKey(), signing.key(), server.getPublicKey());
     }
 }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 
 import io.github.lwm2mportfolio.cli.bench.BenchCommand;
 import io.github.lwm2mportfolio.cli.bench.BenchServerCommand;
+import io.github.lwm2mportfolio.cli.keys.KeysCommand;
 import io.github.lwm2mportfolio.cli.simulate.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "portfolio", mixinStandardHelpOptions = true, version = "lwm2m-portfolio 0.1.0",
         description = "The OMA LwM2M Portfolio object (16): client, server and tools.",
         subcommands = { DemoCommand.class, ServerCommand.class, ClientCommand.class, InventoryCommand.class,
-                CredentialsCommand.class, TokensCommand.class, SimulateCommand.class, BenchCommand.class, BenchServerCommand.class })
+                CredentialsCommand.class, TokensCommand.class, KeysCommand.class, SimulateCommand.class,
+                BenchCommand.class, BenchServerCommand.class })
 public final class PortfolioCommand {
 
     public static void main(String[] args) {

@@ -1,7 +1,9 @@
 package io.github.lwm2mportfolio.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -9,7 +11,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.lwm2mportfolio.cli.keys.FleetSecretFile;
+import io.github.lwm2mportfolio.server.FleetSecrets;
 import io.github.lwm2mportfolio.server.PortfolioServer;
+import io.github.lwm2mportfolio.server.Revocations;
 import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import picocli.CommandLine.Command;
@@ -77,13 +82,18 @@ final class ServerCommand implements Callable<Integer> {
             description = "A file whose first line is the password of --identity.")
     Path identityPasswordFile;
 
-    @Option(names = "--fleet-key-file", paramLabel = "FILE",
-            description = "A file whose first line is the fleet master key in hex, for the mac and encrypt services.")
+    @Option(names = "--fleet-key", description = "Fleet master key in hex, for the mac and encrypt services (shows in "
+            + "the process list: prefer --fleet-key-file).")
+    String fleetKeyHex;
+
+    @Option(names = "--fleet-key-file", paramLabel = "FILE", description = "File whose first line is the fleet master "
+            + "key in hex (mode 0600; 'portfolio keys fleet-secret' makes one), or fleet secrets by key id, one "
+            + "'KEYID HEX [NOT-AFTER]' a line (rotation: devices name theirs in the kid).")
     Path fleetKeyFile;
 
-    @Option(names = "--fleet-key", paramLabel = "HEX", description = "The fleet master key in hex (other users of "
-            + "this machine may see it in the process list: prefer --fleet-key-file).")
-    String fleetKeyHex;
+    @Option(names = "--revoked", paramLabel = "FILE", description = "Revoked device certificates, one serial number "
+            + "or SHA-256 fingerprint (hex) a line: AuthData signed under them is UNVERIFIED.")
+    Path revoked;
 
     @Option(names = "--service", defaultValue = "sign", description = "GetAuthData service to ask for: sign, mac or encrypt. Default: ${DEFAULT-VALUE}.")
     String service;
@@ -97,7 +107,8 @@ final class ServerCommand implements Callable<Integer> {
         PortfolioServer.Builder builder = PortfolioServer.builder().bindHost(bind).httpHost(httpHost).coapPort(coapPort)
                 .coapsPort(coapsPort).httpPort(httpPort).jdbcUrl(jdbcUrl).dataDirectory(dataDirectory)
                 .certifiedCsv(certified).trustDirectory(trust)
-                .fleetMasterKey(fleetKey())
+                .fleetMasterKey(keyedFleetSecrets() != null ? null : CommandLineSecrets.hexOrFile(spec,
+                        spec.commandLine().getErr(), "--fleet-key", fleetKeyHex, "--fleet-key-file", fleetKeyFile))
                 .collector(CollectorConfig.defaults().withService(Options.service(spec, "--service", service)));
         if (httpsKeyStore != null) {
             builder.https(httpsKeyStore, Options.secretFile(spec, "--https-password-file", httpsPasswordFile));
@@ -111,23 +122,19 @@ final class ServerCommand implements Callable<Integer> {
         } else if (identityPasswordFile != null) {
             throw new ParameterException(spec.commandLine(), "--identity-password-file goes with --identity");
         }
+        Revocations revocations = revocations();
         PortfolioServer server = builder.build();
+        server.keys().revoke(revocations);
+        if (keyedFleetSecrets() != null) {
+            server.keys().useFleetSecrets(keyedFleetSecrets());
+        }
         PrintWriter out = spec.commandLine().getOut();
+        out.println("DTLS certificate: " + ServerCertificateFile.write(dataDirectory, server.serverCertificate())
+                + " (for clients' --server-certificate)");
         printAdminToken(server, newAdminToken, out);
         runUntilInterrupted(server, out, () -> () -> {
         });
         return 0;
-    }
-
-    private byte[] fleetKey() {
-        if (fleetKeyFile != null && fleetKeyHex != null) {
-            throw new ParameterException(spec.commandLine(), "give --fleet-key-file or --fleet-key, not both");
-        }
-        if (fleetKeyFile != null) {
-            return Options.hex(spec, "--fleet-key-file",
-                    new String(Options.secretFile(spec, "--fleet-key-file", fleetKeyFile)).strip());
-        }
-        return Options.hex(spec, "--fleet-key", fleetKeyHex);
     }
 
     /**
@@ -146,6 +153,40 @@ final class ServerCommand implements Callable<Integer> {
             out.println("(shown only now: keep it, e.g. in PORTFOLIO_TOKEN; portfolio tokens create makes more)");
         }
         out.flush();
+    }
+
+    private FleetSecrets keyedSecrets;
+
+    /** The fleet secrets by key id of --fleet-key-file, or null when it holds one bare secret (or is not given). */
+    private FleetSecrets keyedFleetSecrets() {
+        if (keyedSecrets == null && fleetKeyFile != null) {
+            List<String> lines = FleetSecretFile.lines(spec, "--fleet-key-file", fleetKeyFile);
+            if (FleetSecrets.isKeyedFormat(lines)) {
+                if (fleetKeyHex != null) {
+                    throw new ParameterException(spec.commandLine(),
+                            "--fleet-key and --fleet-key-file exclude each other");
+                }
+                try {
+                    keyedSecrets = FleetSecrets.parse(lines, fleetKeyFile.toString(), Clock.systemUTC());
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "--fleet-key-file " + e.getMessage());
+                }
+            }
+        }
+        return keyedSecrets;
+    }
+
+    private Revocations revocations() {
+        if (revoked == null) {
+            return Revocations.NONE;
+        }
+        try {
+            return Revocations.read(revoked);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ParameterException(spec.commandLine(), "--revoked " + revoked + ": no such file");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--revoked " + revoked + ": " + e.getMessage());
+        }
     }
 
     /**

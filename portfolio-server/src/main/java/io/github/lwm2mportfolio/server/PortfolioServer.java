@@ -331,8 +331,9 @@ public final class PortfolioServer implements AutoCloseable {
             CaliforniumServerEndpointsProvider endpoints = new CaliforniumServerEndpointsProvider.Builder(
                     new CoapServerProtocolProvider(), new CoapsServerProtocolProvider())
                     .addEndpoint(new InetSocketAddress(address, coapPort), Protocol.COAP).addEndpoint(new InetSocketAddress(address, coapsPort), Protocol.COAPS).build();
+            InventorySecurityStore securityStore = new InventorySecurityStore(inventory);
             LeshanServerBuilder builder = new LeshanServerBuilder().setEndpointsProviders(endpoints)
-                    .setSecurityStore(new InventorySecurityStore(inventory))
+                    .setSecurityStore(securityStore)
                     .setObjectModelProvider(new VersionedModelProvider(PortfolioModels.serverModels()))
                     // One key for both: Leshan offers the certificate's key to RPK devices.
                     .setPrivateKey(identity.privateKey()).setPublicKey(identity.certificate().getPublicKey())
@@ -340,6 +341,7 @@ public final class PortfolioServer implements AutoCloseable {
             // Never an empty array: Californium reads it as "trust every certificate".
             if (!dtlsTrust.isEmpty()) {
                 builder.setTrustedCertificates(dtlsTrust.toArray(X509Certificate[]::new));
+                builder.setAuthorizer(new FleetCertificateAuthorizer(securityStore));
             }
             LeshanServer lwm2m = builder.build();
             // Leshan only logs a DTLS configuration it cannot use and runs without CoAPS; refuse that.

@@ -27,6 +27,8 @@ public final class ServerKeys implements VerifierKeys {
 
     private final CopyOnWriteArrayList<X509Certificate> anchors = new CopyOnWriteArrayList<>();
     private final VerifierKeys derived;
+    private volatile Revocations revocations = Revocations.NONE;
+    private volatile FleetSecrets fleetSecrets;
 
     public ServerKeys(byte[] fleetMasterKey) {
         this.derived = fleetMasterKey == null ? null : VerifierKeys.fleet(fleetMasterKey, List.of());
@@ -58,6 +60,24 @@ public final class ServerKeys implements VerifierKeys {
         return count;
     }
 
+    /**
+     * Fleet secrets by key id (rotation): from now on mac and encrypt AuthData is checked with the secret its kid
+     * names, instead of the one fleet master key.
+     */
+    public void useFleetSecrets(FleetSecrets secrets) {
+        this.fleetSecrets = java.util.Objects.requireNonNull(secrets, "secrets");
+    }
+
+    /** Replaces the revoked certificates: AuthData signed under any of them is refused from now on. */
+    public void revoke(Revocations revoked) {
+        this.revocations = java.util.Objects.requireNonNull(revoked, "revoked");
+    }
+
+    @Override
+    public Optional<String> revocation(X509Certificate certificate) {
+        return revocations.of(certificate);
+    }
+
     @Override
     public List<X509Certificate> trustAnchors() {
         return List.copyOf(anchors);
@@ -70,11 +90,19 @@ public final class ServerKeys implements VerifierKeys {
 
     @Override
     public Optional<SecretKey> macKey(String endpoint, byte[] kid) {
+        FleetSecrets keyed = fleetSecrets;
+        if (keyed != null) {
+            return keyed.macKey(endpoint, kid);
+        }
         return derived == null ? Optional.empty() : derived.macKey(endpoint, kid);
     }
 
     @Override
     public Optional<SecretKey> encryptionKey(String endpoint, byte[] kid) {
+        FleetSecrets keyed = fleetSecrets;
+        if (keyed != null) {
+            return keyed.encryptionKey(endpoint, kid);
+        }
         return derived == null ? Optional.empty() : derived.encryptionKey(endpoint, kid);
     }
 }

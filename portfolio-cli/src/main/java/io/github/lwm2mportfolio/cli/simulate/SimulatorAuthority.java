@@ -12,28 +12,18 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.CertIOException;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import io.github.lwm2mportfolio.core.auth.KeyDerivation;
+import io.github.lwm2mportfolio.core.keys.CertificateIssuer;
 import io.github.lwm2mportfolio.core.keys.KeySource;
 import io.github.lwm2mportfolio.core.keys.KeyUnavailableException;
+import io.github.lwm2mportfolio.core.keys.Pem;
 import io.github.lwm2mportfolio.core.keys.SelfSignedCertificates;
 import io.github.lwm2mportfolio.core.keys.SigningKey;
 
@@ -46,8 +36,8 @@ import io.github.lwm2mportfolio.core.keys.SigningKey;
 public final class SimulatorAuthority {
 
     /** Fixed dates, so that the same seed gives the same certificates whatever the day. */
-    private static final Date NOT_BEFORE = Date.from(Instant.parse("2025-01-01T00:00:00Z"));
-    private static final Date NOT_AFTER = Date.from(Instant.parse("2045-01-01T00:00:00Z"));
+    private static final Instant NOT_BEFORE = Instant.parse("2025-01-01T00:00:00Z");
+    private static final Instant NOT_AFTER = Instant.parse("2045-01-01T00:00:00Z");
 
     private final long seed;
     private final KeyPair caKeys;
@@ -57,9 +47,9 @@ public final class SimulatorAuthority {
     private SimulatorAuthority(long seed) throws GeneralSecurityException {
         this.seed = seed;
         this.caKeys = SelfSignedCertificates.newP256KeyPair(seededRandom("ca"));
-        X500Name name = name("lwm2m-portfolio simulator CA " + seed);
-        this.certificate = sign(new JcaX509v3CertificateBuilder(name, BigInteger.ONE, NOT_BEFORE, NOT_AFTER, name,
-                caKeys.getPublic()), true, name.toString());
+        X500Name name = CertificateIssuer.commonName("lwm2m-portfolio simulator CA " + seed);
+        this.certificate = CertificateIssuer.issue(new CertificateIssuer.Terms(name, BigInteger.ONE, NOT_BEFORE,
+                NOT_AFTER, true), caKeys.getPublic(), name, caKeys.getPrivate());
         this.fleetMasterKey = digest("fleet-master-key");
     }
 
@@ -79,11 +69,7 @@ public final class SimulatorAuthority {
     public Path writeCertificate(Path directory) throws IOException, GeneralSecurityException {
         Files.createDirectories(directory);
         Path file = directory.resolve("simulator-ca-" + seed + ".pem");
-        String pem = "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                        .encodeToString(certificate.getEncoded())
-                + "\n-----END CERTIFICATE-----\n";
-        Files.writeString(file, pem, StandardCharsets.US_ASCII);
+        Files.writeString(file, Pem.encode(certificate), StandardCharsets.US_ASCII);
         return file;
     }
 
@@ -102,9 +88,9 @@ public final class SimulatorAuthority {
     /** A device's AuthData keys, made in memory (a signing key costs about a millisecond). */
     public KeySource deviceKeys(String endpoint) throws GeneralSecurityException {
         KeyPair pair = SelfSignedCertificates.newP256KeyPair(seededRandom("device/" + endpoint));
-        X509Certificate leaf = sign(new JcaX509v3CertificateBuilder(X500Name.getInstance(
-                certificate.getSubjectX500Principal().getEncoded()), serial(endpoint), NOT_BEFORE, NOT_AFTER,
-                name(endpoint), pair.getPublic()), false, endpoint);
+        X509Certificate leaf = CertificateIssuer.issue(new CertificateIssuer.Terms(
+                CertificateIssuer.commonName(endpoint), serial(endpoint), NOT_BEFORE, NOT_AFTER, false),
+                pair.getPublic(), CertificateIssuer.nameOf(certificate), caKeys.getPrivate());
         SigningKey signing = new SigningKey(KEY_ID, pair.getPrivate(), List.of(leaf));
         SecretKey mac = new SecretKeySpec(KeyDerivation.deriveDeviceKey(fleetMasterKey, endpoint,
                 KeyDerivation.PURPOSE_MAC, 32), "HmacSHA256");
@@ -144,23 +130,6 @@ public final class SimulatorAuthority {
             }
             return key;
         }
-    }
-
-    private X509Certificate sign(JcaX509v3CertificateBuilder builder, boolean authority, String subject)
-            throws GeneralSecurityException {
-        try {
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(authority
-                    ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
-            return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
-        } catch (CertIOException | OperatorCreationException e) {
-            throw new GeneralSecurityException("cannot issue a certificate for " + subject + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static X500Name name(String commonName) {
-        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
     }
 
     private BigInteger serial(String endpoint) {

@@ -80,6 +80,17 @@ final class AnchoredChains {
             return "certificate " + leaf.getSubjectX500Principal().getName() + " is not for digital signatures";
         }
         Date now = Date.from(at);
+        // Said plainly before PKIX, which reports an expired certificate as a path that does not validate.
+        for (X509Certificate certificate : chain) {
+            if (now.after(certificate.getNotAfter())) {
+                return "certificate " + certificate.getSubjectX500Principal().getName() + " expired on "
+                        + certificate.getNotAfter().toInstant();
+            }
+            if (now.before(certificate.getNotBefore())) {
+                return "certificate " + certificate.getSubjectX500Principal().getName() + " is not valid before "
+                        + certificate.getNotBefore().toInstant();
+            }
+        }
         try {
             if (anchors.contains(leaf)) {
                 leaf.checkValidity(now);

@@ -107,6 +107,13 @@ public final class AuthDataVerifier {
                 return step.fail(Verdict.Reason.OTHER_DEVICE, "certificate " + chain.get(0)
                         .getSubjectX500Principal().getName() + " does not name endpoint " + expected.endpoint());
             }
+            for (X509Certificate certificate : chain) {
+                Optional<String> revoked = keys.revocation(certificate);
+                if (revoked.isPresent()) {
+                    return step.fail(Verdict.Reason.UNTRUSTED_SIGNER, "certificate " + certificate
+                            .getSubjectX500Principal().getName() + " is revoked: " + revoked.get());
+                }
+            }
             key = chain.get(0).getPublicKey();
         }
         try {

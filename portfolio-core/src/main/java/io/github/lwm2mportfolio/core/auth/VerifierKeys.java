@@ -46,6 +46,14 @@ public interface VerifierKeys {
     }
 
     /**
+     * Why a certificate of a device's chain is revoked, or empty when it is not (the default: nothing is).
+     * Checked after the chain is found anchored and naming the endpoint.
+     */
+    default Optional<String> revocation(X509Certificate certificate) {
+        return Optional.empty();
+    }
+
+    /**
      * Keys for a fleet whose MAC and encryption keys are derived from one master key
      * ({@link KeyDerivation}, 32-byte HMAC and 16-byte AES keys, as {@code Pkcs12KeySource} makes
      * them), with device certificates anchored in {@code trustAnchors}. Kids are not used. Each

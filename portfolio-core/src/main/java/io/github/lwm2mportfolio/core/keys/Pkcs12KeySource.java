@@ -44,8 +44,8 @@ public final class Pkcs12KeySource implements KeySource {
     public static final String MAC_SUFFIX = "-mac";
     public static final String ENCRYPTION_SUFFIX = "-enc";
 
-    static final int MAC_KEY_BYTES = 32;
-    static final int ENCRYPTION_KEY_BYTES = 16;
+    public static final int MAC_KEY_BYTES = 32;
+    public static final int ENCRYPTION_KEY_BYTES = 16;
     private static final Duration VALIDITY = Duration.ofDays(3653);
     private static final Logger LOG = LoggerFactory.getLogger(Pkcs12KeySource.class);
 
@@ -128,9 +128,15 @@ public final class Pkcs12KeySource implements KeySource {
         return file;
     }
 
+    /**
+     * "default", or the identifier of the one signing key of a store without one (a store whose keys are named
+     * after the fleet secret they derive from, see {@link #store}).
+     */
     @Override
     public String defaultKeyId() {
-        return DEFAULT_KEY_ID;
+        return signingKeys.size() == 1 && !signingKeys.containsKey(DEFAULT_KEY_ID)
+                ? signingKeys.keySet().iterator().next()
+                : DEFAULT_KEY_ID;
     }
 
     @Override
@@ -187,18 +193,35 @@ public final class Pkcs12KeySource implements KeySource {
         SecretKey encKey = new SecretKeySpec(encBytes, "AES");
         Arrays.fill(macBytes, (byte) 0);
         Arrays.fill(encBytes, (byte) 0);
-        SigningKey signing;
-        byte[] encoded;
         try {
             KeyPair pair = SelfSignedCertificates.newP256KeyPair(random);
             X509Certificate certificate = SelfSignedCertificates.create(pair, endpoint, VALIDITY, random);
-            signing = new SigningKey(DEFAULT_KEY_ID, pair.getPrivate(), List.of(certificate));
+            SigningKey signing = new SigningKey(DEFAULT_KEY_ID, pair.getPrivate(), List.of(certificate));
+            Pkcs12KeySource source = store(file, password, signing, macKey, encKey);
+            LOG.info("created key store {} with a new P-256 key for endpoint {} ({} shared keys)", file, endpoint,
+                    master != null ? "derived" : "random");
+            return source;
+        } catch (GeneralSecurityException e) {
+            throw new KeyUnavailableException(KeyUnavailableException.Reason.STORE_ERROR,
+                    "cannot make the keys for key store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes a new key store (atomically, owner-only) with these keys under the signing key's identifier, in the
+     * layout {@link #open} reads: for keys issued elsewhere, e.g. by a fleet CA.
+     */
+    public static Pkcs12KeySource store(Path file, char[] password, SigningKey signing, SecretKey macKey,
+            SecretKey encryptionKey) throws KeyUnavailableException {
+        String id = signing.keyId();
+        byte[] encoded;
+        try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             KeyStore.PasswordProtection protection = new KeyStore.PasswordProtection(password);
-            store.setKeyEntry(DEFAULT_KEY_ID, pair.getPrivate(), password, new Certificate[] {certificate});
-            store.setEntry(DEFAULT_KEY_ID + MAC_SUFFIX, new KeyStore.SecretKeyEntry(macKey), protection);
-            store.setEntry(DEFAULT_KEY_ID + ENCRYPTION_SUFFIX, new KeyStore.SecretKeyEntry(encKey), protection);
+            store.setKeyEntry(id, signing.key(), password, signing.chain().toArray(Certificate[]::new));
+            store.setEntry(id + MAC_SUFFIX, new KeyStore.SecretKeyEntry(macKey), protection);
+            store.setEntry(id + ENCRYPTION_SUFFIX, new KeyStore.SecretKeyEntry(encryptionKey), protection);
             ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
             store.store(out, password);
             encoded = out.toByteArray();
@@ -207,10 +230,8 @@ public final class Pkcs12KeySource implements KeySource {
                     "cannot make the keys for key store " + file + ": " + e.getMessage(), e);
         }
         writeAtomically(file, encoded);
-        LOG.info("created key store {} with a new P-256 key for endpoint {} ({} shared keys)", file, endpoint,
-                master != null ? "derived" : "random");
-        return new Pkcs12KeySource(file, Map.of(DEFAULT_KEY_ID, signing),
-                Map.of(DEFAULT_KEY_ID + MAC_SUFFIX, macKey, DEFAULT_KEY_ID + ENCRYPTION_SUFFIX, encKey));
+        return new Pkcs12KeySource(file, Map.of(id, signing),
+                Map.of(id + MAC_SUFFIX, macKey, id + ENCRYPTION_SUFFIX, encryptionKey));
     }
 
     private static void writeAtomically(Path file, byte[] content) throws KeyUnavailableException {

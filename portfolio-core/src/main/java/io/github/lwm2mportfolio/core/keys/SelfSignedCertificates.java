@@ -1,7 +1,5 @@
 package io.github.lwm2mportfolio.core.keys;
 
-import java.io.IOException;
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -10,24 +8,14 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** EC P-256 keys with a self-signed end-entity certificate, for devices and servers that make their own. */
 public final class SelfSignedCertificates {
 
     /** Backdated a little so that a peer whose clock runs slightly behind still accepts it. */
-    private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     private SelfSignedCertificates() {
     }
@@ -41,19 +29,9 @@ public final class SelfSignedCertificates {
     /** A certificate for {@code pair} with CN={@code commonName}, for digital signatures, not a CA. */
     public static X509Certificate create(KeyPair pair, String commonName, Duration validity, SecureRandom random)
             throws GeneralSecurityException {
-        X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+        X500Name name = CertificateIssuer.commonName(commonName);
         Instant now = Instant.now();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
-                new BigInteger(63, random).add(BigInteger.ONE), Date.from(now.minus(CLOCK_SKEW)),
-                Date.from(now.plus(validity)), name, pair.getPublic());
-        try {
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            return new JcaX509CertificateConverter()
-                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
-        } catch (IOException | OperatorCreationException e) {
-            throw new GeneralSecurityException("cannot make a certificate for " + commonName + ": " + e.getMessage(),
-                    e);
-        }
+        return CertificateIssuer.issue(new CertificateIssuer.Terms(name, CertificateIssuer.randomSerial(random),
+                now.minus(CLOCK_SKEW), now.plus(validity), false), pair.getPublic(), name, pair.getPrivate());
     }
 }

@@ -51,7 +51,7 @@ class AnchoredChainsTest {
         assertThat(chains.problem(List.of(leaf), List.of(ca))).isNull();
         assertThat(chains.problem(List.of(leaf), List.of(ca))).isNull();
         clock.now = NOW.plus(Duration.ofDays(2));
-        assertThat(chains.problem(List.of(leaf), List.of(ca))).contains("not anchored");
+        assertThat(chains.problem(List.of(leaf), List.of(ca))).contains("certificate CN=ep-1 expired on ");
     }
 
     @Test

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.lwm2mportfolio.client.ClientSecurity;
+import io.github.lwm2mportfolio.client.PortfolioClient;
 import io.github.lwm2mportfolio.client.testing.TestCertificates;
 import io.github.lwm2mportfolio.server.PortfolioServer;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
@@ -97,6 +99,28 @@ class DtlsCredentialsTest {
     }
 
     @Test
+    void a_device_with_a_certificate_of_a_trusted_ca_needs_no_credential_in_the_database() throws Exception {
+        String endpoint = Fleet.newEndpoint("x509-fleet");
+
+        fleet.start(x509ClientWithoutCredential(endpoint, endpoint), Fleet.HostSetup.certified("HDID-X509-F"));
+
+        assertCompliant(awaitVerdict(endpoint));
+        assertThat(dtlsIdentity(endpoint)).isEqualTo(new X509Identity(endpoint));
+        assertThat(server.inventory().credential(endpoint)).isEmpty();
+    }
+
+    @Test
+    void a_trusted_certificate_that_names_another_endpoint_is_refused() throws Exception {
+        String endpoint = Fleet.newEndpoint("x509-borrowed");
+        BlockingQueue<ResponseCode> refusals = new LinkedBlockingQueue<>();
+
+        fleet.start(x509ClientWithoutCredential(endpoint, "someone-else"), Fleet.HostSetup.certified("HDID-X509-B"),
+                refusals(refusals));
+
+        assertRefused(endpoint, refusals);
+    }
+
+    @Test
     void a_device_whose_rpk_is_not_the_one_in_the_database_is_refused() throws Exception {
         String endpoint = Fleet.newEndpoint("rpk-rogue");
         storeRpk(endpoint, TestCertificates.newEcKeyPair().getPublic());
@@ -138,6 +162,13 @@ class DtlsCredentialsTest {
         assertThat(handshakeFailures.poll(10, TimeUnit.SECONDS)).as("a failed DTLS handshake")
                 .hasStackTraceContaining("BAD_CERTIFICATE");
         assertNeverOnline(endpoint);
+    }
+
+    private PortfolioClient.Builder x509ClientWithoutCredential(String endpoint, String certificateName)
+            throws Exception {
+        TestCertificates.Credential device = fleetCa.client(certificateName);
+        return fleet.client(endpoint, true).serverUri(server.coapsUri()).security(
+                ClientSecurity.x509(device.certificate(), device.privateKey(), server.serverCertificate()));
     }
 
     private void storeRpk(String endpoint, PublicKey key) {
