@@ -115,8 +115,8 @@ class SimulateCommandTest {
     @Test
     void a_fleet_pointed_at_a_strict_server_falls_back_to_lwm2m_1_0_or_registers_as_told() throws Exception {
         try (StrictLwm2mServer strict = new StrictLwm2mServer(Rule.SINGLE_CT)) {
-            SimulatorRun run = SimulatorRun.start(dir, "simulate", "--clients", "3", "--server", strict.coapUri(),
-                    "--prefix", "strict-");
+            SimulatorRun run = SimulatorRun.start(dir, adminToken, "simulate", "--clients", "3", "--server",
+                    strict.coapUri(), "--prefix", "strict-");
             try {
                 await().atMost(Duration.ofSeconds(60)).until(() -> run.output().contains("3 fell back to LwM2M 1.0"));
                 assertThat(run.interruptAndReadStats()).containsEntry("registered", 3)
@@ -128,8 +128,9 @@ class SimulateCommandTest {
             }
         }
         try (StrictLwm2mServer strict = new StrictLwm2mServer(Rule.SINGLE_CT, Rule.LWM2M_1_0_ONLY)) {
-            SimulatorRun run = SimulatorRun.start(dir, "simulate", "--clients", "2", "--server", strict.coapUri(),
-                    "--prefix", "told-", "--lwm2m-version", "1.0", "--advertised-format", "tlv", "--bare");
+            SimulatorRun run = SimulatorRun.start(dir, adminToken, "simulate", "--clients", "2", "--server",
+                    strict.coapUri(), "--prefix", "told-", "--lwm2m-version", "1.0", "--advertised-format", "tlv",
+                    "--bare");
             try {
                 await().atMost(Duration.ofSeconds(60)).until(() -> run.output().contains("registered 2/2 |"));
                 assertThat(run.interruptAndReadStats()).containsEntry("registered", 2)
