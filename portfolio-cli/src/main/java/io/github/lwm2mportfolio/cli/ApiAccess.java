@@ -1,9 +1,5 @@
 package io.github.lwm2mportfolio.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,14 +42,7 @@ public final class ApiAccess {
         }
         String found = token;
         if (tokenFile != null) {
-            try {
-                found = Files.readString(tokenFile, StandardCharsets.UTF_8).lines().findFirst().orElse("");
-            } catch (NoSuchFileException e) {
-                throw new ParameterException(spec.commandLine(), "--token-file " + tokenFile + ": no such file");
-            } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(),
-                        "--token-file " + tokenFile + ": cannot read it: " + e.getMessage());
-            }
+            found = SecretFiles.readLine(spec, "--token-file", tokenFile);
         } else if (found == null) {
             found = System.getenv(TOKEN_VARIABLE);
         }

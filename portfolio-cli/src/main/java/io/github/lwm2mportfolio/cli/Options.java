@@ -1,9 +1,5 @@
 package io.github.lwm2mportfolio.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HexFormat;
 
@@ -35,17 +31,7 @@ public final class Options {
         if (file == null) {
             throw new ParameterException(spec.commandLine(), option + " FILE is required");
         }
-        try {
-            String password = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("");
-            if (password.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), option + " " + file + ": the first line is empty");
-            }
-            return password.toCharArray();
-        } catch (NoSuchFileException e) {
-            throw new ParameterException(spec.commandLine(), option + " " + file + ": no such file");
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), option + " " + file + ": cannot read it: " + e.getMessage());
-        }
+        return SecretFiles.readLine(spec, option, file).toCharArray();
     }
 
     public static AuthService service(CommandSpec spec, String option, String value) {

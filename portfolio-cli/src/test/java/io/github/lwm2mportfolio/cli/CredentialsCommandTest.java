@@ -6,9 +6,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +24,8 @@ import io.github.lwm2mportfolio.server.inventory.DeviceCredential;
 import picocli.CommandLine;
 
 class CredentialsCommandTest {
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     @TempDir
     Path dataDir;
@@ -76,7 +81,8 @@ class CredentialsCommandTest {
 
     @Test
     void a_psk_comes_from_a_file_as_the_documented_way() throws Exception {
-        Path keyFile = Files.writeString(dataDir.resolve("meter-8.psk"), "ffeeddccbbaa99887766554433221100\n");
+        Path keyFile = Files.setPosixFilePermissions(
+                Files.writeString(dataDir.resolve("meter-8.psk"), "ffeeddccbbaa99887766554433221100\n"), OWNER_ONLY);
 
         Run added = run("credentials", "add", "--url", server.restUri(), "--endpoint", "meter-8", "--psk-identity",
                 "id-8", "--psk-key-file", keyFile.toString());

@@ -11,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -44,6 +46,8 @@ import picocli.CommandLine;
 
 class InventoryCommandTest {
 
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
     private static final Instant COLLECTED = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(60);
 
     @TempDir
@@ -71,8 +75,8 @@ class InventoryCommandTest {
         inventory.deregistered("sensor-3", COLLECTED.plusSeconds(5));
         api = RestApi.start("127.0.0.1", 0, inventory, new NoDevices(), new ServerEvents());
         url = "http://127.0.0.1:" + api.port();
-        tokenFile = Files.writeString(databaseDir.resolve("token"),
-                inventory.tokens().create("reader", Role.VIEWER).secret() + "\n");
+        tokenFile = Files.setPosixFilePermissions(Files.writeString(databaseDir.resolve("token"),
+                inventory.tokens().create("reader", Role.VIEWER).secret() + "\n"), OWNER_ONLY);
     }
 
     private void host(String endpoint, String uniqueId, String softwareVersion) {

@@ -6,6 +6,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code portfolio server}'s REST options, checked before anything starts. */
 class ServerCommandTest {
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     @TempDir
     Path dir;
@@ -41,14 +46,15 @@ class ServerCommandTest {
 
     @Test
     void the_fleet_key_comes_from_a_file_or_the_option_not_both() throws Exception {
-        Path keyFile = Files.writeString(dir.resolve("fleet.key"), "00112233\n");
+        Path keyFile = Files.setPosixFilePermissions(
+                Files.writeString(dir.resolve("fleet.key"), "00112233\n"), OWNER_ONLY);
 
         Run both = run("server", "--fleet-key-file", keyFile.toString(), "--fleet-key", "00", "--data",
                 dir.resolve("data").toString());
         Run missing = run("server", "--fleet-key-file", "nope", "--data", dir.resolve("data").toString());
 
         assertThat(both.exitCode()).isEqualTo(2);
-        assertThat(both.err()).contains("give --fleet-key-file or --fleet-key, not both");
+        assertThat(both.err()).contains("--fleet-key and --fleet-key-file exclude each other");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("--fleet-key-file nope: no such file");
     }
@@ -64,7 +70,7 @@ class ServerCommandTest {
 
     @Test
     void a_password_file_that_is_missing_or_empty_is_bad_usage() throws Exception {
-        Path empty = Files.writeString(dir.resolve("empty"), "");
+        Path empty = Files.setPosixFilePermissions(Files.writeString(dir.resolve("empty"), ""), OWNER_ONLY);
 
         Run missing = run("server", "--https-keystore", "api.p12", "--https-password-file", "nope", "--data",
                 dir.resolve("data").toString());

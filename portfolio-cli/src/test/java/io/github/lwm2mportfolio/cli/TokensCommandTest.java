@@ -6,8 +6,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +24,8 @@ import picocli.CommandLine;
 
 /** {@code portfolio tokens} against a running server, with the admin token in a file as a user keeps it. */
 class TokensCommandTest {
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     @TempDir
     Path dir;
@@ -36,7 +41,8 @@ class TokensCommandTest {
         server = PortfolioServer.builder().bindHost("127.0.0.1").coapPort(0).coapsPort(0).httpPort(0)
                 .dataDirectory(dir.resolve("server")).build();
         server.start();
-        adminTokenFile = Files.writeString(dir.resolve("admin-token"), server.createFirstAdminToken().orElseThrow());
+        adminTokenFile = Files.setPosixFilePermissions(
+                Files.writeString(dir.resolve("admin-token"), server.createFirstAdminToken().orElseThrow()), OWNER_ONLY);
     }
 
     @AfterEach
@@ -59,7 +65,8 @@ class TokensCommandTest {
         assertThat(listed.out()).containsPattern("admin\\s+admin").containsPattern("ci\\s+operator")
                 .contains("2 tokens").doesNotContain(token, "pft_");
 
-        Path operatorFile = Files.writeString(dir.resolve("operator-token"), token + "\n");
+        Path operatorFile = Files.setPosixFilePermissions(
+                Files.writeString(dir.resolve("operator-token"), token + "\n"), OWNER_ONLY);
         Run notAdmin = runWith(operatorFile, "tokens", "list");
         assertThat(notAdmin.exitCode()).isEqualTo(1);
         assertThat(notAdmin.err().strip())
