@@ -135,7 +135,7 @@ class DeviceCertificateVerdictsTest {
         start(endpoint, keys, fleetCa.device(keys, "meter-of-someone-else", Instant.now().minus(Duration.ofMinutes(5)),
                 Instant.now().plus(Duration.ofDays(1))));
 
-        assertUnverified(endpoint, "UNTRUSTED_SIGNER", "does not name endpoint " + endpoint);
+        assertUnverified(endpoint, "OTHER_DEVICE", "does not name endpoint " + endpoint);
     }
 
     @Test
