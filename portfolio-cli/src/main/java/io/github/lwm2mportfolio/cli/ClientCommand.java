@@ -79,6 +79,8 @@ final class ClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options.endpointName(spec, "--endpoint", endpoint);
+        Options.serverUri(spec, "--server", serverUri);
         PortfolioClient.Builder builder = PortfolioClient.builder(endpoint).serverUri(serverUri)
                 .security(security()).lifetime(lifetime)
                 .registrationForm(Options.registrationForm(spec, lwm2mVersion, advertisedFormat))

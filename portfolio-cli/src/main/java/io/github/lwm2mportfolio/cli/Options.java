@@ -1,6 +1,8 @@
 package io.github.lwm2mportfolio.cli;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -10,6 +12,7 @@ import java.util.HexFormat;
 import io.github.lwm2mportfolio.client.registration.RegistrationForm;
 import io.github.lwm2mportfolio.core.auth.AuthService;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /** Option values shared by several commands, checked into bad-usage errors (exit 2). */
@@ -27,6 +30,47 @@ public final class Options {
             return HexFormat.of().parseHex(value);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), option + " must be hexadecimal: " + e.getMessage());
+        }
+    }
+
+    /** An LwM2M server URI: coap://HOST[:PORT] or coaps://HOST[:PORT], with a port from 1 to 65535. */
+    public static String serverUri(CommandSpec spec, String option, String value) {
+        String usage = option + " must be coap://HOST:PORT or coaps://HOST:PORT, got '" + value + "'";
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new ParameterException(spec.commandLine(), usage + ": " + e.getReason());
+        }
+        if (!"coap".equalsIgnoreCase(uri.getScheme()) && !"coaps".equalsIgnoreCase(uri.getScheme())
+                || uri.getHost() == null || uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new ParameterException(spec.commandLine(), usage);
+        }
+        return value;
+    }
+
+    /** An LwM2M endpoint name: not empty, no white space or control characters at its ends. */
+    public static String endpointName(CommandSpec spec, String option, String value) {
+        if (value.isBlank() || !value.strip().equals(value) || value.chars().anyMatch(Character::isISOControl)) {
+            throw new ParameterException(spec.commandLine(), option + " must be a name without control characters "
+                    + "or spaces at its ends, e.g. meter-1, got '" + value + "'");
+        }
+        return value;
+    }
+
+    /**
+     * Every int option of the command whose name ends in {@code -port} holds a UDP/TCP port (0 to 65535, 0: any
+     * free one); checked before the command runs, so that a wrong port is bad usage, not a failed start.
+     */
+    static void checkPorts(CommandSpec spec) {
+        for (OptionSpec option : spec.options()) {
+            if (option.longestName().endsWith("-port") && option.type() == int.class) {
+                int port = option.getValue();
+                if (port < 0 || port > 65535) {
+                    throw new ParameterException(spec.commandLine(),
+                            option.longestName() + " must be a port from 0 to 65535, got " + port);
+                }
+            }
         }
     }
 

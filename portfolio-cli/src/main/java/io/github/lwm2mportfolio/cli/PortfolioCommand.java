@@ -7,6 +7,8 @@ import io.github.lwm2mportfolio.cli.bench.BenchServerCommand;
 import io.github.lwm2mportfolio.cli.simulate.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.RunLast;
 
 /** The {@code portfolio} command: exit 0 on success, 2 on bad usage, 1 on a runtime failure with its reason. */
 @Command(name = "portfolio", mixinStandardHelpOptions = true, version = "lwm2m-portfolio 0.1.0",
@@ -22,6 +24,12 @@ public final class PortfolioCommand {
     /** The command line with our error handling, for main and for in-process tests. */
     public static CommandLine newCommandLine() {
         CommandLine commandLine = new CommandLine(new PortfolioCommand());
+        commandLine.setExecutionStrategy(parseResult -> {
+            for (ParseResult command = parseResult; command != null; command = command.subcommand()) {
+                Options.checkPorts(command.commandSpec());
+            }
+            return new RunLast().execute(parseResult);
+        });
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             err.println("portfolio: " + oneLineReason(exception));
