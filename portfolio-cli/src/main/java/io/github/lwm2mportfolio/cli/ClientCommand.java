@@ -81,6 +81,7 @@ final class ClientCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Options.endpointName(spec, "--endpoint", endpoint);
         Options.serverUri(spec, "--server", serverUri);
+        Options.writableDirectory(spec, "--data", dataDirectory);
         PortfolioClient.Builder builder = PortfolioClient.builder(endpoint).serverUri(serverUri)
                 .security(security()).lifetime(lifetime)
                 .registrationForm(Options.registrationForm(spec, lwm2mVersion, advertisedFormat))

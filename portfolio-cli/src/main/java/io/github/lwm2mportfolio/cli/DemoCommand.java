@@ -67,6 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         if (clients < 1 || clients > 1000) {
             throw new ParameterException(spec.commandLine(), "--clients must be 1 to 1000, got " + clients);
         }
+        Options.writableDirectory(spec, "--data", dataDirectory);
         PrintWriter out = spec.commandLine().getOut();
         PortfolioServer server = PortfolioServer.builder().bindHost("127.0.0.1").coapPort(coapPort)
                 .coapsPort(coapsPort).httpPort(httpPort).dataDirectory(dataDirectory.resolve("server")).build();

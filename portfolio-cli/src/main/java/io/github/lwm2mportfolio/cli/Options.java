@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -74,6 +75,57 @@ public final class Options {
         }
     }
 
+    /** A file the command reads (null when the option was not given): it exists, is a file and is readable. */
+    public static void readableFile(CommandSpec spec, String option, Path file, String expected) {
+        if (file == null) {
+            return;
+        }
+        String problem = !Files.exists(file) ? "not found"
+                : Files.isDirectory(file) ? "is a directory, not a file"
+                : !Files.isReadable(file) ? "not readable by this user (check its permissions)" : null;
+        if (problem != null) {
+            throw new ParameterException(spec.commandLine(),
+                    option + " " + file + ": " + problem + "; give the path of " + expected);
+        }
+    }
+
+    /** A directory the command reads (null when the option was not given). */
+    public static void readableDirectory(CommandSpec spec, String option, Path directory, String expected) {
+        if (directory == null) {
+            return;
+        }
+        String problem = !Files.exists(directory) ? "not found"
+                : !Files.isDirectory(directory) ? "not a directory"
+                : !Files.isReadable(directory) || !Files.isExecutable(directory)
+                        ? "not readable by this user (check its permissions)" : null;
+        if (problem != null) {
+            throw new ParameterException(spec.commandLine(),
+                    option + " " + directory + ": " + problem + "; give the path of " + expected);
+        }
+    }
+
+    /**
+     * A directory the command writes, made when missing (null when the option was not given): it, or the
+     * nearest part of its path that exists, is a directory this user may write.
+     */
+    public static void writableDirectory(CommandSpec spec, String option, Path directory) {
+        if (directory == null) {
+            return;
+        }
+        Path target = directory.toAbsolutePath();
+        Path existing = target;
+        while (!Files.exists(existing) && existing.getParent() != null) {
+            existing = existing.getParent();
+        }
+        String subject = option + " " + directory + (existing.equals(target) ? "" : " cannot be made: " + existing);
+        String problem = !Files.isDirectory(existing) ? "is not a directory"
+                : !Files.isWritable(existing) || !Files.isExecutable(existing) ? "is not writable by this user" : null;
+        if (problem != null) {
+            throw new ParameterException(spec.commandLine(), subject + " " + problem + "; choose another " + option
+                    + " or fix the path's permissions");
+        }
+    }
+
     /** The first line of a file that holds a secret (a password, a key): secrets never go on the command line. */
     public static char[] secretFile(CommandSpec spec, String option, Path file) {
         if (file == null) {
@@ -87,6 +139,9 @@ public final class Options {
             return password.toCharArray();
         } catch (NoSuchFileException e) {
             throw new ParameterException(spec.commandLine(), option + " " + file + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new ParameterException(spec.commandLine(),
+                    option + " " + file + ": not readable by this user (check its permissions)");
         } catch (IOException e) {
             throw new ParameterException(spec.commandLine(), option + " " + file + ": cannot read it: " + e.getMessage());
         }

@@ -1,6 +1,11 @@
 package io.github.lwm2mportfolio.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 
 import io.github.lwm2mportfolio.cli.bench.BenchCommand;
 import io.github.lwm2mportfolio.cli.bench.BenchServerCommand;
@@ -40,10 +45,30 @@ public final class PortfolioCommand {
     }
 
     static String oneLineReason(Throwable exception) {
+        if (exception instanceof FileSystemException files) {
+            return fileProblem(files);
+        }
         String message = exception.getMessage();
         if (message == null || message.isBlank()) {
             message = exception.getClass().getSimpleName();
         }
         return message.replace('\n', ' ');
+    }
+
+    /** Java names only the path for these: say what was wrong with it. */
+    private static String fileProblem(FileSystemException exception) {
+        String problem;
+        if (exception instanceof NoSuchFileException) {
+            problem = "not found";
+        } else if (exception instanceof AccessDeniedException) {
+            problem = "permission denied (check the owner and mode of the path)";
+        } else if (exception instanceof NotDirectoryException) {
+            problem = "not a directory";
+        } else if (exception instanceof FileAlreadyExistsException) {
+            problem = "already exists";
+        } else {
+            problem = exception.getReason() != null ? exception.getReason() : exception.getClass().getSimpleName();
+        }
+        return exception.getFile() + ": " + problem;
     }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -28,6 +29,8 @@ class ExitCodesTest {
     static Path dir;
 
     private static final String NO_SERVER = "http://127.0.0.1:" + closedPort();
+    /** A port another program holds (the JVM's garbage collection does not close it). */
+    private static final ServerSocket HELD_PORT = heldPort();
 
     static Stream<Arguments> badUsage() {
         return Stream.of(
@@ -46,20 +49,23 @@ class ExitCodesTest {
                         "--role"),
                 Arguments.of("simulate", List.of("--clients", "1", "--server", "http://127.0.0.1:5683"),
                         "--server must be coap://HOST:PORT"),
+                Arguments.of("server", List.of("--certified", "nope.csv"), "--certified nope.csv: not found"),
                 Arguments.of("bench", List.of("--runs", "many"), "--runs"),
                 Arguments.of("bench-server", List.of("--mode", "baseline"), "--clients"));
     }
 
     static Stream<Arguments> runtimeFailure() throws IOException {
-        Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+        Path corruptStore = Files.createDirectories(dir.resolve("client"));
+        Files.writeString(corruptStore.resolve("portfolio.json"), "{ not json");
         return Stream.of(
                 Arguments.of("demo", List.of("--once", "--clients", "1", "--settle-timeout", "PT0S", "--coap-port", "0",
                         "--coaps-port", "0", "--http-port", "0", "--data", dir.resolve("demo").toString()),
                         "collection did not settle within PT0S"),
-                Arguments.of("server", List.of("--data", file.toString(), "--coap-port", "0", "--coaps-port", "0",
-                        "--http-port", "0"), file.toString()),
+                Arguments.of("server", List.of("--data", dir.resolve("server").toString(), "--coap-port", "0",
+                        "--coaps-port", "0", "--http-port", String.valueOf(HELD_PORT.getLocalPort())),
+                        "REST API port " + HELD_PORT.getLocalPort()),
                 Arguments.of("client", List.of("--endpoint", "m", "--server", "coap://127.0.0.1:5683", "--data",
-                        file.toString()), file.toString()),
+                        corruptStore.toString()), "portfolio.json"),
                 Arguments.of("inventory", List.of("--url", NO_SERVER, "--token", "t"), NO_SERVER),
                 Arguments.of("credentials", List.of("list", "--url", NO_SERVER, "--token", "t"), NO_SERVER),
                 Arguments.of("tokens", List.of("list", "--url", NO_SERVER, "--token", "t"), NO_SERVER));
@@ -95,6 +101,19 @@ class ExitCodesTest {
         int code = PortfolioCommand.newCommandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
                 .execute(all.toArray(String[]::new));
         return new Run(code, out.toString(), err.toString());
+    }
+
+    @AfterAll
+    static void releasePort() throws IOException {
+        HELD_PORT.close();
+    }
+
+    private static ServerSocket heldPort() {
+        try {
+            return new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int closedPort() {
