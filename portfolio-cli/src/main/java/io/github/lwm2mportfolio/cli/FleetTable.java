@@ -11,14 +11,15 @@ import java.util.Map;
 final class FleetTable {
 
     static final List<String> HEADER = List.of("ENDPOINT", "STATE", "MANUFACTURER", "MODEL", "SW VERSION",
-            "UNIQUE ID", "VERIFIED", "ONLINE");
+            "UNIQUE ID", "VERIFIED", "ONLINE", "REASON");
     private static final String NONE = "-";
 
     private FleetTable() {
     }
 
     /**
-     * @param devices device summaries as JSON objects (endpoint, state, online, host {...}, lastVerification {...})
+     * @param devices device summaries as JSON objects (endpoint, state, online, host {...}, lastVerification {...},
+     *        reason)
      * @param compliance the compliance counts as JSON ({"counts": {STATE: n, ...}, "total": n}), or null for no
      *        summary line
      */
@@ -30,7 +31,8 @@ final class FleetTable {
             Map<String, Object> verification = object(device.get("lastVerification"));
             rows.add(List.of(cell(device.get("endpoint")), cell(device.get("state")),
                     cell(host.get("manufacturer")), cell(host.get("model")), cell(host.get("softwareVersion")),
-                    cell(host.get("uniqueId")), cell(verification.get("outcome")), online(device.get("online"))));
+                    cell(host.get("uniqueId")), cell(verification.get("outcome")), online(device.get("online")),
+                    cell(device.get("reason"))));
         }
         StringBuilder table = new StringBuilder(TextTable.align(rows, column -> true));
         if (compliance != null) {

@@ -117,18 +117,21 @@ class InventoryCommandTest {
         List<String> lines = run.out().lines().toList();
         assertThat(lines).hasSize(5);
         assertThat(lines.get(0).split(" {2,}")).containsExactly("ENDPOINT", "STATE", "MANUFACTURER", "MODEL",
-                "SW VERSION", "UNIQUE ID", "VERIFIED", "ONLINE");
-        assertThat(line(lines, "gw-1").split(" {2,}")).containsExactly("gw-1", "COMPLIANT", "Acme", "Gateway", "1.0",
-                "SN-1", "VERIFIED", "yes");
+                "SW VERSION", "UNIQUE ID", "VERIFIED", "ONLINE", "REASON");
+        assertThat(line(lines, "gw-1").split(" {2,}")).startsWith("gw-1", "COMPLIANT", "Acme", "Gateway", "1.0",
+                "SN-1", "VERIFIED", "yes").hasSize(9);
+        assertThat(line(lines, "gw-1")).contains("  certified host; AuthData verified at ");
         assertThat(line(lines, "gw-2").split(" {2,}")).containsExactly("gw-2", "UNCERTIFIED", "Acme", "Gateway", "9.9",
-                "SN-2", "-", "yes");
+                "SN-2", "-", "yes", "no certification record for Acme / Gateway / 9.9 (or its unique ID SN-2 is not "
+                        + "an allocated one); no AuthData verdict yet");
         assertThat(line(lines, "sensor-3").split(" {2,}")).containsExactly("sensor-3", "NO_PORTFOLIO", "-", "-", "-",
-                "-", "-", "no");
+                "-", "-", "no", "the client has no object 16 (Portfolio)");
         int stateColumn = lines.get(0).indexOf("STATE");
         int onlineColumn = lines.get(0).indexOf("ONLINE");
+        int reasonColumn = lines.get(0).indexOf("REASON");
         for (String line : lines.subList(1, 4)) {
             assertThat(line.substring(stateColumn)).matches("(COMPLIANT|UNCERTIFIED|NO_PORTFOLIO) .*");
-            assertThat(line.substring(onlineColumn)).isIn("yes", "no");
+            assertThat(line.substring(onlineColumn, reasonColumn).strip()).isIn("yes", "no");
         }
         assertThat(lines.get(4)).isEqualTo("3 devices: NO_PORTFOLIO 1, UNCERTIFIED 1, UNVERIFIED 0, COMPLIANT 1");
     }
@@ -265,7 +268,7 @@ class InventoryCommandTest {
         assertThat(table).doesNotContain("\u001b");
         assertThat(table.lines()).hasSize(2);
         assertThat(table.lines().toList().get(1).split(" {2,}")).containsExactly("ev?[31mil", "UNVERIFIED", "two?lines",
-                "-", "-", "-", "-", "yes");
+                "-", "-", "-", "-", "yes", "-");
     }
 
     private static String line(List<String> lines, String endpoint) {
