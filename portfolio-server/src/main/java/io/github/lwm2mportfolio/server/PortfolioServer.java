@@ -341,6 +341,11 @@ public final class PortfolioServer implements AutoCloseable {
                 if (certifiedCsv != null) {
                     importCertifications(inventory, certifiedCsv);
                 }
+                int wereOnline = inventory.markAllOffline();
+                if (wereOnline > 0) {
+                    LOG.info("{} devices online before this start are offline until they register again",
+                            wereOnline);
+                }
                 ServerEvents events = new ServerEvents();
                 LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust);
                 Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock);
