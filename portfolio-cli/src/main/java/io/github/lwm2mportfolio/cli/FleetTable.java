@@ -1,6 +1,7 @@
 package io.github.lwm2mportfolio.cli;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,8 +23,10 @@ final class FleetTable {
      *        reason)
      * @param compliance the compliance counts as JSON ({"counts": {STATE: n, ...}, "total": n}), or null for no
      *        summary line
+     * @param filtered whether the devices are a filtered part of the fleet: the summary then counts them, and
+     *        says how many the fleet has
      */
-    static String render(List<Map<String, Object>> devices, Map<String, Object> compliance) {
+    static String render(List<Map<String, Object>> devices, Map<String, Object> compliance, boolean filtered) {
         List<List<String>> rows = new ArrayList<>();
         rows.add(HEADER);
         for (Map<String, Object> device : devices) {
@@ -36,7 +39,7 @@ final class FleetTable {
         }
         StringBuilder table = new StringBuilder(TextTable.align(rows, column -> true));
         if (compliance != null) {
-            table.append(summary(compliance)).append('\n');
+            table.append(filtered ? shownSummary(devices, compliance) : summary(compliance)).append('\n');
         }
         return table.toString();
     }
@@ -53,6 +56,27 @@ final class FleetTable {
             separator = ", ";
         }
         return line.toString();
+    }
+
+    /** E.g. "1 device shown: UNCERTIFIED 1 (of 3 devices in the fleet)". */
+    static String shownSummary(List<Map<String, Object>> devices, Map<String, Object> compliance) {
+        Map<String, Long> shown = new LinkedHashMap<>();
+        for (String state : object(compliance.get("counts")).keySet()) {
+            long count = devices.stream().filter(device -> state.equals(device.get("state"))).count();
+            if (count > 0) {
+                shown.put(state, count);
+            }
+        }
+        StringBuilder line = new StringBuilder().append(devices.size()).append(" device")
+                .append(devices.size() == 1 ? "" : "s").append(" shown");
+        String separator = ": ";
+        for (Map.Entry<String, Long> count : shown.entrySet()) {
+            line.append(separator).append(count.getKey()).append(' ').append(count.getValue());
+            separator = ", ";
+        }
+        Object total = compliance.get("total");
+        return line.append(" (of ").append(total == null ? "?" : total).append(" device")
+                .append(one(total) ? "" : "s").append(" in the fleet)").toString();
     }
 
     private static boolean one(Object total) {

@@ -29,6 +29,8 @@ public final class PortfolioCommand {
     /** The command line with our error handling, for main and for in-process tests. */
     public static CommandLine newCommandLine() {
         CommandLine commandLine = new CommandLine(new PortfolioCommand());
+        // As the REST API: --state unverified as well as UNVERIFIED.
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionStrategy(parseResult -> {
             for (ParseResult command = parseResult; command != null; command = command.subcommand()) {
                 Options.checkPorts(command.commandSpec());

@@ -99,6 +99,8 @@ class InventoryCommandTest {
 
     private static Run runAsIs(String... args) {
         CommandLine commandLine = new CommandLine(new InventoryCommand());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(
+                PortfolioCommand.newCommandLine().isCaseInsensitiveEnumValuesAllowed());
         commandLine.setExecutionExceptionHandler(PortfolioCommand.newCommandLine().getExecutionExceptionHandler());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -137,14 +139,23 @@ class InventoryCommandTest {
     }
 
     @Test
-    void the_table_can_show_only_one_state_and_still_counts_the_whole_fleet() {
-        Run run = run("--url", url, "--state", "UNCERTIFIED");
+    void the_table_can_show_only_one_state_and_counts_what_it_shows() {
+        Run run = run("--url", url + "/api", "--state", "uncertified");
 
-        assertThat(run.exitCode()).isZero();
+        assertThat(run.exitCode()).as(run.err()).isZero();
         List<String> lines = run.out().lines().toList();
         assertThat(lines).hasSize(3);
         assertThat(lines.get(1)).startsWith("gw-2 ");
-        assertThat(lines.get(2)).startsWith("3 devices:");
+        assertThat(lines.get(2)).isEqualTo("1 device shown: UNCERTIFIED 1 (of 3 devices in the fleet)");
+    }
+
+    @Test
+    void an_unresolvable_host_is_reported_as_not_found() {
+        Run run = run("--url", "http://no-such-host.invalid:8080");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).isEqualTo("portfolio: cannot reach http://no-such-host.invalid:8080: host "
+                + "no-such-host.invalid not found (check the name in --url)");
     }
 
     @Test
@@ -263,7 +274,7 @@ class InventoryCommandTest {
         Map<String, Object> device = Map.of("endpoint", "ev\u001b[31mil", "state", "UNVERIFIED", "online", true,
                 "host", Map.of("manufacturer", "two\nlines"));
 
-        String table = FleetTable.render(List.of(device), null);
+        String table = FleetTable.render(List.of(device), null, false);
 
         assertThat(table).doesNotContain("\u001b");
         assertThat(table.lines()).hasSize(2);
