@@ -33,6 +33,7 @@ import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.access.TokenStore;
 import io.github.lwm2mportfolio.server.collector.Collector;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
+import io.github.lwm2mportfolio.server.compliance.Certification;
 import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.inventory.Inventory;
@@ -361,8 +362,11 @@ public final class PortfolioServer implements AutoCloseable {
         private static void importCertifications(Inventory inventory, Path file) throws IOException {
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 CertificationList current = inventory.certifications();
-                inventory.replaceCertifications(new CertificationList(CertificationCsv.parseCertifications(reader),
-                        current.allocatedUniqueIds()));
+                List<Certification> records = CertificationCsv.parseCertifications(reader);
+                inventory.replaceCertifications(new CertificationList(records, current.allocatedUniqueIds()));
+                // Visible, since it undoes changes made through the REST API since the last start.
+                LOG.info("certifications: {} records from {} replace the {} stored ones", records.size(), file,
+                        current.records().size());
             } catch (io.github.lwm2mportfolio.server.compliance.CertificationCsvException e) {
                 throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
             }
