@@ -110,10 +110,13 @@ final class ClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options.endpointName(spec, "--endpoint", endpoint);
+        Options.serverUri(spec, "--server", serverUri);
         PrintWriter err = spec.commandLine().getErr();
         byte[] fleetKey = CommandLineSecrets.hexOrFile(spec, err, "--fleet-key", fleetKeyHex, "--fleet-key-file",
                 fleetKeyFile);
         Path directory = dataDirectory != null ? dataDirectory : Path.of("portfolio-data", endpoint);
+        Options.writableDirectory(spec, "--data", directory);
         if (token.given() && (x509 || rpk)) {
             throw new ParameterException(spec.commandLine(), "--x509 and --rpk need the key's bytes for DTLS, which a "
                     + "token never gives: use PSK for DTLS with --token-library (AuthData is still signed in the token)");

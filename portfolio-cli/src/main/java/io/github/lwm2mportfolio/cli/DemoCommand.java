@@ -56,6 +56,9 @@ final class DemoCommand implements Callable<Integer> {
             + "print it (when the first one is lost).")
     boolean newAdminToken;
 
+    /** Whether the fleet settled within --settle-timeout: with --once, not settling is a failure (exit 1). */
+    private volatile boolean fleetSettled;
+
     /** The demo's own token for printing the fleet table through the API; revoked once it is printed. */
     private static final String TABLE_TOKEN = "demo-table";
 
@@ -64,6 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         if (clients < 1 || clients > 1000) {
             throw new ParameterException(spec.commandLine(), "--clients must be 1 to 1000, got " + clients);
         }
+        Options.writableDirectory(spec, "--data", dataDirectory);
         PrintWriter out = spec.commandLine().getOut();
         PortfolioServer server = PortfolioServer.builder().bindHost("127.0.0.1").coapPort(coapPort)
                 .coapsPort(coapsPort).httpPort(httpPort).dataDirectory(dataDirectory.resolve("server")).build();
@@ -74,6 +78,10 @@ final class DemoCommand implements Callable<Integer> {
             try (server) {
                 server.start();
                 runFleet(server, out).close();
+            }
+            if (!fleetSettled) {
+                throw new IllegalStateException("collection did not settle within " + settleTimeout
+                        + " (the table above is the fleet so far): give it longer with --settle-timeout");
             }
             return 0;
         }
@@ -97,6 +105,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("started " + clients + " simulated devices; collecting...");
             out.flush();
             boolean done = awaitSettled(server, fleet.endpoints(), settled, out);
+            fleetSettled = done;
             out.println(done ? "collection settled:" : "collection did not settle within " + settleTimeout
                     + "; the fleet so far:");
             out.flush();

@@ -53,7 +53,8 @@ final class InventoryCommand implements Callable<Integer> {
         rest = api.client(spec);
         PrintWriter out = spec.commandLine().getOut();
         switch (format) {
-        case table -> out.print(FleetTable.render(allDevices(), rest.getJson("/api/compliance")));
+        case table -> out.print(FleetTable.render(allDevices(), rest.getJson("/api/compliance"),
+                state != null || text != null && !text.isBlank()));
         case json -> out.println(rest.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(allDevices()));
         case csv -> out.print(rest.get("/api/compliance/report.csv" + filters('?')));
         }

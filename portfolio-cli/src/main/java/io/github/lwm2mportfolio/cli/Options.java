@@ -1,11 +1,15 @@
 package io.github.lwm2mportfolio.cli;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 
 import io.github.lwm2mportfolio.client.registration.RegistrationForm;
 import io.github.lwm2mportfolio.core.auth.AuthService;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /** Option values shared by several commands, checked into bad-usage errors (exit 2). */
@@ -23,6 +27,98 @@ public final class Options {
             return HexFormat.of().parseHex(value);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), option + " must be hexadecimal: " + e.getMessage());
+        }
+    }
+
+    /** An LwM2M server URI: coap://HOST[:PORT] or coaps://HOST[:PORT], with a port from 1 to 65535. */
+    public static String serverUri(CommandSpec spec, String option, String value) {
+        String usage = option + " must be coap://HOST:PORT or coaps://HOST:PORT, got '" + value + "'";
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new ParameterException(spec.commandLine(), usage + ": " + e.getReason());
+        }
+        if (!"coap".equalsIgnoreCase(uri.getScheme()) && !"coaps".equalsIgnoreCase(uri.getScheme())
+                || uri.getHost() == null || uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new ParameterException(spec.commandLine(), usage);
+        }
+        return value;
+    }
+
+    /** An LwM2M endpoint name: not empty, no white space or control characters at its ends. */
+    public static String endpointName(CommandSpec spec, String option, String value) {
+        if (value.isBlank() || !value.strip().equals(value) || value.chars().anyMatch(Character::isISOControl)) {
+            throw new ParameterException(spec.commandLine(), option + " must be a name without control characters "
+                    + "or spaces at its ends, e.g. meter-1, got '" + value + "'");
+        }
+        return value;
+    }
+
+    /**
+     * Every int option of the command whose name ends in {@code -port} holds a UDP/TCP port (0 to 65535, 0: any
+     * free one); checked before the command runs, so that a wrong port is bad usage, not a failed start.
+     */
+    static void checkPorts(CommandSpec spec) {
+        for (OptionSpec option : spec.options()) {
+            if (option.longestName().endsWith("-port") && option.type() == int.class) {
+                int port = option.getValue();
+                if (port < 0 || port > 65535) {
+                    throw new ParameterException(spec.commandLine(),
+                            option.longestName() + " must be a port from 0 to 65535, got " + port);
+                }
+            }
+        }
+    }
+
+    /** A file the command reads (null when the option was not given): it exists, is a file and is readable. */
+    public static void readableFile(CommandSpec spec, String option, Path file, String expected) {
+        if (file == null) {
+            return;
+        }
+        String problem = !Files.exists(file) ? "not found"
+                : Files.isDirectory(file) ? "is a directory, not a file"
+                : !Files.isReadable(file) ? "not readable by this user (check its permissions)" : null;
+        if (problem != null) {
+            throw new ParameterException(spec.commandLine(),
+                    option + " " + file + ": " + problem + "; give the path of " + expected);
+        }
+    }
+
+    /** A directory the command reads (null when the option was not given). */
+    public static void readableDirectory(CommandSpec spec, String option, Path directory, String expected) {
+        if (directory == null) {
+            return;
+        }
+        String problem = !Files.exists(directory) ? "not found"
+                : !Files.isDirectory(directory) ? "not a directory"
+                : !Files.isReadable(directory) || !Files.isExecutable(directory)
+                        ? "not readable by this user (check its permissions)" : null;
+        if (problem != null) {
+            throw new ParameterException(spec.commandLine(),
+                    option + " " + directory + ": " + problem + "; give the path of " + expected);
+        }
+    }
+
+    /**
+     * A directory the command writes, made when missing (null when the option was not given): it, or the
+     * nearest part of its path that exists, is a directory this user may write.
+     */
+    public static void writableDirectory(CommandSpec spec, String option, Path directory) {
+        if (directory == null) {
+            return;
+        }
+        Path target = directory.toAbsolutePath();
+        Path existing = target;
+        while (!Files.exists(existing) && existing.getParent() != null) {
+            existing = existing.getParent();
+        }
+        String subject = option + " " + directory + (existing.equals(target) ? "" : " cannot be made: " + existing);
+        String problem = !Files.isDirectory(existing) ? "is not a directory"
+                : !Files.isWritable(existing) || !Files.isExecutable(existing) ? "is not writable by this user" : null;
+        if (problem != null) {
+            throw new ParameterException(spec.commandLine(), subject + " " + problem + "; choose another " + option
+                    + " or fix the path's permissions");
         }
     }
 

@@ -1,6 +1,11 @@
 package io.github.lwm2mportfolio.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 
 import io.github.lwm2mportfolio.cli.bench.BenchCommand;
 import io.github.lwm2mportfolio.cli.bench.BenchServerCommand;
@@ -8,6 +13,8 @@ import io.github.lwm2mportfolio.cli.keys.KeysCommand;
 import io.github.lwm2mportfolio.cli.simulate.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.RunLast;
 
 /** The {@code portfolio} command: exit 0 on success, 2 on bad usage, 1 on a runtime failure with its reason. */
 @Command(name = "portfolio", mixinStandardHelpOptions = true, version = "lwm2m-portfolio 0.1.0",
@@ -24,6 +31,14 @@ public final class PortfolioCommand {
     /** The command line with our error handling, for main and for in-process tests. */
     public static CommandLine newCommandLine() {
         CommandLine commandLine = new CommandLine(new PortfolioCommand());
+        // As the REST API: --state unverified as well as UNVERIFIED.
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setExecutionStrategy(parseResult -> {
+            for (ParseResult command = parseResult; command != null; command = command.subcommand()) {
+                Options.checkPorts(command.commandSpec());
+            }
+            return new RunLast().execute(parseResult);
+        });
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             err.println("portfolio: " + oneLineReason(exception));
@@ -34,10 +49,30 @@ public final class PortfolioCommand {
     }
 
     static String oneLineReason(Throwable exception) {
+        if (exception instanceof FileSystemException files) {
+            return fileProblem(files);
+        }
         String message = exception.getMessage();
         if (message == null || message.isBlank()) {
             message = exception.getClass().getSimpleName();
         }
         return message.replace('\n', ' ');
+    }
+
+    /** Java names only the path for these: say what was wrong with it. */
+    private static String fileProblem(FileSystemException exception) {
+        String problem;
+        if (exception instanceof NoSuchFileException) {
+            problem = "not found";
+        } else if (exception instanceof AccessDeniedException) {
+            problem = "permission denied (check the owner and mode of the path)";
+        } else if (exception instanceof NotDirectoryException) {
+            problem = "not a directory";
+        } else if (exception instanceof FileAlreadyExistsException) {
+            problem = "already exists";
+        } else {
+            problem = exception.getReason() != null ? exception.getReason() : exception.getClass().getSimpleName();
+        }
+        return exception.getFile() + ": " + problem;
     }
 }

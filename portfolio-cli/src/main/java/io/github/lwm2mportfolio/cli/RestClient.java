@@ -2,6 +2,8 @@ package io.github.lwm2mportfolio.cli;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -126,19 +128,30 @@ public final class RestClient {
         return error.replace('\n', ' ') + " (HTTP " + response.statusCode() + ")";
     }
 
-    private static String reason(IOException e) {
+    private String reason(IOException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof HttpConnectTimeoutException) {
                 return "connection timed out";
             }
             if (cause instanceof ConnectException) {
-                return "connection refused";
+                return resolves(URI.create(base).getHost()) ? "connection refused"
+                        : "host " + URI.create(base).getHost() + " not found (check the name in --url)";
             }
             if (cause instanceof HttpTimeoutException) {
                 return "no answer in " + REQUEST_TIMEOUT.toSeconds() + " s";
             }
         }
         return PortfolioCommand.oneLineReason(e);
+    }
+
+    /** Java's HTTP client reports a host name that does not resolve as a refused connection: tell them apart. */
+    private static boolean resolves(String host) {
+        try {
+            InetAddress.getByName(host);
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The URL as "http://host:port" without a trailing slash. */
@@ -152,7 +165,8 @@ public final class RestClient {
             while (text.endsWith("/")) {
                 text = text.substring(0, text.length() - 1);
             }
-            return text;
+            // The server prints its API as http://HOST:PORT/api: accept that as well.
+            return text.endsWith("/api") ? text.substring(0, text.length() - "/api".length()) : text;
         } catch (URISyntaxException e) {
             throw new ParameterException(spec.commandLine(), "--url must be http://HOST:PORT, got '" + url + "'");
         }

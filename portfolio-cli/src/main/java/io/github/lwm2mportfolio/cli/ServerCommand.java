@@ -104,6 +104,10 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options.writableDirectory(spec, "--data", dataDirectory);
+        Options.readableFile(spec, "--certified", certified, "a CSV file of manufacturer,model,software_version");
+        Options.readableDirectory(spec, "--trust", trust, "a directory of PEM or DER certificates");
+        Options.readableFile(spec, "--identity", identity, "a PKCS#12 file (.p12)");
         PortfolioServer.Builder builder = PortfolioServer.builder().bindHost(bind).httpHost(httpHost).coapPort(coapPort)
                 .coapsPort(coapsPort).httpPort(httpPort).jdbcUrl(jdbcUrl).dataDirectory(dataDirectory)
                 .certifiedCsv(certified).trustDirectory(trust)
@@ -111,7 +115,9 @@ final class ServerCommand implements Callable<Integer> {
                         spec.commandLine().getErr(), "--fleet-key", fleetKeyHex, "--fleet-key-file", fleetKeyFile))
                 .collector(CollectorConfig.defaults().withService(Options.service(spec, "--service", service)));
         if (httpsKeyStore != null) {
-            builder.https(httpsKeyStore, Options.secretFile(spec, "--https-password-file", httpsPasswordFile));
+            char[] password = Options.secretFile(spec, "--https-password-file", httpsPasswordFile);
+            Options.readableFile(spec, "--https-keystore", httpsKeyStore, "a PKCS#12 file (.p12)");
+            builder.https(httpsKeyStore, password);
         } else if (httpsPasswordFile != null) {
             throw new ParameterException(spec.commandLine(), "--https-password-file goes with --https-keystore");
         }

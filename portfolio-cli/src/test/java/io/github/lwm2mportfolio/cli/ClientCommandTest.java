@@ -120,12 +120,13 @@ class ClientCommandTest {
     }
 
     @Test
-    void a_bad_server_uri_is_a_one_line_failure() {
+    void a_bad_server_uri_is_bad_usage_in_one_line() {
         Run run = run("client", "--endpoint", "x", "--server", "http://127.0.0.1", "--data", dataDir.toString());
 
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip()).startsWith("portfolio: a server URI coap://HOST:PORT").doesNotContain("\n")
-                .doesNotContain("Exception");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines().findFirst().orElse(""))
+                .isEqualTo("--server must be coap://HOST:PORT or coaps://HOST:PORT, got 'http://127.0.0.1'");
+        assertThat(run.err()).doesNotContain("Exception");
     }
 
     @Test

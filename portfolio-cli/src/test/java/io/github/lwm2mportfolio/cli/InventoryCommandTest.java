@@ -103,6 +103,8 @@ class InventoryCommandTest {
 
     private static Run runAsIs(String... args) {
         CommandLine commandLine = new CommandLine(new InventoryCommand());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(
+                PortfolioCommand.newCommandLine().isCaseInsensitiveEnumValuesAllowed());
         commandLine.setExecutionExceptionHandler(PortfolioCommand.newCommandLine().getExecutionExceptionHandler());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -121,31 +123,43 @@ class InventoryCommandTest {
         List<String> lines = run.out().lines().toList();
         assertThat(lines).hasSize(5);
         assertThat(lines.get(0).split(" {2,}")).containsExactly("ENDPOINT", "STATE", "MANUFACTURER", "MODEL",
-                "SW VERSION", "UNIQUE ID", "VERIFIED", "ONLINE");
-        assertThat(line(lines, "gw-1").split(" {2,}")).containsExactly("gw-1", "COMPLIANT", "Acme", "Gateway", "1.0",
-                "SN-1", "VERIFIED", "yes");
+                "SW VERSION", "UNIQUE ID", "VERIFIED", "ONLINE", "REASON");
+        assertThat(line(lines, "gw-1").split(" {2,}")).startsWith("gw-1", "COMPLIANT", "Acme", "Gateway", "1.0",
+                "SN-1", "VERIFIED", "yes").hasSize(9);
+        assertThat(line(lines, "gw-1")).contains("  certified host; AuthData verified at ");
         assertThat(line(lines, "gw-2").split(" {2,}")).containsExactly("gw-2", "UNCERTIFIED", "Acme", "Gateway", "9.9",
-                "SN-2", "-", "yes");
+                "SN-2", "-", "yes", "no certification record for Acme / Gateway / 9.9 (or its unique ID SN-2 is not "
+                        + "an allocated one); no AuthData verdict yet");
         assertThat(line(lines, "sensor-3").split(" {2,}")).containsExactly("sensor-3", "NO_PORTFOLIO", "-", "-", "-",
-                "-", "-", "no");
+                "-", "-", "no", "the client has no object 16 (Portfolio)");
         int stateColumn = lines.get(0).indexOf("STATE");
         int onlineColumn = lines.get(0).indexOf("ONLINE");
+        int reasonColumn = lines.get(0).indexOf("REASON");
         for (String line : lines.subList(1, 4)) {
             assertThat(line.substring(stateColumn)).matches("(COMPLIANT|UNCERTIFIED|NO_PORTFOLIO) .*");
-            assertThat(line.substring(onlineColumn)).isIn("yes", "no");
+            assertThat(line.substring(onlineColumn, reasonColumn).strip()).isIn("yes", "no");
         }
         assertThat(lines.get(4)).isEqualTo("3 devices: NO_PORTFOLIO 1, UNCERTIFIED 1, UNVERIFIED 0, COMPLIANT 1");
     }
 
     @Test
-    void the_table_can_show_only_one_state_and_still_counts_the_whole_fleet() {
-        Run run = run("--url", url, "--state", "UNCERTIFIED");
+    void the_table_can_show_only_one_state_and_counts_what_it_shows() {
+        Run run = run("--url", url + "/api", "--state", "uncertified");
 
-        assertThat(run.exitCode()).isZero();
+        assertThat(run.exitCode()).as(run.err()).isZero();
         List<String> lines = run.out().lines().toList();
         assertThat(lines).hasSize(3);
         assertThat(lines.get(1)).startsWith("gw-2 ");
-        assertThat(lines.get(2)).startsWith("3 devices:");
+        assertThat(lines.get(2)).isEqualTo("1 device shown: UNCERTIFIED 1 (of 3 devices in the fleet)");
+    }
+
+    @Test
+    void an_unresolvable_host_is_reported_as_not_found() {
+        Run run = run("--url", "http://no-such-host.invalid:8080");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).isEqualTo("portfolio: cannot reach http://no-such-host.invalid:8080: host "
+                + "no-such-host.invalid not found (check the name in --url)");
     }
 
     @Test
@@ -264,12 +278,12 @@ class InventoryCommandTest {
         Map<String, Object> device = Map.of("endpoint", "ev\u001b[31mil", "state", "UNVERIFIED", "online", true,
                 "host", Map.of("manufacturer", "two\nlines"));
 
-        String table = FleetTable.render(List.of(device), null);
+        String table = FleetTable.render(List.of(device), null, false);
 
         assertThat(table).doesNotContain("\u001b");
         assertThat(table.lines()).hasSize(2);
         assertThat(table.lines().toList().get(1).split(" {2,}")).containsExactly("ev?[31mil", "UNVERIFIED", "two?lines",
-                "-", "-", "-", "-", "yes");
+                "-", "-", "-", "-", "yes", "-");
     }
 
     private static String line(List<String> lines, String endpoint) {

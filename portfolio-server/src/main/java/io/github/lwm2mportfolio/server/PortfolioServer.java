@@ -14,11 +14,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.leshan.core.endpoint.Protocol;
 import org.eclipse.leshan.server.LeshanServer;
 import org.eclipse.leshan.server.LeshanServerBuilder;
 import org.eclipse.leshan.server.model.VersionedModelProvider;
+import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpoint;
 import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider;
 import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerProtocolProvider;
 import org.eclipse.leshan.transport.californium.server.endpoint.coaps.CoapsServerProtocolProvider;
@@ -30,6 +33,7 @@ import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.access.TokenStore;
 import io.github.lwm2mportfolio.server.collector.Collector;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
+import io.github.lwm2mportfolio.server.compliance.Certification;
 import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.inventory.Inventory;
@@ -37,6 +41,7 @@ import io.github.lwm2mportfolio.server.inventory.JdbcInventory;
 import io.github.lwm2mportfolio.server.inventory.SecretSealer;
 import io.github.lwm2mportfolio.server.rest.RestApi;
 import io.github.lwm2mportfolio.server.rest.RestSettings;
+import io.javalin.util.JavalinBindException;
 
 /**
  * The whole server: a Leshan LwM2M server (CoAP and CoAPS) that knows model 16, the collector, the inventory
@@ -58,6 +63,7 @@ public final class PortfolioServer implements AutoCloseable {
     private final RestSettings restSettings;
     private final boolean restOn;
     private RestApi rest;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private PortfolioServer(LeshanServer lwm2m, JdbcInventory inventory, Collector collector, ServerEvents events,
             ServerKeys keys, ServerIdentity identity, RestSettings restSettings, boolean restOn) {
@@ -75,13 +81,48 @@ public final class PortfolioServer implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * Starts every listener, or none: a port that cannot be bound closes the server and throws
+     * {@link ListenerUnavailableException}.
+     */
     public void start() {
-        collector.start();
-        lwm2m.start();
-        if (restOn) {
-            rest = RestApi.start(restSettings, inventory, collector, events);
+        try {
+            collector.start();
+            startLwm2m();
+            if (restOn) {
+                rest = startRest();
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
         LOG.info("LwM2M server on {} and {}; REST API on {}", coapUri(), coapsUri(), restUri());
+    }
+
+    /** Californium's CoapServer only logs an endpoint that cannot bind while the others start: check each one. */
+    private void startLwm2m() {
+        RuntimeException failure = null;
+        try {
+            lwm2m.start();
+        } catch (IllegalStateException e) { // none of the endpoints started
+            failure = e;
+        }
+        for (Protocol protocol : List.of(Protocol.COAP, Protocol.COAPS)) {
+            CoapEndpoint endpoint = ((CaliforniumServerEndpoint) lwm2m.getEndpoint(protocol)).getCoapEndpoint();
+            if (!endpoint.isStarted()) {
+                InetSocketAddress address = endpoint.getAddress();
+                throw new ListenerUnavailableException(protocol == Protocol.COAP ? "CoAP" : "CoAPs",
+                        address.getHostString(), address.getPort(), failure);
+            }
+        }
+    }
+
+    private RestApi startRest() {
+        try {
+            return RestApi.start(restSettings, inventory, collector, events);
+        } catch (JavalinBindException e) {
+            throw new ListenerUnavailableException("REST API", restSettings.host(), restSettings.port(), e);
+        }
     }
 
     public String coapUri() {
@@ -145,6 +186,9 @@ public final class PortfolioServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         try {
             if (rest != null) {
                 rest.stop();
@@ -298,6 +342,11 @@ public final class PortfolioServer implements AutoCloseable {
                 if (certifiedCsv != null) {
                     importCertifications(inventory, certifiedCsv);
                 }
+                int wereOnline = inventory.markAllOffline();
+                if (wereOnline > 0) {
+                    LOG.info("{} devices online before this start are offline until they register again",
+                            wereOnline);
+                }
                 ServerEvents events = new ServerEvents();
                 LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust);
                 Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock);
@@ -313,8 +362,11 @@ public final class PortfolioServer implements AutoCloseable {
         private static void importCertifications(Inventory inventory, Path file) throws IOException {
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 CertificationList current = inventory.certifications();
-                inventory.replaceCertifications(new CertificationList(CertificationCsv.parseCertifications(reader),
-                        current.allocatedUniqueIds()));
+                List<Certification> records = CertificationCsv.parseCertifications(reader);
+                inventory.replaceCertifications(new CertificationList(records, current.allocatedUniqueIds()));
+                // Visible, since it undoes changes made through the REST API since the last start.
+                LOG.info("certifications: {} records from {} replace the {} stored ones", records.size(), file,
+                        current.records().size());
             } catch (io.github.lwm2mportfolio.server.compliance.CertificationCsvException e) {
                 throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
             }

@@ -11,18 +11,19 @@ import io.github.lwm2mportfolio.server.inventory.Verification;
 /**
  * The fleet's compliance as a CSV file (RFC 4180, CRLF line ends) for an operator's spreadsheet:
  * <pre>
- * endpoint,state,manufacturer,model,software_version,unique_id,online,last_verification,last_reason
+ * endpoint,state,manufacturer,model,software_version,unique_id,online,last_verification,last_reason,reason
  * </pre>
  * {@code last_verification} is the instant of the last verdict (ISO-8601, UTC), empty when none;
  * {@code last_reason} is its outcome, followed by ": " and its reason when it has one (e.g.
- * {@code FAILED: counter replayed}). Unknown values are empty fields. Any field that a spreadsheet would read
+ * {@code FAILED: counter replayed}); {@code reason} is why the device is in its state
+ * ({@link ComplianceReasons}). Unknown values are empty fields. Any field that a spreadsheet would read
  * as a formula (it starts with {@code = + - @}, a tab or a carriage return) gets a leading {@code '}, since
  * the endpoint and the host's values come from the devices.
  */
 public final class ComplianceReport {
 
     public static final String HEADER =
-            "endpoint,state,manufacturer,model,software_version,unique_id,online,last_verification,last_reason";
+            "endpoint,state,manufacturer,model,software_version,unique_id,online,last_verification,last_reason,reason";
 
     private static final String NEWLINE = "\r\n";
 
@@ -54,7 +55,7 @@ public final class ComplianceReport {
         }
         String[] fields = { device.endpoint(), device.state() == null ? null : device.state().name(),
                 host.manufacturer(), host.model(), host.softwareVersion(), host.uniqueId(),
-                Boolean.toString(device.online()), lastAt, lastReason };
+                Boolean.toString(device.online()), lastAt, lastReason, device.reason() };
         try {
             for (int i = 0; i < fields.length; i++) {
                 if (i > 0) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.github.lwm2mportfolio.server.compliance.ComplianceEvaluator;
+import io.github.lwm2mportfolio.server.compliance.ComplianceReasons;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
 
 /**
@@ -43,7 +44,9 @@ final class DeviceStates {
                 && row.lastVerification.at().toEpochMilli() < cutoff) {
             state = ComplianceState.UNVERIFIED;
         }
+        String reason = ComplianceReasons.of(state, row.hasPortfolioObject, row.extDevInfoPresent, row.host,
+                row.lastVerification, row.lastIdentityChange, Instant.ofEpochMilli(cutoff));
         return new DeviceSummary(row.endpoint, row.lwm2mVersion, row.online, row.registeredAt, row.lastSeen,
-                row.host, state, row.lastVerification);
+                row.host, state, row.lastVerification, reason);
     }
 }

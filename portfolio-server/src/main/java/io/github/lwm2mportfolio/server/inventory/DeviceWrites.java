@@ -47,6 +47,12 @@ final class DeviceWrites {
         });
     }
 
+    /** Every device offline; returns how many were online. */
+    int allOffline() {
+        return transactions.write(h -> h.createUpdate("UPDATE devices SET online = FALSE WHERE online = TRUE")
+                .execute());
+    }
+
     void seen(String endpoint, Instant at) {
         requireEndpoint(endpoint);
         Objects.requireNonNull(at, "at");

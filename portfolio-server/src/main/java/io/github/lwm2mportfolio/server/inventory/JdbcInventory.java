@@ -155,6 +155,14 @@ public final class JdbcInventory implements Inventory {
         deviceWrites.deregistered(endpoint, at);
     }
 
+    /**
+     * Marks every device offline, for a server that starts: Leshan keeps registrations in memory, so no device
+     * is registered with a new server run until it registers again. Returns how many were online.
+     */
+    public int markAllOffline() {
+        return deviceWrites.allOffline();
+    }
+
     @Override
     public void seen(String endpoint, Instant at) {
         deviceWrites.seen(endpoint, at);

@@ -67,7 +67,12 @@ public final class RestApi {
             ServerEvents events) {
         RestApi api = new RestApi(settings, inventory, devices, events);
         api.app = api.build();
-        api.app.start(settings.host(), settings.port());
+        try {
+            api.app.start(settings.host(), settings.port());
+        } catch (RuntimeException e) { // a port in use: leave no Jetty threads behind
+            api.stop();
+            throw e;
+        }
         LOG.info("REST API listening on {}/api", api.uri());
         return api;
     }

@@ -18,7 +18,7 @@ class ComplianceReportTest {
 
     private static DeviceSummary device(String endpoint, HostIdentityView host, ComplianceState state,
             Verification last) {
-        return new DeviceSummary(endpoint, "1.1", true, AT, AT, host, state, last);
+        return new DeviceSummary(endpoint, "1.1", true, AT, AT, host, state, last, null);
     }
 
     private static List<String> lines(String csv) {
@@ -29,7 +29,7 @@ class ComplianceReportTest {
     @Test
     void anEmptyFleetIsTheHeaderAlone() {
         assertThat(ComplianceReport.csv(List.of())).isEqualTo(
-                "endpoint,state,manufacturer,model,software_version,unique_id,online,last_verification,last_reason\r\n");
+                "endpoint,state,manufacturer,model,software_version,unique_id,online,last_verification,last_reason,reason\r\n");
     }
 
     @Test
@@ -42,16 +42,16 @@ class ComplianceReportTest {
                 device("ep-2", new HostIdentityView("IMEI-2", "Acme", "Widget", "1.1"), ComplianceState.UNVERIFIED,
                         replayed)));
         assertThat(lines(csv)).containsExactly(ComplianceReport.HEADER,
-                "ep-1,COMPLIANT,Acme,Widget,1.0,IMEI-1,true,2025-03-01T10:15:30Z,VERIFIED",
-                "ep-2,UNVERIFIED,Acme,Widget,1.1,IMEI-2,true,2025-03-01T10:15:30Z,FAILED: counter replayed");
+                "ep-1,COMPLIANT,Acme,Widget,1.0,IMEI-1,true,2025-03-01T10:15:30Z,VERIFIED,",
+                "ep-2,UNVERIFIED,Acme,Widget,1.1,IMEI-2,true,2025-03-01T10:15:30Z,FAILED: counter replayed,");
     }
 
     @Test
     void unknownValuesAreEmptyFields() {
         DeviceSummary bare = new DeviceSummary("ep-3", null, false, null, null, HostIdentityView.UNKNOWN,
-                ComplianceState.NO_PORTFOLIO, null);
+                ComplianceState.NO_PORTFOLIO, null, "the client has no object 16 (Portfolio)");
         assertThat(lines(ComplianceReport.csv(List.of(bare)))).containsExactly(ComplianceReport.HEADER,
-                "ep-3,NO_PORTFOLIO,,,,,false,,");
+                "ep-3,NO_PORTFOLIO,,,,,false,,,the client has no object 16 (Portfolio)");
     }
 
     @Test
@@ -59,7 +59,7 @@ class ComplianceReportTest {
         DeviceSummary odd = device("ep-4", new HostIdentityView("a\nb", "Acme, Inc.", "5\" display", "1.0"),
                 ComplianceState.UNCERTIFIED, null);
         assertThat(ComplianceReport.csv(List.of(odd))).endsWith(
-                "ep-4,UNCERTIFIED,\"Acme, Inc.\",\"5\"\" display\",1.0,\"a\nb\",true,,\r\n");
+                "ep-4,UNCERTIFIED,\"Acme, Inc.\",\"5\"\" display\",1.0,\"a\nb\",true,,,\r\n");
     }
 
     @Test
@@ -69,7 +69,7 @@ class ComplianceReportTest {
                 ComplianceState.UNCERTIFIED, null);
         List<String> lines = lines(ComplianceReport.csv(List.of(hostile)));
         assertThat(lines.get(1)).isEqualTo("'=cmd|' /C calc'!A0,UNCERTIFIED,'+Acme,'-2+3,"
-                + "\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(A1),true,,");
+                + "\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(A1),true,,,");
     }
 
     @Test
