@@ -102,7 +102,8 @@ public final class PortfolioStore implements AutoCloseable {
         }
         Path dir = directory.toAbsolutePath().normalize();
         try {
-            Files.createDirectories(dir);
+            // Owner-only: the directory holds the store and, beside it, the key store and its password file.
+            Files.createDirectories(dir, ownerOnly(dir, "rwx------"));
         } catch (IOException e) {
             throw new StoreException("cannot create store directory " + dir + ": " + describe(e), e);
         }
@@ -262,9 +263,13 @@ public final class PortfolioStore implements AutoCloseable {
 
     /** Identity values are nobody else's business: owner-only where the file system has POSIX modes. */
     private FileAttribute<?>[] fileAttributes() {
-        if (directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        return ownerOnly(directory, "rw-------");
+    }
+
+    private static FileAttribute<?>[] ownerOnly(Path path, String permissions) {
+        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return new FileAttribute<?>[] {
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions))};
         }
         return new FileAttribute<?>[0];
     }
