@@ -6,6 +6,7 @@ import java.security.cert.X509Certificate;
 import java.util.concurrent.Callable;
 
 import io.github.lwm2mportfolio.cli.SecretFiles;
+import io.github.lwm2mportfolio.core.keys.KeyStorePasswords;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,18 +39,17 @@ final class CaCommand implements Callable<Integer> {
         var validity = KeysCommand.days(spec, "--days", days);
         KeysCommand.requireAbsent(spec, out.resolve(FleetAuthority.KEY_STORE));
         KeysCommand.requireAbsent(spec, out.resolve(FleetAuthority.CERTIFICATE));
-        String password;
+        char[] password = null;
         if (passwordFile != null) {
-            password = SecretFiles.readLine(spec, "--password-file", passwordFile);
+            password = SecretFiles.readLine(spec, "--password-file", passwordFile).toCharArray();
         } else {
             KeysCommand.requireAbsent(spec, out.resolve(FleetAuthority.PASSWORD));
-            password = KeyFiles.newPassword();
         }
         SecretFiles.createPrivateDirectory(out);
-        if (passwordFile == null) {
-            SecretFiles.writeLine(out.resolve(FleetAuthority.PASSWORD), password);
+        if (password == null) {
+            password = KeyStorePasswords.writeNew(out.resolve(FleetAuthority.PASSWORD));
         }
-        X509Certificate certificate = FleetAuthority.create(out, name, validity, password.toCharArray()).certificate();
+        X509Certificate certificate = FleetAuthority.create(out, name, validity, password).certificate();
         PrintWriter writer = spec.commandLine().getOut();
         writer.println("fleet CA " + certificate.getSubjectX500Principal().getName() + " until "
                 + certificate.getNotAfter().toInstant());

@@ -16,6 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import io.github.lwm2mportfolio.cli.SecretFiles;
 import io.github.lwm2mportfolio.core.auth.KeyDerivation;
+import io.github.lwm2mportfolio.core.keys.KeyStorePasswords;
 import io.github.lwm2mportfolio.core.keys.Pem;
 import io.github.lwm2mportfolio.core.keys.Pkcs12KeySource;
 import io.github.lwm2mportfolio.core.keys.SelfSignedCertificates;
@@ -71,9 +72,8 @@ final class DeviceCommand implements Callable<Integer> {
         List<X509Certificate> chain = List.of(certificate, authority.certificate());
 
         SecretFiles.createPrivateDirectory(out);
-        String password = KeyFiles.newPassword();
-        SecretFiles.writeLine(out.resolve(KeyFiles.PASSWORD), password);
-        Pkcs12KeySource.store(out.resolve(KeyFiles.KEY_STORE), password.toCharArray(),
+        char[] password = KeyStorePasswords.writeNew(out.resolve(KeyFiles.PASSWORD));
+        Pkcs12KeySource.store(out.resolve(KeyFiles.KEY_STORE), password,
                 new SigningKey(keyId, pair.getPrivate(), chain),
                 sharedKey(fleetSecret, KeyDerivation.PURPOSE_MAC, Pkcs12KeySource.MAC_KEY_BYTES, "HmacSHA256", random),
                 sharedKey(fleetSecret, KeyDerivation.PURPOSE_ENCRYPT, Pkcs12KeySource.ENCRYPTION_KEY_BYTES, "AES",

@@ -3,10 +3,8 @@ package io.github.lwm2mportfolio.cli.keys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
 import java.util.List;
 
 import io.github.lwm2mportfolio.cli.SecretFiles;
@@ -31,13 +29,6 @@ public final class KeyFiles {
     public static final String CERTIFICATE = "device.pem";
 
     private KeyFiles() {
-    }
-
-    /** A new random password: 24 bytes, base64 without padding. */
-    static String newPassword() {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /**
