@@ -3,18 +3,12 @@ package io.github.lwm2mportfolio.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.lwm2mportfolio.client.store.PortfolioStore;
 import io.github.lwm2mportfolio.client.store.StoredInstance;
 import io.github.lwm2mportfolio.client.store.StoredState;
+import io.github.lwm2mportfolio.client.testing.WriterProcesses;
 
 /**
  * Kills our whole client (PortfolioClient with its store and keys.p12) with SIGKILL at random moments while it
@@ -38,7 +33,6 @@ class ClientCrashTest {
     private static final int DEFAULT_KILLS = 10;
     private static final int KILLS = Integer.getInteger("crash.kills", DEFAULT_KILLS);
     private static final long KILL_JITTER_NANOS = TimeUnit.MILLISECONDS.toNanos(6);
-    private static final String END = "\u0000end";
     private static final Map<Integer, String> FIXED = Map.of(0, "HOST-1", 1, "Acme", 2, "WM-3000");
 
     @Test
@@ -76,17 +70,17 @@ class ClientCrashTest {
 
     /** Starts the client, waits for this many acknowledged rounds, kills it at a random moment after them. */
     private static List<long[]> runAndKill(Path data, Path stderr, int roundsBeforeKill) throws Exception {
-        Process child = startWriter(data, stderr);
+        Process child = WriterProcesses.start(ClientWriterProcess.class, stderr, data.toString());
         List<long[]> acknowledged = new ArrayList<>();
         try {
-            BlockingQueue<String> lines = readLinesInBackground(child);
+            BlockingQueue<String> lines = WriterProcesses.readLinesInBackground(child, "client-stdout");
             while (acknowledged.size() < roundsBeforeKill) {
                 String line = lines.poll(60, TimeUnit.SECONDS);
-                if (line == null || line.equals(END)) {
+                if (line == null || line.equals(WriterProcesses.END)) {
                     fail("the client stopped after " + acknowledged.size() + " rounds; stderr:\n"
                             + Files.readString(stderr));
                 }
-                acknowledged.add(parse(line));
+                acknowledged.add(WriterProcesses.parse(line));
             }
             // Right after a line the child starts a save; a random extra moment moves the kill anywhere within
             // the next rounds (temp file, fsync, rename, counter reservation, AuthData).
@@ -98,48 +92,14 @@ class ClientCrashTest {
             // lines the child printed but we have not read yet.
             child.toHandle().destroyForcibly();
             assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("client died").isTrue();
-            for (String line = lines.poll(60, TimeUnit.SECONDS); !END.equals(line);
+            for (String line = lines.poll(60, TimeUnit.SECONDS); !WriterProcesses.END.equals(line);
                     line = lines.poll(60, TimeUnit.SECONDS)) {
                 assertThat(line).as("rest of the output after the kill").isNotNull();
-                acknowledged.add(parse(line));
+                acknowledged.add(WriterProcesses.parse(line));
             }
         } finally {
             child.destroyForcibly();
         }
         return acknowledged;
-    }
-
-    private static Process startWriter(Path data, Path stderr) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), ClientWriterProcess.class.getName(), data.toString());
-        builder.redirectError(stderr.toFile());
-        return builder.start();
-    }
-
-    // Reading on another thread lets the test wait with a timeout instead of blocking forever.
-    private static BlockingQueue<String> readLinesInBackground(Process child) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                lines.add(END);
-            }
-        }, "client-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
-    }
-
-    private static long[] parse(String line) {
-        String[] parts = line.split(" ");
-        assertThat(parts).as("line '%s'", line).hasSize(2);
-        return new long[] { Long.parseLong(parts[0]), Long.parseLong(parts[1]) };
     }
 }

@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,11 +13,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.github.lwm2mportfolio.client.testing.WriterProcesses;
 
 /**
  * Kills a writing process with SIGKILL at arbitrary moments and checks what survives: the store file is always
@@ -40,7 +36,6 @@ class PortfolioStoreCrashTest {
     private static final int BLOCK_SIZE = 7;
     private static final int LANES = 2;
     private static final long KILL_JITTER_NANOS = TimeUnit.MILLISECONDS.toNanos(8);
-    private static final String END = "\u0000end";
 
     @Test
     void a_writer_killed_mid_save_leaves_its_last_or_next_state_and_a_counter_that_never_repeats(
@@ -74,18 +69,19 @@ class PortfolioStoreCrashTest {
         for (int run = 1; run <= kills; run++) {
             Files.createDirectories(dir);
             Path stderr = dir.resolve("child-" + run + ".err");
-            Process child = startWriter(storeDir, stderr);
+            Process child = WriterProcesses.start(StoreWriterProcess.class, stderr, storeDir.toString(),
+                    Integer.toString(BLOCK_SIZE));
             List<long[]> printed = new ArrayList<>();
             int iterationsBeforeKill = ThreadLocalRandom.current().nextInt(1, MAX_ITERATIONS_BEFORE_KILL + 1);
             try {
-                BlockingQueue<String> lines = readLinesInBackground(child);
+                BlockingQueue<String> lines = WriterProcesses.readLinesInBackground(child, "writer-stdout");
                 while (printed.size() < iterationsBeforeKill) {
                     String line = lines.poll(60, TimeUnit.SECONDS);
-                    if (line == null || line.equals(END)) {
+                    if (line == null || line.equals(WriterProcesses.END)) {
                         fail("writer stopped after " + printed.size() + " iterations; stderr:\n"
                                 + Files.readString(stderr));
                     }
-                    printed.add(parse(line));
+                    printed.add(WriterProcesses.parse(line));
                     if (printed.size() == 1 && run == 1) {
                         // The lock is the OS's: a live writer keeps every other process out.
                         assertThatThrownBy(() -> PortfolioStore.open(storeDir))
@@ -104,10 +100,10 @@ class PortfolioStoreCrashTest {
                 child.toHandle().destroyForcibly();
                 assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("writer died").isTrue();
                 // Whatever the writer managed to print before dying counts as completed too.
-                for (String line = lines.poll(60, TimeUnit.SECONDS); !END.equals(line);
+                for (String line = lines.poll(60, TimeUnit.SECONDS); !WriterProcesses.END.equals(line);
                         line = lines.poll(60, TimeUnit.SECONDS)) {
                     assertThat(line).as("rest of output after kill").isNotNull();
-                    printed.add(parse(line));
+                    printed.add(WriterProcesses.parse(line));
                 }
             } finally {
                 child.destroyForcibly();
@@ -138,40 +134,5 @@ class PortfolioStoreCrashTest {
         }
 
         assertThat(counters).as("every counter value ever handed out").isSorted().doesNotHaveDuplicates();
-    }
-
-    private static Process startWriter(Path storeDir, Path stderr) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
-                StoreWriterProcess.class.getName(), storeDir.toString(), Integer.toString(BLOCK_SIZE));
-        builder.redirectError(stderr.toFile());
-        return builder.start();
-    }
-
-    // Reading on another thread lets the test wait with a timeout instead of blocking forever.
-    private static BlockingQueue<String> readLinesInBackground(Process child) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                lines.add(END);
-            }
-        }, "writer-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
-    }
-
-    private static long[] parse(String line) {
-        String[] parts = line.split(" ");
-        assertThat(parts).as("line '%s'", line).hasSize(2);
-        return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
     }
 }
