@@ -1,8 +1,12 @@
 package io.github.lwm2mportfolio.core.model;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.eclipse.leshan.core.model.InvalidDDFFileException;
+import org.eclipse.leshan.core.model.InvalidModelException;
 import org.eclipse.leshan.core.model.ObjectLoader;
 import org.eclipse.leshan.core.model.ObjectModel;
 import org.eclipse.leshan.core.model.ResourceModel;
@@ -10,26 +14,16 @@ import org.eclipse.leshan.core.model.ResourceModel.Operations;
 import org.eclipse.leshan.core.model.ResourceModel.Type;
 
 /**
- * The object models this project registers on both sides: Portfolio (16) and Device (3, with resource 22
- * ExtDevInfo). Written from the published facts; a server that does not know model 16 decodes TLV values
- * as opaque bytes, so servers must register these too.
+ * The object models this project registers on both sides: Portfolio (16), loaded from its DDF file
+ * {@value #PORTFOLIO_DDF}, and Device (3, with resource 22 ExtDevInfo), written from the published facts. A
+ * server that does not know model 16 decodes TLV values as opaque bytes, so servers must register these too.
  */
 public final class PortfolioModels {
 
-    private static final ObjectModel PORTFOLIO = new ObjectModel(PortfolioObject.OBJECT_ID, "Portfolio",
-            "Extra data about another object instance (here, the host device a module is built into), "
-                    + "with services to authenticate or protect it.",
-            PortfolioObject.VERSION, true, false, List.of(
-                    resource(PortfolioObject.IDENTITY, "Identity", Operations.RW, true, true, Type.STRING, "",
-                            "Portfolio identity values; for the host device: 0 unique ID, 1 manufacturer, "
-                                    + "2 model, 3 software version."),
-                    resource(PortfolioObject.GET_AUTH_DATA, "GetAuthData", Operations.E, false, false, Type.NONE,
-                            "", "Asks the client to compute AuthData for Identity values."),
-                    resource(PortfolioObject.AUTH_DATA, "AuthData", Operations.R, true, false, Type.OPAQUE, "",
-                            "Authentication or protected data, one per processed Identity instance; single use."),
-                    resource(PortfolioObject.AUTH_STATUS, "AuthStatus", Operations.R, false, false, Type.INTEGER,
-                            "0..2", "0 IDLE, 1 DATA_AVAIL, 2 ERROR.")),
-            "urn:oma:lwm2m:oma:16", "1.0", "");
+    /** Object 16 in OMA DDF XML, in every jar of the project: the one source of the Portfolio model. */
+    public static final String PORTFOLIO_DDF = "/lwm2m-portfolio/16.xml";
+
+    private static final ObjectModel PORTFOLIO = loadPortfolioDdf();
 
     private static final ObjectModel DEVICE = new ObjectModel(PortfolioObject.DEVICE_OBJECT_ID, "Device",
             "The device's own information, with links to objects that describe it further.", "1.0", false, true,
@@ -103,6 +97,22 @@ public final class PortfolioModels {
         }
         result.addAll(all());
         return result;
+    }
+
+    /** Reads and validates (LwM2M schema and Leshan's model rules) the DDF file shipped in this jar. */
+    private static ObjectModel loadPortfolioDdf() {
+        try (InputStream ddf = PortfolioModels.class.getResourceAsStream(PORTFOLIO_DDF)) {
+            if (ddf == null) {
+                throw new IllegalStateException(PORTFOLIO_DDF + " is missing from the class path");
+            }
+            List<ObjectModel> models = ObjectLoader.loadDdfFile(ddf, PORTFOLIO_DDF, true);
+            if (models.size() != 1 || models.get(0).id != PortfolioObject.OBJECT_ID) {
+                throw new IllegalStateException(PORTFOLIO_DDF + " must define object 16 and nothing else");
+            }
+            return models.get(0);
+        } catch (IOException | InvalidDDFFileException | InvalidModelException e) {
+            throw new IllegalStateException("cannot load " + PORTFOLIO_DDF + ": " + e.getMessage(), e);
+        }
     }
 
     private static ResourceModel resource(int id, String name, Operations operations, boolean multiple,

@@ -2,9 +2,19 @@ package io.github.lwm2mportfolio.core.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 import java.util.List;
 
+import javax.xml.transform.stream.StreamSource;
+
+import org.eclipse.leshan.core.model.DefaultDDFFileValidator;
 import org.eclipse.leshan.core.model.DefaultObjectModelValidator;
 import org.eclipse.leshan.core.model.ObjectLoader;
 import org.eclipse.leshan.core.model.ObjectModel;
@@ -13,6 +23,7 @@ import org.eclipse.leshan.core.model.ResourceModel.Operations;
 import org.eclipse.leshan.core.model.ResourceModel.Type;
 import org.eclipse.leshan.core.model.StaticModel;
 import org.junit.jupiter.api.Test;
+import org.xml.sax.SAXException;
 
 class PortfolioModelsTest {
 
@@ -20,6 +31,37 @@ class PortfolioModelsTest {
     void both_models_pass_leshan_model_validation() {
         assertThatCode(() -> new DefaultObjectModelValidator().validate(PortfolioModels.all(), "PortfolioModels"))
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void the_ddf_file_is_valid_against_the_lwm2m_schema() throws Exception {
+        try (InputStream ddf = PortfolioModels.class.getResourceAsStream(PortfolioModels.PORTFOLIO_DDF)) {
+            assertThat(ddf).as(PortfolioModels.PORTFOLIO_DDF).isNotNull();
+            assertThatCode(() -> new DefaultDDFFileValidator().validate(new StreamSource(ddf)))
+                    .doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void the_ddf_file_and_the_resource_constants_name_the_same_resources() {
+        ObjectModel portfolio = PortfolioModels.portfolio();
+
+        assertThat(portfolio.id).isEqualTo(PortfolioObject.OBJECT_ID);
+        assertThat(portfolio.version).isEqualTo(PortfolioObject.VERSION);
+        assertThat(portfolio.resources.get(PortfolioObject.IDENTITY).name).isEqualTo("Identity");
+        assertThat(portfolio.resources.get(PortfolioObject.GET_AUTH_DATA).name).isEqualTo("GetAuthData");
+        assertThat(portfolio.resources.get(PortfolioObject.AUTH_DATA).name).isEqualTo("AuthData");
+        assertThat(portfolio.resources.get(PortfolioObject.AUTH_STATUS).name).isEqualTo("AuthStatus");
+    }
+
+    @Test
+    void a_ddf_file_with_a_wrong_type_is_refused_by_the_schema() {
+        String broken = new String(readDdf(), StandardCharsets.UTF_8).replace("<Type>Opaque</Type>",
+                "<Type>Blob</Type>");
+
+        assertThatThrownBy(() -> new DefaultDDFFileValidator()
+                .validate(new StreamSource(new ByteArrayInputStream(broken.getBytes(StandardCharsets.UTF_8)))))
+                .isInstanceOf(SAXException.class).hasMessageContaining("Blob");
     }
 
     @Test
@@ -73,6 +115,14 @@ class PortfolioModelsTest {
         assertThat(models).filteredOn(m -> m.id == 3).extracting(m -> m.version).containsExactlyInAnyOrder("1.0",
                 "1.1", "1.2");
         assertThat(models).filteredOn(m -> m.id == 16).containsExactly(PortfolioModels.portfolio());
+    }
+
+    private static byte[] readDdf() {
+        try (InputStream ddf = PortfolioModels.class.getResourceAsStream(PortfolioModels.PORTFOLIO_DDF)) {
+            return ddf.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void assertResource(ResourceModel resource, String name, Operations operations, boolean multiple,
