@@ -46,8 +46,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "their medians. Default: ${DEFAULT-VALUE}.")
     int runs;
 
-    @Option(names = "--modes", split = ",", defaultValue = "baseline,portfolio", paramLabel = "MODE[,MODE...]",
-            description = "baseline (bare Leshan reading /3/0) and/or portfolio. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--modes", split = ",", defaultValue = "baseline,floor,portfolio",
+            paramLabel = "MODE[,MODE...]", description = "Servers to run: baseline (bare Leshan reading /3/0), floor "
+                    + "(bare Leshan making ours' exchanges and checking the same signatures, storing nothing) and/or "
+                    + "portfolio. Default: ${DEFAULT-VALUE}.")
     List<String> modes;
 
     @Option(names = "--loads", split = ",", defaultValue = "rate,flat", paramLabel = "LOAD[,LOAD...]",
@@ -129,7 +131,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchMode> benchModes = new ArrayList<>();
         for (String mode : modes) {
             benchModes.add(BenchMode.fromId(mode)
-                    .orElseThrow(() -> bad("--modes must be baseline and/or portfolio, got '" + mode + "'")));
+                    .orElseThrow(() -> bad("--modes must be among baseline, floor and portfolio, got '" + mode + "'")));
         }
         List<BenchLoad> benchLoads = new ArrayList<>();
         for (String load : loads) {

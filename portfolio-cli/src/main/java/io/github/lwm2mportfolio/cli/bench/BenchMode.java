@@ -10,6 +10,11 @@ import com.fasterxml.jackson.annotation.JsonValue;
 enum BenchMode {
     /** Bare Leshan: one read of /3/0 per registration. */
     BASELINE("bare Leshan"),
+    /**
+     * Bare Leshan making ours' exchanges and checking the same signatures with the raw primitive, storing
+     * nothing: what no implementation can go under ({@link FloorBenchServer}).
+     */
+    FLOOR("floor"),
     /** The full Portfolio collection: /3/0/22, /16/n, GetAuthData sign, AuthData verified and stored. */
     PORTFOLIO("Portfolio");
 
@@ -28,6 +33,16 @@ enum BenchMode {
     /** The name in the table and the chart. */
     String label() {
         return label;
+    }
+
+    /** Whether its clients are full Portfolio clients (with object 16 and a certified signing key). */
+    boolean portfolioClients() {
+        return this != BASELINE;
+    }
+
+    /** The name in "ours/bare" and "ours/floor". */
+    String shortName() {
+        return this == BASELINE ? "bare" : id();
     }
 
     static Optional<BenchMode> fromId(String id) {

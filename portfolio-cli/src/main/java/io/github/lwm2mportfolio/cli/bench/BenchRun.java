@@ -87,11 +87,14 @@ final class BenchRun {
         List<String> arguments = new ArrayList<>(List.of("bench-server", "--mode", spec.mode().id(), "--clients",
                 String.valueOf(spec.clients()), "--warmup", String.valueOf(settings.warmup()), "--timeout",
                 Duration.ofSeconds(settings.timeoutSeconds()).toString()));
-        if (spec.mode() == BenchMode.PORTFOLIO) {
+        if (spec.mode().portfolioClients()) {
             // The server reads its trust anchors at start: the simulator's CA comes from the same seed.
             Path trust = Files.createDirectories(data.resolve("trust"));
             SimulatorAuthority.fromSeed(SEED).writeCertificate(trust);
-            arguments.addAll(List.of("--data", data.resolve("server").toString(), "--trust", trust.toString()));
+            arguments.addAll(List.of("--trust", trust.toString()));
+        }
+        if (spec.mode() == BenchMode.PORTFOLIO) {
+            arguments.addAll(List.of("--data", data.resolve("server").toString()));
         }
         ServerProcess server = ServerProcess.start(launcher.command(pinning.server(), arguments), log(spec, "server"));
         running.add(server.process());
@@ -107,7 +110,7 @@ final class BenchRun {
         List<String> arguments = new ArrayList<>(List.of("simulate", "--clients", String.valueOf(spec.clients()),
                 "--server", serverUri, "--seed", String.valueOf(SEED), "--rate", String.valueOf(rate), "--warmup",
                 String.valueOf(settings.warmup()), "--stats-file", statsFile.toString()));
-        if (spec.mode() == BenchMode.BASELINE) {
+        if (!spec.mode().portfolioClients()) {
             arguments.add("--bare");
         }
         Process simulator = new ProcessBuilder(launcher.command(pinning.simulator(), arguments))

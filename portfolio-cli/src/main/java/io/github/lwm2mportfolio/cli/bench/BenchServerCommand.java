@@ -33,7 +33,8 @@ public final class BenchServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--mode", required = true, description = "baseline (bare Leshan reading /3/0) or portfolio.")
+    @Option(names = "--mode", required = true, description = "baseline (bare Leshan reading /3/0), floor (bare Leshan making ours' exchanges and "
+            + "checking the signatures, storing nothing) or portfolio.")
     String mode;
 
     @Option(names = "--clients", required = true, description = "Devices to wait for.")
@@ -42,7 +43,8 @@ public final class BenchServerCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Data directory of the Portfolio server (H2 inventory); mode portfolio.")
     Path dataDirectory;
 
-    @Option(names = "--trust", description = "Directory of certificates the clients' AuthData signatures chain to.")
+    @Option(names = "--trust", description = "Directory of certificates the clients' AuthData signatures chain to; "
+            + "modes floor and portfolio.")
     Path trustDirectory;
 
     @Option(names = "--warmup", defaultValue = "0",
@@ -68,12 +70,15 @@ public final class BenchServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BenchMode benchMode = BenchMode.fromId(mode).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                "--mode must be baseline or portfolio, got '" + mode + "'"));
+                "--mode must be baseline, floor or portfolio, got '" + mode + "'"));
         if (clients < 1) {
             throw new ParameterException(spec.commandLine(), "--clients must be at least 1, got " + clients);
         }
         if (benchMode == BenchMode.PORTFOLIO && dataDirectory == null) {
             throw new ParameterException(spec.commandLine(), "--mode portfolio needs --data");
+        }
+        if (benchMode == BenchMode.FLOOR && trustDirectory == null) {
+            throw new ParameterException(spec.commandLine(), "--mode floor needs --trust");
         }
         if (warmup < 0) {
             throw new ParameterException(spec.commandLine(), "--warmup must be 0 or more, got " + warmup);
@@ -86,8 +91,7 @@ public final class BenchServerCommand implements Callable<Integer> {
         CompletionTracker warmupTracker = new CompletionTracker(benchMode, warmup, ProcessCpu::nanos);
         DeviceOutcomes outcomes = new WarmupRouter(warmupTracker, tracker);
         CompletableFuture<Void> stopAsked = endOfInput();
-        try (BenchServer server = benchMode == BenchMode.BASELINE ? new BareLeshanBenchServer(outcomes)
-                : new PortfolioBenchServer(outcomes, dataDirectory, trustDirectory)) {
+        try (BenchServer server = server(benchMode, outcomes)) {
             out.println(READY + server.start());
             out.flush();
             boolean timedOut = false;
@@ -108,6 +112,14 @@ public final class BenchServerCommand implements Callable<Integer> {
             stopAsked.join();
         }
         return 0;
+    }
+
+    private BenchServer server(BenchMode benchMode, DeviceOutcomes outcomes) throws Exception {
+        return switch (benchMode) {
+        case BASELINE -> new BareLeshanBenchServer(outcomes);
+        case FLOOR -> new FloorBenchServer(outcomes, trustDirectory);
+        case PORTFOLIO -> new PortfolioBenchServer(outcomes, dataDirectory, trustDirectory);
+        };
     }
 
     /** Completes when standard input ends (the bench closed it, or died). */

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
-/** The medians of every N, load and mode that was run, and the ratios ours/baseline. */
+/** The medians of every N, load and mode that was run, and the ratios ours/bare and ours/floor. */
 final class BenchSummary {
 
     private final List<MedianFigures> medians = new ArrayList<>();
@@ -27,9 +27,11 @@ final class BenchSummary {
                     summary.medians.add(medians(clients, load, mode, runs));
                 }
                 Optional<MedianFigures> ours = summary.median(clients, load, BenchMode.PORTFOLIO);
-                Optional<MedianFigures> base = summary.median(clients, load, BenchMode.BASELINE);
-                if (ours.isPresent() && base.isPresent()) {
-                    summary.ratios.add(Ratio.of(ours.get(), base.get()));
+                for (BenchMode reference : List.of(BenchMode.BASELINE, BenchMode.FLOOR)) {
+                    Optional<MedianFigures> other = summary.median(clients, load, reference);
+                    if (ours.isPresent() && other.isPresent()) {
+                        summary.ratios.add(Ratio.of(ours.get(), other.get()));
+                    }
                 }
             }
         }
@@ -49,8 +51,8 @@ final class BenchSummary {
                 .findFirst();
     }
 
-    Optional<Ratio> ratio(int clients, BenchLoad load) {
-        return ratios.stream().filter(r -> r.clients() == clients && r.load() == load).findFirst();
+    List<Ratio> ratios(int clients, BenchLoad load) {
+        return ratios.stream().filter(r -> r.clients() == clients && r.load() == load).toList();
     }
 
     private static MedianFigures medians(int clients, BenchLoad load, BenchMode mode, List<RunResult> runs) {

@@ -1,15 +1,22 @@
 package io.github.lwm2mportfolio.cli.bench;
 
 /**
- * Ours beside bare Leshan for one N and load, from the medians.
+ * Ours beside a reference server (bare Leshan or the floor) for one N and load, from the medians.
  *
- * @param throughput ours' devices/s over the baseline's (the target: at least 0.5 at N = 1,000, flat out)
- * @param cpu ours' server CPU per device over the baseline's
+ * @param reference the server ours is divided by: baseline ("ours/bare") or floor ("ours/floor")
+ * @param throughput ours' devices/s over the reference's
+ * @param cpu ours' server CPU per device over the reference's
  */
-record Ratio(int clients, BenchLoad load, double throughput, double cpu) {
+record Ratio(int clients, BenchLoad load, BenchMode reference, double throughput, double cpu) {
 
-    static Ratio of(MedianFigures ours, MedianFigures baseline) {
-        return new Ratio(ours.clients(), ours.load(), ours.devicesPerSecond() / baseline.devicesPerSecond(),
-                ours.cpuMsPerDevice() / baseline.cpuMsPerDevice());
+    static Ratio of(MedianFigures ours, MedianFigures reference) {
+        return new Ratio(ours.clients(), ours.load(), reference.mode(),
+                ours.devicesPerSecond() / reference.devicesPerSecond(),
+                ours.cpuMsPerDevice() / reference.cpuMsPerDevice());
+    }
+
+    /** "ours/bare" or "ours/floor". */
+    String label() {
+        return "ours/" + reference.shortName();
     }
 }

@@ -48,7 +48,7 @@ final class ResultsChart {
         JFreeChart throughput = chart("Throughput", describe(throughputLoad, settings), "devices/s",
                 lines(settings, summary, throughputLoad, MedianFigures::devicesPerSecond), decades);
         JFreeChart latency = chart("p99 latency", describe(latencyLoad, settings),
-                "ms, registration to stored verdict (bare Leshan: to the /3/0 answer)",
+                "ms, registration to stored verdict (bare Leshan: to the /3/0 answer; floor: to the checked signatures)",
                 lines(settings, summary, latencyLoad, MedianFigures::p99Ms), decades);
 
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);

@@ -9,13 +9,12 @@ import io.github.lwm2mportfolio.cli.TextTable;
 
 /**
  * The results as text for the terminal: a header (machine, how the CPUs were shared), one row per N, load and
- * server with the medians, a row of ratios ours/baseline, then the failed runs with their reasons.
+ * server with the medians, rows of ratios ours/bare and ours/floor, then the failed runs with their reasons.
  */
 final class ResultsTable {
 
     static final List<String> HEADER = List.of("LOAD", "N", "SERVER", "DEVICES/S", "P50 MS", "P99 MS",
             "CPU MS/DEVICE", "SIM KB/CLIENT", "SIM THREADS/CLIENT", "RUNS");
-    static final String RATIO_LABEL = "ours/bare";
     /** LOAD and SERVER; the others hold numbers. */
     private static final Set<Integer> TEXT_COLUMNS = Set.of(0, 2);
     private static final String NONE = "-";
@@ -40,8 +39,8 @@ final class ResultsTable {
                 for (BenchMode mode : settings.modes()) {
                     summary.median(clients, load, mode).ifPresent(m -> rows.add(row(m)));
                 }
-                summary.ratio(clients, load).ifPresent(r -> rows.add(List.of(load.id(), count(clients),
-                        RATIO_LABEL, number(r.throughput(), 2), "", "", number(r.cpu(), 2), "", "", "")));
+                summary.ratios(clients, load).forEach(r -> rows.add(List.of(load.id(), count(clients), r.label(),
+                        number(r.throughput(), 2), "", "", number(r.cpu(), 2), "", "", "")));
             }
         }
         text.append(TextTable.align(rows, TEXT_COLUMNS::contains));

@@ -26,7 +26,7 @@ class BenchCommandTest {
             "--clients|many|Invalid value for option '--clients' (N[,N...]): 'many' is not an int",
             "--rate|0|--rate must be at least 1 registration/s, got 0",
             "--runs|0|--runs must be at least 1, got 0",
-            "--modes|baseline,fast|--modes must be baseline and/or portfolio, got 'fast'",
+            "--modes|baseline,fast|--modes must be among baseline, floor and portfolio, got 'fast'",
             "--loads|slow|--loads must be rate and/or flat, got 'slow'",
             "--timeout|PT0S|--timeout must be positive, got PT0S" })
     void a_bad_option_is_bad_usage_with_a_one_line_reason(String option, String value, String reason) {

@@ -41,7 +41,7 @@ class BenchProcessIT {
             assertThat(bench.waitFor(540, TimeUnit.SECONDS)).as("bench finished").isTrue();
             String output = Files.readString(terminal, StandardCharsets.UTF_8);
             assertThat(bench.exitValue()).as(output).isZero();
-            assertThat(output).contains("bare Leshan", "Portfolio", "ours/bare");
+            assertThat(output).contains("bare Leshan", "floor", "Portfolio", "ours/bare", "ours/floor");
         } finally {
             bench.destroyForcibly();
         }
@@ -54,9 +54,11 @@ class BenchProcessIT {
             assertThat(run.get("server").get("completed").asInt()).isEqualTo(50);
             assertThat(run.get("simulator").get("registered").asInt()).isEqualTo(50);
         }
-        assertThat(modes).containsExactly("baseline", "portfolio", "baseline", "portfolio");
-        assertThat(json.get("medians")).hasSize(4);
-        assertThat(json.get("ratios")).hasSize(2);
+        assertThat(modes).containsExactly("baseline", "floor", "portfolio", "baseline", "floor", "portfolio");
+        assertThat(json.get("medians")).hasSize(6);
+        assertThat(json.get("ratios")).hasSize(4);
+        assertThat(json.get("ratios").findValuesAsText("reference")).containsExactly("baseline", "floor", "baseline",
+                "floor");
         assertThat(ImageIO.read(results.resolve("chart.png").toFile())).isNotNull();
     }
 }

@@ -29,7 +29,7 @@ import io.github.lwm2mportfolio.core.keys.Pkcs12KeySource;
 import io.github.lwm2mportfolio.core.model.HostIdentity;
 import picocli.CommandLine;
 
-/** {@code portfolio bench-server} in-process, in both modes, with real clients on loopback. */
+/** {@code portfolio bench-server} in-process, in every mode, with real clients on loopback. */
 @Timeout(120)
 class BenchServerCommandTest {
 
@@ -79,6 +79,50 @@ class BenchServerCommandTest {
     @Test
     void portfolio_counts_stored_verdicts_and_reports_a_refused_one_as_a_failure() throws Exception {
         Path trust = Files.createDirectories(temp.resolve("trust"));
+        List<Pkcs12KeySource> keys = keysTrustingAllButTheLast(trust);
+        String uri = startServer("--mode", "portfolio", "--clients", "3", "--data",
+                temp.resolve("server").toString(), "--trust", trust.toString());
+        startSigningClients(uri, keys);
+
+        ServerResult result = awaitResult();
+        assertThat(result.mode()).isEqualTo("portfolio");
+        assertThat(result.completed()).isEqualTo(2);
+        assertThat(result.failed()).isEqualTo(1);
+        assertThat(result.failures()).singleElement().asString().startsWith("ours-2: verdict FAILED");
+        assertThat(result.timedOut()).isFalse();
+        assertThat(result.p99Ms()).isPositive();
+        assertThat(stopServer()).as(err.toString()).isZero();
+    }
+
+    @Test
+    void floor_checks_the_signatures_and_reports_an_untrusted_signer_as_a_failure() throws Exception {
+        Path trust = Files.createDirectories(temp.resolve("trust"));
+        List<Pkcs12KeySource> keys = keysTrustingAllButTheLast(trust);
+        String uri = startServer("--mode", "floor", "--clients", "3", "--trust", trust.toString());
+        startSigningClients(uri, keys);
+
+        ServerResult result = awaitResult();
+        assertThat(result.mode()).isEqualTo("floor");
+        assertThat(result.completed()).isEqualTo(2);
+        assertThat(result.failed()).isEqualTo(1);
+        assertThat(result.failures()).singleElement().asString().startsWith("ours-2: ").contains("no CA for");
+        assertThat(result.cpuSecondsPerDevice()).isPositive();
+        assertThat(stopServer()).as(err.toString()).isZero();
+    }
+
+    @Test
+    void floor_without_trust_anchors_is_bad_usage() {
+        CommandLine commandLine = PortfolioCommand.newCommandLine();
+        commandLine.setErr(new PrintWriter(err));
+
+        int code = commandLine.execute("bench-server", "--mode", "floor", "--clients", "1");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().lines().findFirst()).hasValue("--mode floor needs --trust");
+    }
+
+    /** Three devices' keys; the certificates of the first two are trusted, in {@code trust}. */
+    private List<Pkcs12KeySource> keysTrustingAllButTheLast(Path trust) throws Exception {
         List<Pkcs12KeySource> keys = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             String endpoint = "ours-" + i;
@@ -90,10 +134,11 @@ class BenchServerCommandTest {
                         source.signingKey(source.defaultKeyId()).chain().get(0).getEncoded());
             }
         }
-        String uri = startServer("--mode", "portfolio", "--clients", "3", "--data",
-                temp.resolve("server").toString(), "--trust", trust.toString());
+        return keys;
+    }
 
-        for (int i = 0; i < 3; i++) {
+    private void startSigningClients(String uri, List<Pkcs12KeySource> keys) throws Exception {
+        for (int i = 0; i < keys.size(); i++) {
             String endpoint = "ours-" + i;
             PortfolioClient client = PortfolioClient.builder(endpoint).serverUri(uri)
                     .dataDirectory(temp.resolve(endpoint)).keySource(keys.get(i))
@@ -105,15 +150,6 @@ class BenchServerCommandTest {
             portfolioClients.add(client);
             client.start();
         }
-
-        ServerResult result = awaitResult();
-        assertThat(result.mode()).isEqualTo("portfolio");
-        assertThat(result.completed()).isEqualTo(2);
-        assertThat(result.failed()).isEqualTo(1);
-        assertThat(result.failures()).singleElement().asString().startsWith("ours-2: verdict FAILED");
-        assertThat(result.timedOut()).isFalse();
-        assertThat(result.p99Ms()).isPositive();
-        assertThat(stopServer()).as(err.toString()).isZero();
     }
 
     @Test
@@ -136,7 +172,7 @@ class BenchServerCommandTest {
         int code = commandLine.execute("bench-server", "--mode", "fast", "--clients", "1");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString().lines().findFirst()).hasValue("--mode must be baseline or portfolio, got 'fast'");
+        assertThat(err.toString().lines().findFirst()).hasValue("--mode must be baseline, floor or portfolio, got 'fast'");
     }
 
     private String startServer(String... args) throws Exception {

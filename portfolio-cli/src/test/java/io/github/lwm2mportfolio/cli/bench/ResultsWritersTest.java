@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class ResultsWritersTest {
 
     private static final BenchSettings SETTINGS = new BenchSettings(List.of(100, 1000), 100, 3,
-            List.of(BenchMode.BASELINE, BenchMode.PORTFOLIO), List.of(BenchLoad.RATE, BenchLoad.FLAT), 600, 1000);
+            List.of(BenchMode.BASELINE, BenchMode.FLOOR, BenchMode.PORTFOLIO), List.of(BenchLoad.RATE, BenchLoad.FLAT), 600, 1000);
     private static final MachineInfo MACHINE = new MachineInfo(2, "AMD EPYC", "17.0.15+6, OpenJDK 64-Bit Server VM",
             "Linux 6.1 amd64", "abc1234", "server JVM pinned to CPU 0, simulator JVM to CPU 1 (taskset)", 0.5);
     private static final byte[] PNG_SIGNATURE = { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
@@ -31,22 +31,23 @@ class ResultsWritersTest {
     Path out;
 
     /**
-     * Three runs of everything. Baseline: 1,000 devices/s flat, 100 rate, 0.2 ms CPU. Ours: 400 flat, 100 rate,
-     * 0.8 ms CPU; the runs differ by +-10% so that the medians are the middle runs. Ours at N = 1000 flat run 3
+     * Three runs of everything. Baseline: 1,000 devices/s flat, 100 rate, 0.2 ms CPU. Floor: 800 flat, 100 rate,
+     * 0.4 ms CPU. Ours: 400 flat, 100 rate, 0.8 ms CPU; the runs differ by +-10% so that the medians are the middle runs. Ours at N = 1000 flat run 3
      * failed (a device refused), its figures still count.
      */
     private static List<RunResult> results() {
         List<RunResult> results = new ArrayList<>();
         for (RunSpec spec : SETTINGS.plan()) {
             boolean ours = spec.mode() == BenchMode.PORTFOLIO;
+            boolean floor = spec.mode() == BenchMode.FLOOR;
             double spread = 1 + (spec.run() - 2) * 0.1;
-            double rate = spec.load() == BenchLoad.RATE ? 100 : ours ? 400 : 1000;
+            double rate = spec.load() == BenchLoad.RATE ? 100 : ours ? 400 : floor ? 800 : 1000;
             double p50 = ours ? 20 : 1;
             int failed = ours && spec.clients() == 1000 && spec.load() == BenchLoad.FLAT && spec.run() == 3 ? 1 : 0;
             ServerResult server = new ServerResult(spec.mode().id(), spec.clients(), spec.clients() - failed, failed,
                     failed == 0 ? List.of() : List.of("sim-7: verdict FAILED: bad signature"), false,
                     spec.clients() / rate, rate * spread, p50 * spread, 2 * p50 * spread, 3 * p50,
-                    (ours ? 0.8e-3 : 0.2e-3) * spread);
+                    (ours ? 0.8e-3 : floor ? 0.4e-3 : 0.2e-3) * spread);
             SimulatorStats simulator = new SimulatorStats(spec.clients(), spec.clients(), 20, 40,
                     10L << 20, (10L << 20) + spec.clients() * 20_480L, 20_480 * spread, 20.0 / spec.clients());
             results.add(new RunResult(spec, failed == 0 ? null : "1 device failed: sim-7: verdict FAILED", server,
@@ -68,6 +69,8 @@ class ResultsWritersTest {
         assertThat(table).containsPattern("flat\\s+1,000\\s+Portfolio\\s+400\\.0\\s+20\\.00\\s+40\\.00\\s+0\\.800");
         assertThat(table).containsPattern("flat\\s+1,000\\s+ours/bare\\s+0\\.40\\s+4\\.00");
         assertThat(table).containsPattern("rate\\s+100\\s+ours/bare\\s+1\\.00\\s+4\\.00");
+        assertThat(table).containsPattern("flat\\s+1,000\\s+floor\\s+800\\.0\\s+1\\.00\\s+2\\.00\\s+0\\.400");
+        assertThat(table).containsPattern("flat\\s+1,000\\s+ours/floor\\s+0\\.50\\s+2\\.00");
         assertThat(table).contains("2 runs failed:", "N=1000 flat run 3 portfolio: 1 device failed",
                 "N=100 rate run 4 portfolio: simulator exited with code 1 before RESULT");
     }
@@ -83,13 +86,13 @@ class ResultsWritersTest {
         assertThat(json.get("startedAt").asText()).isEqualTo("2026-11-28T06:00:00Z");
         assertThat(json.get("machine").get("nproc").asInt()).isEqualTo(2);
         assertThat(json.get("machine").get("pinning").asText()).contains("taskset");
-        assertThat(json.get("settings").get("modes").toString()).isEqualTo("[\"baseline\",\"portfolio\"]");
-        assertThat(json.get("runs")).hasSize(25);
-        JsonNode failedRun = json.get("runs").get(24);
+        assertThat(json.get("settings").get("modes").toString()).isEqualTo("[\"baseline\",\"floor\",\"portfolio\"]");
+        assertThat(json.get("runs")).hasSize(37);
+        JsonNode failedRun = json.get("runs").get(36);
         assertThat(failedRun.get("failure").asText()).contains("simulator exited");
         assertThat(failedRun.get("server").isNull()).isTrue();
 
-        assertThat(json.get("medians")).hasSize(8);
+        assertThat(json.get("medians")).hasSize(12);
         JsonNode oursFlat = find(json.get("medians"), 1000, "flat", "portfolio");
         assertThat(oursFlat.get("runs").asInt()).isEqualTo(3);
         assertThat(oursFlat.get("devicesPerSecond").asDouble()).isCloseTo(400, within(1e-9));
@@ -97,11 +100,17 @@ class ResultsWritersTest {
         assertThat(oursFlat.get("cpuMsPerDevice").asDouble()).isCloseTo(0.8, within(1e-9));
         assertThat(oursFlat.get("heapKbPerClient").asDouble()).isCloseTo(20, within(1e-9));
         assertThat(oursFlat.get("simulatorThreads").asDouble()).isCloseTo(40, within(1e-9));
-        JsonNode ratio = json.get("ratios").get(3);
-        assertThat(ratio.get("clients").asInt()).isEqualTo(1000);
-        assertThat(ratio.get("load").asText()).isEqualTo("flat");
-        assertThat(ratio.get("throughput").asDouble()).isCloseTo(0.4, within(1e-9));
-        assertThat(ratio.get("cpu").asDouble()).isCloseTo(4, within(1e-9));
+        assertThat(json.get("ratios")).hasSize(8);
+        JsonNode overBare = json.get("ratios").get(6);
+        assertThat(overBare.get("clients").asInt()).isEqualTo(1000);
+        assertThat(overBare.get("load").asText()).isEqualTo("flat");
+        assertThat(overBare.get("reference").asText()).isEqualTo("baseline");
+        assertThat(overBare.get("throughput").asDouble()).isCloseTo(0.4, within(1e-9));
+        assertThat(overBare.get("cpu").asDouble()).isCloseTo(4, within(1e-9));
+        JsonNode overFloor = json.get("ratios").get(7);
+        assertThat(overFloor.get("reference").asText()).isEqualTo("floor");
+        assertThat(overFloor.get("throughput").asDouble()).isCloseTo(0.5, within(1e-9));
+        assertThat(overFloor.get("cpu").asDouble()).isCloseTo(2, within(1e-9));
     }
 
     @Test
