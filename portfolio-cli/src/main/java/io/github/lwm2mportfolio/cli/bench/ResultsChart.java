@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.util.Collections;
+import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 import javax.imageio.ImageIO;
@@ -18,6 +19,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
@@ -26,13 +28,13 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * chart.png: two panels side by side, throughput and p99 latency against N (log scale), one line per server,
- * ours beside bare Leshan, from the medians.
+ * ours beside bare Leshan and the floor, from the medians.
  */
 final class ResultsChart {
 
     static final int WIDTH = 1200;
     static final int HEIGHT = 500;
-    private static final Color[] LINE_COLORS = { new Color(0x1f77b4), new Color(0xd62728) };
+    private static final Color[] LINE_COLORS = { new Color(0x1f77b4), new Color(0x2ca02c), new Color(0xd62728) };
 
     private ResultsChart() {
     }
@@ -43,13 +45,12 @@ final class ResultsChart {
         // Throughput is what the flat load measures, latency what the offered rate does; else what was run.
         BenchLoad throughputLoad = settings.loads().contains(BenchLoad.FLAT) ? BenchLoad.FLAT : settings.loads().get(0);
         BenchLoad latencyLoad = settings.loads().contains(BenchLoad.RATE) ? BenchLoad.RATE : settings.loads().get(0);
-        // One tick a decade (10, 100, 1,000...) once N spans one; within a decade JFreeChart's own ticks.
-        boolean decades = Collections.max(settings.clients()) >= 10 * Collections.min(settings.clients());
         JFreeChart throughput = chart("Throughput", describe(throughputLoad, settings), "devices/s",
-                lines(settings, summary, throughputLoad, MedianFigures::devicesPerSecond), decades);
+                lines(settings, summary, throughputLoad, MedianFigures::devicesPerSecond),
+                clientsAxis(settings.clients()));
         JFreeChart latency = chart("p99 latency", describe(latencyLoad, settings),
                 "ms, registration to stored verdict (bare Leshan: to the /3/0 answer; floor: to the checked signatures)",
-                lines(settings, summary, latencyLoad, MedianFigures::p99Ms), decades);
+                lines(settings, summary, latencyLoad, MedianFigures::p99Ms), clientsAxis(settings.clients()));
 
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D graphics = image.createGraphics();
@@ -84,15 +85,32 @@ final class ResultsChart {
         return lines;
     }
 
-    private static JFreeChart chart(String title, String subtitle, String valueLabel, XYSeriesCollection lines,
-            boolean decades) {
-        LogAxis clientsAxis = new LogAxis("clients (N)");
-        clientsAxis.setNumberFormatOverride(new DecimalFormat("#,##0"));
-        if (decades) {
-            clientsAxis.setTickUnit(new NumberTickUnit(1)); // the unit is a power of ten
+    /**
+     * The N axis: log scale with one tick a decade (10, 100, 1,000...) once N spans one, JFreeChart's own log
+     * ticks within a decade, and a linear axis around a single N (a log axis over one point repeats its label).
+     */
+    static ValueAxis clientsAxis(List<Integer> clients) {
+        int smallest = Collections.min(clients);
+        int largest = Collections.max(clients);
+        if (smallest == largest) {
+            NumberAxis single = new NumberAxis("clients (N)");
+            single.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            single.setNumberFormatOverride(new DecimalFormat("#,##0"));
+            single.setRange(smallest * 0.5, smallest * 1.5);
+            return single;
         }
-        clientsAxis.setLowerMargin(0.1);
-        clientsAxis.setUpperMargin(0.1);
+        LogAxis axis = new LogAxis("clients (N)");
+        axis.setNumberFormatOverride(new DecimalFormat("#,##0"));
+        if (largest >= 10 * smallest) {
+            axis.setTickUnit(new NumberTickUnit(1)); // the unit is a power of ten
+        }
+        axis.setLowerMargin(0.1);
+        axis.setUpperMargin(0.1);
+        return axis;
+    }
+
+    private static JFreeChart chart(String title, String subtitle, String valueLabel, XYSeriesCollection lines,
+            ValueAxis clientsAxis) {
         NumberAxis valueAxis = new NumberAxis(valueLabel);
         valueAxis.setAutoRangeIncludesZero(true);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);

@@ -3,17 +3,33 @@ package io.github.lwm2mportfolio.cli.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.awt.Graphics2D;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
+import java.text.AttributedCharacterIterator;
+import java.text.CharacterIterator;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import javax.imageio.ImageIO;
 
+import org.jfree.chart.axis.AxisState;
+import org.jfree.chart.axis.LogTick;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.Tick;
+import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -136,6 +152,43 @@ class ResultsWritersTest {
         BufferedImage image = ImageIO.read(file.toFile());
         assertThat(image.getWidth()).isEqualTo(ResultsChart.WIDTH);
         assertThat(image.getHeight()).isEqualTo(ResultsChart.HEIGHT);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "1000", "500", "100,1000,10000", "100,200" })
+    void the_clients_axis_labels_each_tick_once(String clients) {
+        List<Integer> sizes = Arrays.stream(clients.split(",")).map(Integer::valueOf).toList();
+        ValueAxis axis = ResultsChart.clientsAxis(sizes);
+        XYSeries line = new XYSeries("a server");
+        sizes.forEach(n -> line.add(n.doubleValue(), 1.0));
+        XYPlot plot = new XYPlot(new XYSeriesCollection(line), axis, new NumberAxis(), null);
+        BufferedImage image = new BufferedImage(ResultsChart.WIDTH / 2, ResultsChart.HEIGHT,
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = image.createGraphics();
+        try {
+            List<String> labels = ((List<?>) axis.refreshTicks(graphics, new AxisState(),
+                    new Rectangle2D.Double(0, 0, ResultsChart.WIDTH / 2.0, ResultsChart.HEIGHT), RectangleEdge.BOTTOM))
+                    .stream().map(tick -> label((Tick) tick)).filter(text -> text != null && !text.isEmpty()).toList();
+
+            assertThat(plot.getDomainAxis()).isSameAs(axis);
+            assertThat(labels).as("tick labels").isNotEmpty().doesNotHaveDuplicates();
+            assertThat(sizes).allMatch(n -> axis.getRange().contains(n), "within the axis");
+        } finally {
+            graphics.dispose();
+        }
+    }
+
+    /** A tick's text; a log axis gives its labels as attributed strings (for exponents). */
+    private static String label(Tick tick) {
+        if (tick instanceof LogTick log && log.getAttributedLabel() != null) {
+            AttributedCharacterIterator characters = log.getAttributedLabel().getIterator();
+            StringBuilder text = new StringBuilder();
+            for (char c = characters.first(); c != CharacterIterator.DONE; c = characters.next()) {
+                text.append(c);
+            }
+            return text.toString();
+        }
+        return tick.getText();
     }
 
     private static JsonNode find(JsonNode medians, int clients, String load, String mode) {
