@@ -11,7 +11,10 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -119,10 +122,25 @@ public final class PortfolioServer implements AutoCloseable {
 
     private RestApi startRest() {
         try {
-            return RestApi.start(restSettings, inventory, collector, events);
+            return RestApi.start(restSettings, inventory, collector, events, this::readiness);
         } catch (JavalinBindException e) {
             throw new ListenerUnavailableException("REST API", restSettings.host(), restSettings.port(), e);
         }
+    }
+
+    /** What /health/ready checks beside the database: the server is not stopping, its LwM2M endpoints serve. */
+    private Map<String, Optional<String>> readiness() {
+        Map<String, Optional<String>> checks = new LinkedHashMap<>();
+        checks.put("server", closed.get() ? Optional.of("stopping") : Optional.empty());
+        List<String> down = new ArrayList<>();
+        for (Protocol protocol : List.of(Protocol.COAP, Protocol.COAPS)) {
+            CaliforniumServerEndpoint endpoint = (CaliforniumServerEndpoint) lwm2m.getEndpoint(protocol);
+            if (endpoint != null && !endpoint.getCoapEndpoint().isStarted()) {
+                down.add(endpoint.getURI() + " is not serving");
+            }
+        }
+        checks.put("lwm2m", down.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", down)));
+        return checks;
     }
 
     public String coapUri() {

@@ -76,6 +76,9 @@ public interface Inventory extends AutoCloseable {
     /** The API tokens of the REST API, kept in the same database. */
     TokenStore tokens();
 
+    /** Empty when the database answers now (within a second, even when it hangs), else what is wrong. */
+    Optional<String> databaseProblem();
+
     @Override
     void close();
 }

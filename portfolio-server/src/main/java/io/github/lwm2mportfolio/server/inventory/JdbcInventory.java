@@ -55,6 +55,8 @@ public final class JdbcInventory implements Inventory {
 
     /** Rows per statement or batch when many are read or written. */
     static final int BATCH = 1000;
+    /** How long a health check waits for the database before it calls it unreachable. */
+    static final Duration PROBE_BOUND = Duration.ofSeconds(1);
 
     private final HikariDataSource dataSource;
     private final DeviceWrites deviceWrites;
@@ -66,6 +68,7 @@ public final class JdbcInventory implements Inventory {
     private final CertificationTable certificationTable;
     private final CredentialTable credentialTable;
     private final TokenTable tokenTable;
+    private final DatabaseProbe probe;
 
     private JdbcInventory(HikariDataSource dataSource, Clock clock, Duration freshness, SecretSealer sealer) {
         this.dataSource = dataSource;
@@ -82,6 +85,7 @@ public final class JdbcInventory implements Inventory {
         this.certificationTable = new CertificationTable(jdbi, transactions, clock, states);
         this.credentialTable = new CredentialTable(jdbi, transactions, sealer);
         this.tokenTable = new TokenTable(jdbi, transactions, clock);
+        this.probe = new DatabaseProbe(dataSource, PROBE_BOUND);
     }
 
     /**
@@ -281,7 +285,13 @@ public final class JdbcInventory implements Inventory {
     }
 
     @Override
+    public Optional<String> databaseProblem() {
+        return probe.problem();
+    }
+
+    @Override
     public void close() {
+        probe.close();
         dataSource.close();
     }
 }

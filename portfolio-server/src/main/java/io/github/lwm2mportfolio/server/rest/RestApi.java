@@ -26,7 +26,8 @@ import io.javalin.json.JavalinJackson;
  * The REST API of docs/DESIGN.md on Javalin: the fleet list, one device, verify and Identity writes on
  * demand ({@link DeviceRoutes}), compliance counts and report ({@link ComplianceRoutes}), certifications
  * ({@link CertificationRoutes}), DTLS credentials ({@link CredentialRoutes}), server-sent events
- * ({@link EventStream}), API tokens ({@link TokenRoutes}) and the OpenAPI description. Every {@code /api} route
+ * ({@link EventStream}), API tokens ({@link TokenRoutes}), health without a token ({@link HealthRoutes}) and
+ * the OpenAPI description. Every {@code /api} route
  * needs a token whose role includes the route's ({@link AccessGuard}). Every error leaves through
  * {@link ApiErrors}, as {@code {"error": "..."}}.
  */
@@ -40,10 +41,13 @@ public final class RestApi {
     private final ObjectMapper mapper;
     private final byte[] openApi;
     private final EventStream eventStream;
+    private final HealthChecks health;
     private Javalin app;
 
-    private RestApi(RestSettings settings, Inventory inventory, DeviceOperations devices, ServerEvents events) {
+    private RestApi(RestSettings settings, Inventory inventory, DeviceOperations devices, ServerEvents events,
+            HealthChecks health) {
         this.settings = settings;
+        this.health = health;
         this.inventory = inventory;
         this.devices = devices;
         this.mapper = objectMapper();
@@ -62,10 +66,16 @@ public final class RestApi {
         return start(RestSettings.defaults().withAddress(host, port), inventory, devices, events);
     }
 
-    /** Builds the API and starts it. */
+    /** Builds the API and starts it; {@code /health/ready} checks the database only. */
     public static RestApi start(RestSettings settings, Inventory inventory, DeviceOperations devices,
             ServerEvents events) {
-        RestApi api = new RestApi(settings, inventory, devices, events);
+        return start(settings, inventory, devices, events, HealthChecks.NONE);
+    }
+
+    /** Builds the API and starts it; {@code /health/ready} checks the database and {@code health}. */
+    public static RestApi start(RestSettings settings, Inventory inventory, DeviceOperations devices,
+            ServerEvents events, HealthChecks health) {
+        RestApi api = new RestApi(settings, inventory, devices, events, health);
         api.app = api.build();
         try {
             api.app.start(settings.host(), settings.port());
@@ -136,6 +146,7 @@ public final class RestApi {
         new CertificationRoutes(inventory, bodies).addTo(javalin);
         new CredentialRoutes(inventory, bodies).addTo(javalin);
         new TokenRoutes(inventory.tokens(), bodies).addTo(javalin);
+        new HealthRoutes(inventory, health).addTo(javalin);
         eventStream.addTo(javalin);
         javalin.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
         javalin.exception(HttpResponseException.class, ApiErrors::handleException);
