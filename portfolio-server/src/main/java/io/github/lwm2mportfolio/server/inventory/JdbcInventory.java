@@ -66,6 +66,7 @@ public final class JdbcInventory implements Inventory {
     private final CertificationTable certificationTable;
     private final CredentialTable credentialTable;
     private final TokenTable tokenTable;
+    private final Strangers strangers;
 
     private JdbcInventory(HikariDataSource dataSource, Clock clock, Duration freshness, SecretSealer sealer) {
         this.dataSource = dataSource;
@@ -82,6 +83,7 @@ public final class JdbcInventory implements Inventory {
         this.certificationTable = new CertificationTable(jdbi, transactions, clock, states);
         this.credentialTable = new CredentialTable(jdbi, transactions, sealer);
         this.tokenTable = new TokenTable(jdbi, transactions, clock);
+        this.strangers = new Strangers(jdbi, transactions);
     }
 
     /**
@@ -192,6 +194,16 @@ public final class JdbcInventory implements Inventory {
     @Override
     public void collectionFailed(String endpoint, String reason, Instant at) {
         deviceWrites.collectionFailed(endpoint, reason, at);
+    }
+
+    @Override
+    public boolean established(String endpoint) {
+        return strangers.established(endpoint);
+    }
+
+    @Override
+    public int purgeStrangers(Instant notSeenSince) {
+        return strangers.purge(notSeenSince);
     }
 
     // ------------------------------------------------------------------------------------------------- reads
