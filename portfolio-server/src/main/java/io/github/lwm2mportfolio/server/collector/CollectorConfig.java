@@ -55,6 +55,11 @@ public record CollectorConfig(AuthService service, int workers, int queueCapacit
                 firstBackoff, recollectEvery, purgeStrangersAfter);
     }
 
+    public CollectorConfig withRecollectEvery(Duration every) {
+        return new CollectorConfig(service, workers, queueCapacity, requestTimeout, authTimeout, maxAttempts,
+                firstBackoff, every, purgeStrangersAfter);
+    }
+
     public CollectorConfig withPurgeStrangersAfter(Duration after) {
         return new CollectorConfig(service, workers, queueCapacity, requestTimeout, authTimeout, maxAttempts,
                 firstBackoff, recollectEvery, after);
