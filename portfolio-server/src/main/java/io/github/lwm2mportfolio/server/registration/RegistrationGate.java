@@ -93,7 +93,7 @@ public final class RegistrationGate extends CoapResource {
     }
 
     /** Null when the request names no lifetime or an acceptable one. */
-    String lifetimeRefusal(List<String> queries) {
+    private String lifetimeRefusal(List<String> queries) {
         String value = query(queries, "lt");
         if (value == null) {
             return null;

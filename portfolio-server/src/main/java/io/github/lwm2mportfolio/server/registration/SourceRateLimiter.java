@@ -41,10 +41,6 @@ final class SourceRateLimiter {
         }
     }
 
-    int sources() {
-        return buckets.size();
-    }
-
     private void forgetFullBuckets() {
         long now = nanoTime.getAsLong();
         buckets.values().removeIf(bucket -> {
