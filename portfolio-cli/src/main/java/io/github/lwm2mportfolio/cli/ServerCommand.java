@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import io.github.lwm2mportfolio.server.PortfolioServer;
 import io.github.lwm2mportfolio.server.Revocations;
 import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
+import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -98,6 +100,21 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--service", defaultValue = "sign", description = "GetAuthData service to ask for: sign, mac or encrypt. Default: ${DEFAULT-VALUE}.")
     String service;
 
+    @Option(names = "--registration-burst", paramLabel = "N", defaultValue = "5000", description = "New "
+            + "registrations one source address may make at once (a simulator or a NAT shares one address). "
+            + "Default: ${DEFAULT-VALUE}.")
+    int registrationBurst;
+
+    @Option(names = "--registration-rate", paramLabel = "PER_SECOND", defaultValue = "50", description = "New "
+            + "registrations per second a source address earns back after its burst; beyond, 5.03 with Max-Age. "
+            + "Default: ${DEFAULT-VALUE}.")
+    double registrationRate;
+
+    @Option(names = "--purge-strangers-after", paramLabel = "DURATION", defaultValue = "PT1H", description = "Remove "
+            + "devices that never became established (no credential, no collection with a Portfolio object) once they "
+            + "are gone this long (ISO-8601; PT0S keeps them). Default: ${DEFAULT-VALUE}.")
+    Duration purgeStrangersAfter;
+
     @Option(names = "--new-admin-token", description = "Replace the admin token named 'admin' with a new one and "
             + "print it (when the first one is lost).")
     boolean newAdminToken;
@@ -113,7 +130,9 @@ final class ServerCommand implements Callable<Integer> {
                 .certifiedCsv(certified).trustDirectory(trust)
                 .fleetMasterKey(keyedFleetSecrets() != null ? null : CommandLineSecrets.hexOrFile(spec,
                         spec.commandLine().getErr(), "--fleet-key", fleetKeyHex, "--fleet-key-file", fleetKeyFile))
-                .collector(CollectorConfig.defaults().withService(Options.service(spec, "--service", service)));
+                .collector(CollectorConfig.defaults().withService(Options.service(spec, "--service", service))
+                        .withPurgeStrangersAfter(purgeStrangersAfter()))
+                .registrationLimits(registrationLimits());
         if (httpsKeyStore != null) {
             char[] password = Options.secretFile(spec, "--https-password-file", httpsPasswordFile);
             Options.readableFile(spec, "--https-keystore", httpsKeyStore, "a PKCS#12 file (.p12)");
@@ -159,6 +178,26 @@ final class ServerCommand implements Callable<Integer> {
             out.println("(shown only now: keep it, e.g. in PORTFOLIO_TOKEN; portfolio tokens create makes more)");
         }
         out.flush();
+    }
+
+    private RegistrationLimits registrationLimits() {
+        if (registrationBurst < 1) {
+            throw new ParameterException(spec.commandLine(), "--registration-burst must be at least 1, got "
+                    + registrationBurst);
+        }
+        if (!(registrationRate > 0) || Double.isInfinite(registrationRate)) {
+            throw new ParameterException(spec.commandLine(), "--registration-rate must be a positive number, got "
+                    + registrationRate);
+        }
+        return RegistrationLimits.defaults().withPerSource(registrationBurst, registrationRate);
+    }
+
+    private Duration purgeStrangersAfter() {
+        if (purgeStrangersAfter.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--purge-strangers-after must not be negative, got "
+                    + purgeStrangersAfter);
+        }
+        return purgeStrangersAfter;
     }
 
     private FleetSecrets keyedSecrets;

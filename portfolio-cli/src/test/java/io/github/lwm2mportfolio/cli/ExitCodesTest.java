@@ -50,6 +50,12 @@ class ExitCodesTest {
                 Arguments.of("simulate", List.of("--clients", "1", "--server", "http://127.0.0.1:5683"),
                         "--server must be coap://HOST:PORT"),
                 Arguments.of("server", List.of("--certified", "nope.csv"), "--certified nope.csv: not found"),
+                Arguments.of("server", List.of("--registration-burst", "0"),
+                        "--registration-burst must be at least 1, got 0"),
+                Arguments.of("server", List.of("--registration-rate", "NaN"),
+                        "--registration-rate must be a positive number, got NaN"),
+                Arguments.of("server", List.of("--purge-strangers-after", "-PT1S"),
+                        "--purge-strangers-after must not be negative"),
                 Arguments.of("bench", List.of("--runs", "many"), "--runs"),
                 Arguments.of("bench-server", List.of("--mode", "baseline"), "--clients"));
     }

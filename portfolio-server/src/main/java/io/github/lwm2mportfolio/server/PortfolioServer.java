@@ -42,6 +42,8 @@ import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.inventory.Inventory;
 import io.github.lwm2mportfolio.server.inventory.JdbcInventory;
 import io.github.lwm2mportfolio.server.inventory.SecretSealer;
+import io.github.lwm2mportfolio.server.registration.RegistrationGate;
+import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
 import io.github.lwm2mportfolio.server.rest.RestApi;
 import io.github.lwm2mportfolio.server.rest.RestSettings;
 import io.javalin.util.JavalinBindException;
@@ -238,6 +240,7 @@ public final class PortfolioServer implements AutoCloseable {
         private char[] identityFilePassword;
         private byte[] fleetMasterKey;
         private CollectorConfig collectorConfig = CollectorConfig.defaults();
+        private RegistrationLimits registrationLimits = RegistrationLimits.defaults();
         private Duration verificationFreshness = Duration.ofHours(24);
         private Clock clock = Clock.systemUTC();
 
@@ -324,6 +327,12 @@ public final class PortfolioServer implements AutoCloseable {
 
         public Builder collector(CollectorConfig config) {
             this.collectorConfig = Objects.requireNonNull(config);
+            return this;
+        }
+
+        /** Registrations per source address and the lifetimes accepted (issue 11). */
+        public Builder registrationLimits(RegistrationLimits limits) {
+            this.registrationLimits = Objects.requireNonNull(limits);
             return this;
         }
 
@@ -414,6 +423,10 @@ public final class PortfolioServer implements AutoCloseable {
                 builder.setAuthorizer(new FleetCertificateAuthorizer(securityStore));
             }
             LeshanServer lwm2m = builder.build();
+            if (endpoints.getCoapServer() != null) {
+                RegistrationGate.install(endpoints.getCoapServer(), registrationLimits,
+                        endpoint -> lwm2m.getRegistrationService().getByEndpoint(endpoint) != null);
+            }
             // Leshan only logs a DTLS configuration it cannot use and runs without CoAPS; refuse that.
             if (lwm2m.getEndpoint(Protocol.COAPS) == null) {
                 lwm2m.destroy();

@@ -11,15 +11,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import org.eclipse.leshan.core.link.Link;
 import org.eclipse.leshan.core.node.LwM2mMultipleResource;
@@ -60,13 +57,17 @@ import io.github.lwm2mportfolio.server.inventory.VerificationOutcome;
  * changes the object links, on a schedule and on demand. Reads /3/0/22 and each /16/n, observes the
  * Identity values, challenges the host instance with GetAuthData, and keeps it all in the inventory.
  * <p>
- * Work is bounded: a fixed pool of workers and a bounded queue; devices that do not fit wait in a backlog
- * keyed by endpoint (so at most one entry per device), which the workers drain. A registration storm
- * slows collection down; it does not exhaust memory. One device's trouble never stops the others.
+ * Work is bounded: a fixed pool of workers and one {@link CollectionQueue} entry per device at most, served in
+ * order of priority: on-demand verifications (a bounded number; beyond it the REST API answers 503), established
+ * devices, then strangers. A registration storm slows the collection of strangers down; it does not exhaust memory
+ * nor delay the devices the inventory knows. One device's trouble never stops the others. Strangers that are gone
+ * are purged from the inventory after {@link CollectorConfig#purgeStrangersAfter()}.
  */
 public final class Collector implements DeviceOperations, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
+    /** What a refused verification tells the caller to wait. */
+    private static final Duration RETRY_AFTER_WHEN_BUSY = Duration.ofSeconds(5);
 
     private final LeshanServer server;
     private final Inventory inventory;
@@ -77,12 +78,9 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private final PortfolioReader reader;
     private final AuthChallenge challenge;
     private final AuthStatusWaiters waiters = new AuthStatusWaiters();
-    private final ThreadPoolExecutor workers;
+    private final List<Thread> workers;
     private final ScheduledExecutorService scheduler;
-    /** Devices waiting for a worker, with the attempt they are at. */
-    private final Map<String, Integer> backlog = new ConcurrentHashMap<>();
-    /** Devices being collected now: a device is never collected twice at once. */
-    private final Map<String, Boolean> running = new ConcurrentHashMap<>();
+    private final CollectionQueue queue;
     private final AtomicInteger collected = new AtomicInteger();
 
     public Collector(LeshanServer server, Inventory inventory, VerifierKeys keys, ServerEvents events,
@@ -95,13 +93,12 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         this.requests = new DeviceRequests(server, config.requestTimeout());
         this.reader = new PortfolioReader(requests);
         this.challenge = new AuthChallenge(requests, waiters, keys, config.authTimeout(), clock);
-        AtomicInteger threadCount = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(config.queueCapacity()), runnable -> {
-                    Thread thread = new Thread(runnable, "collector-" + threadCount.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+        this.queue = new CollectionQueue(config.queueCapacity());
+        this.workers = IntStream.rangeClosed(1, config.workers()).mapToObj(n -> {
+            Thread thread = new Thread(this::work, "collector-" + n);
+            thread.setDaemon(true);
+            return thread;
+        }).toList();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "collector-scheduler");
             thread.setDaemon(true);
@@ -113,7 +110,13 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     public void start() {
         server.getRegistrationService().addListener(new Registrations());
         server.getObservationService().addListener(new Notifications());
-        scheduler.scheduleWithFixedDelay(this::drainBacklog, 200, 200, TimeUnit.MILLISECONDS);
+        workers.forEach(Thread::start);
+        scheduler.scheduleWithFixedDelay(this::logProgress, 10, 10, TimeUnit.SECONDS);
+        long purgeAfter = config.purgeStrangersAfter().toMillis();
+        if (purgeAfter > 0) {
+            long purgeEvery = Math.max(1000, Math.min(purgeAfter, TimeUnit.MINUTES.toMillis(10)));
+            scheduler.scheduleWithFixedDelay(this::purgeStrangers, 0, purgeEvery, TimeUnit.MILLISECONDS);
+        }
         long every = config.recollectEvery().toMillis();
         if (every > 0) {
             scheduler.scheduleWithFixedDelay(this::recollectAll, every, every, TimeUnit.MILLISECONDS);
@@ -132,7 +135,38 @@ public final class Collector implements DeviceOperations, AutoCloseable {
 
     /** Devices waiting or being collected. */
     public int pendingCount() {
-        return backlog.size() + workers.getQueue().size() + running.size();
+        return queue.waiting() + queue.running();
+    }
+
+    /** What the collector holds now, and the most it ever held waiting. */
+    public CollectorStats stats() {
+        return new CollectorStats(queue.waiting(), queue.running(), queue.maxWaiting(), collected.get(),
+                workers.size());
+    }
+
+    /**
+     * Purges the strangers gone for longer than {@link CollectorConfig#purgeStrangersAfter()}; returns how many.
+     */
+    public int purgeStrangers() {
+        try {
+            int purged = inventory.purgeStrangers(clock.instant().minus(config.purgeStrangersAfter()));
+            if (purged > 0) {
+                LOG.info("purged {} devices that never became established and are gone for {}", purged,
+                        config.purgeStrangersAfter());
+            }
+            return purged;
+        } catch (RuntimeException e) {
+            LOG.warn("could not purge strangers: {}", e.toString());
+            return 0;
+        }
+    }
+
+    private void logProgress() {
+        CollectorStats stats = stats();
+        if (stats.waiting() > 0 || stats.running() > 0) {
+            LOG.info("collector: {} waiting, {} running, {} collected since start, at most {} waiting",
+                    stats.waiting(), stats.running(), stats.collected(), stats.maxWaiting());
+        }
     }
 
     // ---- DeviceOperations, for the REST API ----
@@ -144,21 +178,21 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             return CompletableFuture.failedFuture(new DeviceOfflineException(endpoint));
         }
         CompletableFuture<Verification> result = new CompletableFuture<>();
-        try {
-            workers.execute(() -> {
-                try {
-                    result.complete(verify(registration));
-                } catch (CollectionException e) {
-                    Verification failed = new Verification(clock.instant(), VerificationOutcome.UNREACHABLE,
-                            e.getMessage(), null, null, null, null);
-                    inventory.verificationRecorded(endpoint, failed);
-                    result.complete(failed);
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new IllegalStateException("the collector is busy; try again shortly"));
+        boolean queued = queue.offerOnDemand(() -> {
+            try {
+                result.complete(verify(registration));
+            } catch (CollectionException e) {
+                Verification failed = new Verification(clock.instant(), VerificationOutcome.UNREACHABLE,
+                        e.getMessage(), null, null, null, null);
+                inventory.verificationRecorded(endpoint, failed);
+                result.complete(failed);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        if (!queued) {
+            return CompletableFuture.failedFuture(new CollectorBusyException(config.queueCapacity(),
+                    RETRY_AFTER_WHEN_BUSY));
         }
         Duration limit = config.requestTimeout().multipliedBy(4).plus(config.authTimeout());
         return result.orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS);
@@ -190,36 +224,38 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     // ---- the work ----
 
     private void schedule(String endpoint, int attempt) {
-        backlog.merge(endpoint, attempt, Math::min);
-        drainBacklog();
+        boolean established;
+        try {
+            established = inventory.established(endpoint);
+        } catch (RuntimeException e) {
+            established = false; // the database is in trouble: collected all the same, as a stranger
+            LOG.warn("{}: cannot tell whether it is established: {}", endpoint, e.toString());
+        }
+        queue.offer(endpoint, attempt, established);
     }
 
-    private void drainBacklog() {
-        for (String endpoint : backlog.keySet()) {
-            if (workers.getQueue().remainingCapacity() == 0) {
+    /** A worker: takes work until the collector closes. */
+    private void work() {
+        while (!Thread.currentThread().isInterrupted()) {
+            CollectionQueue.Work work;
+            try {
+                work = queue.take();
+            } catch (InterruptedException e) {
                 return;
-            }
-            if (running.containsKey(endpoint)) {
-                continue; // collected again once the running collection ends
-            }
-            Integer attempt = backlog.remove(endpoint);
-            if (attempt == null) {
-                continue;
             }
             try {
-                workers.execute(() -> collect(endpoint, attempt));
-            } catch (RejectedExecutionException e) {
-                backlog.merge(endpoint, attempt, Math::min);
-                return;
+                if (work.task() != null) {
+                    work.task().run();
+                } else {
+                    collect(work.endpoint(), work.attempt());
+                }
+            } catch (RuntimeException e) {
+                LOG.error("collector work failed unexpectedly", e);
             }
         }
     }
 
     private void collect(String endpoint, int attempt) {
-        if (running.putIfAbsent(endpoint, Boolean.TRUE) != null) {
-            backlog.merge(endpoint, attempt, Math::min);
-            return;
-        }
         try {
             Registration registration = server.getRegistrationService().getByEndpoint(endpoint);
             if (registration == null) {
@@ -232,7 +268,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             LOG.error("collection of {} failed unexpectedly", endpoint, e);
             handleFailure(endpoint, attempt, new CollectionException("unexpected " + e, true));
         } finally {
-            running.remove(endpoint);
+            queue.done(endpoint);
             collected.incrementAndGet();
         }
     }
@@ -337,7 +373,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
-        workers.shutdownNow();
+        workers.forEach(Thread::interrupt);
     }
 
     private final class Registrations implements RegistrationListener {

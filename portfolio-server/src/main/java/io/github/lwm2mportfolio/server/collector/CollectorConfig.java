@@ -9,29 +9,59 @@ import io.github.lwm2mportfolio.core.auth.AuthService;
  *
  * @param service the GetAuthData service it asks for
  * @param workers collections run at once (each waits on its device)
- * @param queueCapacity collections waiting for a worker; beyond it devices wait in the backlog (one entry
- *        per device) and are picked up as workers free up
+ * @param queueCapacity on-demand verifications waiting for a worker; beyond it they are refused (REST: 503).
+ *        Collections wait too, one entry per registered device, established devices before strangers
  * @param requestTimeout one LwM2M request
  * @param authTimeout from Execute to AuthStatus DATA_AVAIL or ERROR
  * @param maxAttempts tries of a failing collection before it waits for the next trigger
  * @param firstBackoff wait before the second try; doubled each time
  * @param recollectEvery collect every registered device again this often (zero: never)
+ * @param purgeStrangersAfter how long a device that never became established stays in the inventory once it is
+ *        gone (zero: kept for ever)
  */
 public record CollectorConfig(AuthService service, int workers, int queueCapacity, Duration requestTimeout,
-        Duration authTimeout, int maxAttempts, Duration firstBackoff, Duration recollectEvery) {
+        Duration authTimeout, int maxAttempts, Duration firstBackoff, Duration recollectEvery,
+        Duration purgeStrangersAfter) {
+
+    public static final Duration DEFAULT_PURGE_STRANGERS_AFTER = Duration.ofHours(1);
 
     public static CollectorConfig defaults() {
-        return new CollectorConfig(AuthService.SIGN, 8, 1024, Duration.ofSeconds(5), Duration.ofSeconds(10), 4,
-                Duration.ofSeconds(1), Duration.ofHours(6));
+        return new CollectorConfig(AuthService.SIGN, 8, 64, Duration.ofSeconds(5), Duration.ofSeconds(10), 4,
+                Duration.ofSeconds(1), Duration.ofHours(6), DEFAULT_PURGE_STRANGERS_AFTER);
+    }
+
+    public CollectorConfig {
+        if (workers < 1 || queueCapacity < 1) {
+            throw new IllegalArgumentException("the collector needs at least one worker and a queue of one, got "
+                    + workers + " and " + queueCapacity);
+        }
+        if (purgeStrangersAfter.isNegative()) {
+            throw new IllegalArgumentException("purgeStrangersAfter must not be negative, got " + purgeStrangersAfter);
+        }
     }
 
     public CollectorConfig withService(AuthService newService) {
         return new CollectorConfig(newService, workers, queueCapacity, requestTimeout, authTimeout, maxAttempts,
-                firstBackoff, recollectEvery);
+                firstBackoff, recollectEvery, purgeStrangersAfter);
     }
 
     public CollectorConfig withTimeouts(Duration request, Duration auth, Duration backoff) {
         return new CollectorConfig(service, workers, queueCapacity, request, auth, maxAttempts, backoff,
-                recollectEvery);
+                recollectEvery, purgeStrangersAfter);
+    }
+
+    public CollectorConfig withWorkers(int newWorkers, int newQueueCapacity) {
+        return new CollectorConfig(service, newWorkers, newQueueCapacity, requestTimeout, authTimeout, maxAttempts,
+                firstBackoff, recollectEvery, purgeStrangersAfter);
+    }
+
+    public CollectorConfig withRecollectEvery(Duration every) {
+        return new CollectorConfig(service, workers, queueCapacity, requestTimeout, authTimeout, maxAttempts,
+                firstBackoff, every, purgeStrangersAfter);
+    }
+
+    public CollectorConfig withPurgeStrangersAfter(Duration after) {
+        return new CollectorConfig(service, workers, queueCapacity, requestTimeout, authTimeout, maxAttempts,
+                firstBackoff, recollectEvery, after);
     }
 }

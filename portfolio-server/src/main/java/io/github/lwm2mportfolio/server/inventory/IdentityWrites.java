@@ -63,6 +63,8 @@ final class IdentityWrites {
                     .list();
             h.createUpdate("DELETE FROM identities WHERE endpoint = ?").bind(0, endpoint).execute();
             h.createUpdate("DELETE FROM portfolio_instances WHERE endpoint = ?").bind(0, endpoint).execute();
+            h.createUpdate("UPDATE devices SET collected_at = ? WHERE endpoint = ?").bind(0, when.toEpochMilli())
+                    .bind(1, endpoint).execute();
             if (!portfolios.isEmpty()) {
                 PreparedBatch instances = h.prepareBatch(
                         "INSERT INTO portfolio_instances (endpoint, instance_id, linked) VALUES (?, ?, ?)");

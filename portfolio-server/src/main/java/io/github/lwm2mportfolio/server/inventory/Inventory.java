@@ -48,6 +48,18 @@ public interface Inventory extends AutoCloseable {
     /** A collection failed for a reason (kept until the next good collection). */
     void collectionFailed(String endpoint, String reason, Instant at);
 
+    /**
+     * Whether the device is established: it has a DTLS credential, or a collection of it completed and found a
+     * Portfolio object. The collector serves established devices before strangers.
+     */
+    boolean established(String endpoint);
+
+    /**
+     * Deletes the strangers that are gone: devices offline, with no credential, not seen since this instant, that
+     * never completed a collection or never had a Portfolio object. Returns how many.
+     */
+    int purgeStrangers(Instant notSeenSince);
+
     Optional<DeviceDetail> device(String endpoint);
 
     /** A page of the fleet list by offset; deep pages cost more, see {@link DeviceCursorQuery}. */

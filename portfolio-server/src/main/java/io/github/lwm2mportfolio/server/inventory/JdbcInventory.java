@@ -69,6 +69,7 @@ public final class JdbcInventory implements Inventory {
     private final CredentialTable credentialTable;
     private final TokenTable tokenTable;
     private final DatabaseProbe probe;
+    private final Strangers strangers;
 
     private JdbcInventory(HikariDataSource dataSource, Clock clock, Duration freshness, SecretSealer sealer) {
         this.dataSource = dataSource;
@@ -86,6 +87,7 @@ public final class JdbcInventory implements Inventory {
         this.credentialTable = new CredentialTable(jdbi, transactions, sealer);
         this.tokenTable = new TokenTable(jdbi, transactions, clock);
         this.probe = new DatabaseProbe(dataSource, PROBE_BOUND);
+        this.strangers = new Strangers(jdbi, transactions);
     }
 
     /**
@@ -196,6 +198,16 @@ public final class JdbcInventory implements Inventory {
     @Override
     public void collectionFailed(String endpoint, String reason, Instant at) {
         deviceWrites.collectionFailed(endpoint, reason, at);
+    }
+
+    @Override
+    public boolean established(String endpoint) {
+        return strangers.established(endpoint);
+    }
+
+    @Override
+    public int purgeStrangers(Instant notSeenSince) {
+        return strangers.purge(notSeenSince);
     }
 
     // ------------------------------------------------------------------------------------------------- reads

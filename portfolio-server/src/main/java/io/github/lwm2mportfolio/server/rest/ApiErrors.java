@@ -9,6 +9,7 @@ import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.lwm2mportfolio.server.collector.CollectorBusyException;
 import io.github.lwm2mportfolio.server.collector.DeviceOperations.DeviceOfflineException;
 import io.github.lwm2mportfolio.server.rest.RestApi.ApiException;
 import io.javalin.http.Context;
@@ -52,6 +53,10 @@ final class ApiErrors {
         } else if (exception instanceof HttpResponseException http) {
             status = http.getStatus();
             message = http.getMessage();
+        } else if (exception instanceof CollectorBusyException busy) {
+            status = 503;
+            message = busy.getMessage();
+            ctx.header("Retry-After", String.valueOf(Math.max(1, busy.retryAfter().toSeconds())));
         } else if (exception instanceof DeviceOfflineException) {
             status = 503;
             message = exception.getMessage();

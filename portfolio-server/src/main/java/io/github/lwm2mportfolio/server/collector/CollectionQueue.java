@@ -1,0 +1,154 @@
+package io.github.lwm2mportfolio.server.collector;
+
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What the collector's workers take, in this order: on-demand work (verify from the REST API, bounded: beyond
+ * {@code onDemandCapacity} it is refused), then collections of established devices, then collections of strangers
+ * (issue 11: a flood of fake registrations never makes a real device wait behind it). A device waits at most once
+ * (its attempt is the lowest asked for) and is never collected by two workers at once. Collections are bounded by
+ * the registrations, one entry each.
+ */
+final class CollectionQueue {
+
+    /** One piece of work: an on-demand task, or the collection of an endpoint at an attempt. */
+    record Work(Runnable task, String endpoint, int attempt) {
+    }
+
+    private final int onDemandCapacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition available = lock.newCondition();
+    private final ArrayDeque<Runnable> onDemand = new ArrayDeque<>();
+    private final LinkedHashMap<String, Integer> established = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Integer> strangers = new LinkedHashMap<>();
+    private final Set<String> running = new HashSet<>();
+    private int maxWaiting;
+
+    CollectionQueue(int onDemandCapacity) {
+        this.onDemandCapacity = onDemandCapacity;
+    }
+
+    /** False when {@code onDemandCapacity} tasks wait already. */
+    boolean offerOnDemand(Runnable task) {
+        lock.lock();
+        try {
+            if (onDemand.size() >= onDemandCapacity) {
+                return false;
+            }
+            onDemand.add(task);
+            changed();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Asks for a collection; a device already waiting keeps its place (moved ahead if it became established). */
+    void offer(String endpoint, int attempt, boolean isEstablished) {
+        lock.lock();
+        try {
+            Integer waitingAsStranger = strangers.get(endpoint);
+            if (isEstablished && waitingAsStranger != null) {
+                strangers.remove(endpoint);
+                attempt = Math.min(attempt, waitingAsStranger);
+            }
+            LinkedHashMap<String, Integer> line = isEstablished || established.containsKey(endpoint) ? established
+                    : strangers;
+            line.merge(endpoint, attempt, Math::min);
+            changed();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next work, waiting for one; a collection taken must be ended with {@link #done(String)}. */
+    Work take() throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (true) {
+                Runnable task = onDemand.poll();
+                if (task != null) {
+                    return new Work(task, null, 0);
+                }
+                Work work = takeFrom(established);
+                if (work == null) {
+                    work = takeFrom(strangers);
+                }
+                if (work != null) {
+                    return work;
+                }
+                available.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The collection of this endpoint ended; it may be taken again. */
+    void done(String endpoint) {
+        lock.lock();
+        try {
+            running.remove(endpoint);
+            available.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Work takeFrom(LinkedHashMap<String, Integer> line) {
+        Iterator<Map.Entry<String, Integer>> entries = line.entrySet().iterator();
+        while (entries.hasNext()) {
+            Map.Entry<String, Integer> entry = entries.next();
+            if (running.add(entry.getKey())) {
+                entries.remove();
+                return new Work(null, entry.getKey(), entry.getValue());
+            }
+        }
+        return null;
+    }
+
+    private void changed() {
+        maxWaiting = Math.max(maxWaiting, waitingLocked());
+        available.signal();
+    }
+
+    private int waitingLocked() {
+        return onDemand.size() + established.size() + strangers.size();
+    }
+
+    /** Work waiting for a worker (not the running ones). */
+    int waiting() {
+        lock.lock();
+        try {
+            return waitingLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int running() {
+        lock.lock();
+        try {
+            return running.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The most work that ever waited at once. */
+    int maxWaiting() {
+        lock.lock();
+        try {
+            return maxWaiting;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
