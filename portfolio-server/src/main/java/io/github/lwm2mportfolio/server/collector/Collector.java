@@ -427,5 +427,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                         .forEach(gone -> inventory.identityReported(endpoint, instanceId, gone, null, now)));
         reported.forEach((id, value) -> inventory.identityReported(endpoint, instanceId, id, value, now));
         events.publish("identity", endpoint, "/16/" + instanceId + "/0 changed");
+        // A change of a verified host is only a claim until a verdict confirms it: challenge the device now.
+        requestCollection(endpoint);
     }
 }
