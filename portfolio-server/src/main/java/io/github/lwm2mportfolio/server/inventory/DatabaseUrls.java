@@ -12,10 +12,12 @@ final class DatabaseUrls {
 
     /**
      * PostgreSQL compatibility for the shared schema and SQL; a query cache larger than H2's 8, since one device's
-     * collection runs about twenty distinct statements and parsing them again was a fifth of the database's work.
+     * collection runs about twenty distinct statements and parsing them again was a fifth of the database's work;
+     * no closing by H2's own shutdown hook, which closed the database under requests still being answered while
+     * the server stopped (SIGTERM): the server closes it itself, last.
      */
-    private static final String H2_OPTIONS =
-            "MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=128";
+    private static final String H2_OPTIONS = "MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;"
+            + "QUERY_CACHE_SIZE=128;DB_CLOSE_ON_EXIT=FALSE";
 
     private static final Pattern PASSWORD_PARAMETER =
             Pattern.compile("(?i)([;?&](?:password|pwd|sslpassword|sslkeypassword)=)([^;&]*)");
