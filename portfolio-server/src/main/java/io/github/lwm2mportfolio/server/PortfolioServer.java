@@ -425,9 +425,11 @@ public final class PortfolioServer implements AutoCloseable {
                 throw new IllegalArgumentException("cannot set up DTLS with the server identity "
                         + identity.source() + " (see the log for Californium's reason)");
             }
+            RegistrationScreen screen = new RegistrationScreen(endpoints.getCoapServer().getMessageDeliverer());
             for (Protocol protocol : List.of(Protocol.COAP, Protocol.COAPS)) {
                 if (lwm2m.getEndpoint(protocol) != null) {
                     coapEndpoint(lwm2m, protocol).addInterceptor(refusals);
+                    coapEndpoint(lwm2m, protocol).setMessageDeliverer(screen);
                 }
             }
             return lwm2m;
