@@ -24,6 +24,9 @@ import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -156,6 +159,11 @@ class RegistrationHostilityTest {
     private CoapResponse register(String endpointQuery, String links) throws Exception {
         CoapClient client = new CoapClient();
         client.setTimeout(10_000L);
+        CoapConfig.register();
+        // its own endpoint, with a configuration that writes no Californium3.properties into the build directory
+        CoapEndpoint endpoint = CoapEndpoint.builder().setConfiguration(Configuration.createStandardWithoutFile())
+                .setInetSocketAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build();
+        client.setEndpoint(endpoint);
         Request request = Request.newPost();
         request.setURI(rd);
         // options one by one: a URI would not carry control characters
@@ -163,9 +171,17 @@ class RegistrationHostilityTest {
                 .setContentFormat(MediaTypeRegistry.APPLICATION_LINK_FORMAT);
         request.setPayload(links);
         try {
-            return client.advanced(request);
+            CoapResponse response = client.advanced(request);
+            if (response != null && response.getCode() == ResponseCode.CREATED) {
+                // leave: a registration that never answers would only keep the collector's workers retrying
+                Request leave = Request.newDelete();
+                leave.setURI(URI.create(server.coapUri() + "/" + response.getOptions().getLocationPathString()));
+                client.advanced(leave);
+            }
+            return response;
         } finally {
             client.shutdown();
+            endpoint.destroy();
         }
     }
 
@@ -205,7 +221,7 @@ class RegistrationHostilityTest {
     private void aRealDeviceStillRegistersAndVerifies() throws Exception {
         String endpoint = Fleet.newEndpoint("real");
         fleet.start(fleet.client(endpoint, true), Fleet.HostSetup.certified("HDID-" + endpoint));
-        await().atMost(20, TimeUnit.SECONDS).until(() -> server.inventory().device(endpoint)
+        await().atMost(30, TimeUnit.SECONDS).until(() -> server.inventory().device(endpoint)
                 .map(d -> d.summary().lastVerification() != null
                         && d.summary().lastVerification().outcome() == VerificationOutcome.VERIFIED)
                 .orElse(false));
