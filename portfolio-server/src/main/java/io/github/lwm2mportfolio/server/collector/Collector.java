@@ -84,6 +84,8 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     /** Devices being collected now: a device is never collected twice at once. */
     private final Map<String, Boolean> running = new ConcurrentHashMap<>();
     private final AtomicInteger collected = new AtomicInteger();
+    /** Set by {@link #close()}: what its interruptions cut short is not the devices' failure. */
+    private volatile boolean closing;
 
     public Collector(LeshanServer server, Inventory inventory, VerifierKeys keys, ServerEvents events,
             CollectorConfig config, Clock clock) {
@@ -149,6 +151,10 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                 try {
                     result.complete(verify(registration));
                 } catch (CollectionException e) {
+                    if (closing) { // the server stops: its registrations end with it (503, as offline)
+                        result.completeExceptionally(new DeviceOfflineException(registration.getEndpoint()));
+                        return;
+                    }
                     Verification failed = new Verification(clock.instant(), VerificationOutcome.UNREACHABLE,
                             e.getMessage(), null, null, null, null);
                     inventory.verificationRecorded(endpoint, failed);
@@ -227,8 +233,13 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             }
             collect(registration);
         } catch (CollectionException e) {
-            handleFailure(endpoint, attempt, e);
+            if (!closing) {
+                handleFailure(endpoint, attempt, e);
+            }
         } catch (RuntimeException e) {
+            if (closing) {
+                return;
+            }
             LOG.error("collection of {} failed unexpectedly", endpoint, e);
             handleFailure(endpoint, attempt, new CollectionException("unexpected " + e, true));
         } finally {
@@ -336,6 +347,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         scheduler.shutdownNow();
         workers.shutdownNow();
     }
