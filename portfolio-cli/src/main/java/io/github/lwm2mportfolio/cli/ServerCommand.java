@@ -40,7 +40,9 @@ final class ServerCommand implements Callable<Integer> {
             description = "REST API address to listen on (0.0.0.0: every address). Default: ${DEFAULT-VALUE}.")
     String httpHost;
 
-    @Option(names = "--coap-port", defaultValue = "5683", description = "CoAP port. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--coap-port", defaultValue = "5683",
+            description = "Plain CoAP port; 0 turns plain CoAP off (devices then register over CoAPs only). "
+                    + "Default: ${DEFAULT-VALUE}.")
     int coapPort;
 
     @Option(names = "--coaps-port", defaultValue = "5684", description = "CoAPs (DTLS) port. Default: ${DEFAULT-VALUE}.")
@@ -125,7 +127,8 @@ final class ServerCommand implements Callable<Integer> {
         Options.readableFile(spec, "--certified", certified, "a CSV file of manufacturer,model,software_version");
         Options.readableDirectory(spec, "--trust", trust, "a directory of PEM or DER certificates");
         Options.readableFile(spec, "--identity", identity, "a PKCS#12 file (.p12)");
-        PortfolioServer.Builder builder = PortfolioServer.builder().bindHost(bind).httpHost(httpHost).coapPort(coapPort)
+        PortfolioServer.Builder builder = PortfolioServer.builder().bindHost(bind).httpHost(httpHost)
+                .coapPort(coapPort == 0 ? -1 : coapPort)
                 .coapsPort(coapsPort).httpPort(httpPort).jdbcUrl(jdbcUrl).dataDirectory(dataDirectory)
                 .certifiedCsv(certified).trustDirectory(trust)
                 .fleetMasterKey(keyedFleetSecrets() != null ? null : CommandLineSecrets.hexOrFile(spec,
@@ -255,7 +258,7 @@ final class ServerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(shutdown);
         try {
             server.start();
-            out.println("LwM2M server: " + server.coapUri() + " and " + server.coapsUri());
+            out.println("LwM2M server: " + server.lwm2mUris());
             out.println("DTLS identity: " + server.serverCertificate().getSubjectX500Principal().getName()
                     + " (RPK devices pin the key of this certificate)");
             out.println("REST API:     " + server.restUri() + "/api/devices  (OpenAPI: " + server.restUri()

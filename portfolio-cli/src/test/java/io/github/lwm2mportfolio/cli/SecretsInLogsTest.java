@@ -57,7 +57,7 @@ class SecretsInLogsTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> read(serverLog).contains("serving until Ctrl-C"));
             String output = read(serverLog);
             String token = group(output, "(?m)^Admin token: (pft_\\S+)$");
-            String coaps = group(output, "(?m)^LwM2M server: \\S+ and (coaps://\\S+)$");
+            String coaps = group(output, "(?m)^LwM2M server: (coaps://\\S+) \\(plain CoAP off\\)$");
             String api = group(output, "REST API: +(http://\\S+)/api/devices");
 
             simulator = start(simulatorLog, Map.of("PORTFOLIO_TOKEN", token), "simulate", "--clients", "3", "--seed",

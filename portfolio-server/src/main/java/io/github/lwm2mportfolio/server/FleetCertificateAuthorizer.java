@@ -5,24 +5,23 @@ import org.eclipse.leshan.core.peer.LwM2mPeer;
 import org.eclipse.leshan.core.peer.X509Identity;
 import org.eclipse.leshan.core.request.UplinkRequest;
 import org.eclipse.leshan.server.registration.Registration;
-import org.eclipse.leshan.server.security.DefaultAuthorizer;
 import org.eclipse.leshan.servers.security.Authorization;
 import org.eclipse.leshan.servers.security.SecurityChecker;
 import org.eclipse.leshan.servers.security.SecurityInfo;
 import org.eclipse.leshan.servers.security.SecurityStore;
 
 /**
- * Leshan's authorizer, plus: a device with no stored credential that came over DTLS with an X.509 certificate is
- * accepted when the certificate's CN is its endpoint. Only installed with trust anchors: the DTLS handshake has
+ * {@link RefusingAuthorizer}, plus: a device with no stored credential that came over DTLS with an X.509
+ * certificate is accepted when the certificate's CN is its endpoint. Only installed with trust anchors: the DTLS handshake has
  * then already checked that a trusted CA issued the certificate, so that a fleet CA needs no credential per device.
  */
-final class FleetCertificateAuthorizer extends DefaultAuthorizer {
+final class FleetCertificateAuthorizer extends RefusingAuthorizer {
 
     private final SecurityStore store;
     private final SecurityChecker checker = new SecurityChecker();
 
-    FleetCertificateAuthorizer(SecurityStore store) {
-        super(store);
+    FleetCertificateAuthorizer(SecurityStore store, RegistrationRefusals refusals) {
+        super(store, refusals);
         this.store = store;
     }
 

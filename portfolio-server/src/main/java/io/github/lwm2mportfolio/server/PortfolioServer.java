@@ -101,7 +101,7 @@ public final class PortfolioServer implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("LwM2M server on {} and {}; REST API on {}", coapUri(), coapsUri(), restUri());
+        LOG.info("LwM2M server on {}; REST API on {}", lwm2mUris(), restUri() == null ? "none" : restUri());
     }
 
     /** Californium's CoapServer only logs an endpoint that cannot bind while the others start: check each one. */
@@ -113,7 +113,10 @@ public final class PortfolioServer implements AutoCloseable {
             failure = e;
         }
         for (Protocol protocol : List.of(Protocol.COAP, Protocol.COAPS)) {
-            CoapEndpoint endpoint = ((CaliforniumServerEndpoint) lwm2m.getEndpoint(protocol)).getCoapEndpoint();
+            if (lwm2m.getEndpoint(protocol) == null) {
+                continue; // plain CoAP turned off
+            }
+            CoapEndpoint endpoint = coapEndpoint(lwm2m, protocol);
             if (!endpoint.isStarted()) {
                 InetSocketAddress address = endpoint.getAddress();
                 throw new ListenerUnavailableException(protocol == Protocol.COAP ? "CoAP" : "CoAPs",
@@ -145,8 +148,18 @@ public final class PortfolioServer implements AutoCloseable {
         return checks;
     }
 
+    private static CoapEndpoint coapEndpoint(LeshanServer lwm2m, Protocol protocol) {
+        return ((CaliforniumServerEndpoint) lwm2m.getEndpoint(protocol)).getCoapEndpoint();
+    }
+
+    /** The plain CoAP URI, or null when plain CoAP is off (a CoAP port of -1). */
     public String coapUri() {
-        return lwm2m.getEndpoint(Protocol.COAP).getURI().toString();
+        return lwm2m.getEndpoint(Protocol.COAP) == null ? null : lwm2m.getEndpoint(Protocol.COAP).getURI().toString();
+    }
+
+    /** The LwM2M URIs that listen, e.g. "coap://0.0.0.0:5683 and coaps://0.0.0.0:5684" or only the coaps one. */
+    public String lwm2mUris() {
+        return coapUri() == null ? coapsUri() + " (plain CoAP off)" : coapUri() + " and " + coapsUri();
     }
 
     public String coapsUri() {
@@ -223,7 +236,10 @@ public final class PortfolioServer implements AutoCloseable {
         }
     }
 
-    /** Configures a {@link PortfolioServer}; ports 0 pick free ones, an HTTP port of -1 turns the API off. */
+    /**
+     * Configures a {@link PortfolioServer}; ports 0 pick free ones, an HTTP port of -1 turns the API off, a CoAP
+     * port of -1 turns plain CoAP off (devices then come over DTLS only).
+     */
     public static final class Builder {
         private String bindHost = "0.0.0.0";
         private String httpHost = RestSettings.DEFAULT_HOST;
@@ -407,10 +423,15 @@ public final class PortfolioServer implements AutoCloseable {
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot bind to " + bindHost + ": " + e.getMessage(), e);
             }
-            CaliforniumServerEndpointsProvider endpoints = new CaliforniumServerEndpointsProvider.Builder(
-                    new CoapServerProtocolProvider(), new CoapsServerProtocolProvider())
-                    .addEndpoint(new InetSocketAddress(address, coapPort), Protocol.COAP).addEndpoint(new InetSocketAddress(address, coapsPort), Protocol.COAPS).build();
+            CaliforniumServerEndpointsProvider.Builder endpointsBuilder = new CaliforniumServerEndpointsProvider.Builder(
+                    new CoapServerProtocolProvider(), new CoapsServerProtocolProvider());
+            if (coapPort >= 0) {
+                endpointsBuilder.addEndpoint(new InetSocketAddress(address, coapPort), Protocol.COAP);
+            }
+            CaliforniumServerEndpointsProvider endpoints = endpointsBuilder
+                    .addEndpoint(new InetSocketAddress(address, coapsPort), Protocol.COAPS).build();
             InventorySecurityStore securityStore = new InventorySecurityStore(inventory);
+            RegistrationRefusals refusals = new RegistrationRefusals();
             LeshanServerBuilder builder = new LeshanServerBuilder().setEndpointsProviders(endpoints)
                     .setSecurityStore(securityStore)
                     .setObjectModelProvider(new VersionedModelProvider(PortfolioModels.serverModels()))
@@ -420,7 +441,9 @@ public final class PortfolioServer implements AutoCloseable {
             // Never an empty array: Californium reads it as "trust every certificate".
             if (!dtlsTrust.isEmpty()) {
                 builder.setTrustedCertificates(dtlsTrust.toArray(X509Certificate[]::new));
-                builder.setAuthorizer(new FleetCertificateAuthorizer(securityStore));
+                builder.setAuthorizer(new FleetCertificateAuthorizer(securityStore, refusals));
+            } else {
+                builder.setAuthorizer(new RefusingAuthorizer(securityStore, refusals));
             }
             LeshanServer lwm2m = builder.build();
             if (endpoints.getCoapServer() != null) {
@@ -432,6 +455,13 @@ public final class PortfolioServer implements AutoCloseable {
                 lwm2m.destroy();
                 throw new IllegalArgumentException("cannot set up DTLS with the server identity "
                         + identity.source() + " (see the log for Californium's reason)");
+            }
+            RegistrationScreen screen = new RegistrationScreen(endpoints.getCoapServer().getMessageDeliverer());
+            for (Protocol protocol : List.of(Protocol.COAP, Protocol.COAPS)) {
+                if (lwm2m.getEndpoint(protocol) != null) {
+                    coapEndpoint(lwm2m, protocol).addInterceptor(refusals);
+                    coapEndpoint(lwm2m, protocol).setMessageDeliverer(screen);
+                }
             }
             return lwm2m;
         }

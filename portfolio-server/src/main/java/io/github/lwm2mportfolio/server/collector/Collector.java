@@ -82,6 +82,8 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final CollectionQueue queue;
     private final AtomicInteger collected = new AtomicInteger();
+    /** Set by {@link #close()}: what its interruptions cut short is not the devices' failure. */
+    private volatile boolean closing;
 
     public Collector(LeshanServer server, Inventory inventory, VerifierKeys keys, ServerEvents events,
             CollectorConfig config, Clock clock) {
@@ -182,6 +184,10 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             try {
                 result.complete(verify(registration));
             } catch (CollectionException e) {
+                if (closing) { // the server stops: its registrations end with it (503, as offline)
+                    result.completeExceptionally(new DeviceOfflineException(registration.getEndpoint()));
+                    return;
+                }
                 Verification failed = new Verification(clock.instant(), VerificationOutcome.UNREACHABLE,
                         e.getMessage(), null, null, null, null);
                 inventory.verificationRecorded(endpoint, failed);
@@ -263,8 +269,13 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             }
             collect(registration);
         } catch (CollectionException e) {
-            handleFailure(endpoint, attempt, e);
+            if (!closing) {
+                handleFailure(endpoint, attempt, e);
+            }
         } catch (RuntimeException e) {
+            if (closing) {
+                return;
+            }
             LOG.error("collection of {} failed unexpectedly", endpoint, e);
             handleFailure(endpoint, attempt, new CollectionException("unexpected " + e, true));
         } finally {
@@ -372,6 +383,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         scheduler.shutdownNow();
         workers.forEach(Thread::interrupt);
     }
@@ -463,5 +475,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                         .forEach(gone -> inventory.identityReported(endpoint, instanceId, gone, null, now)));
         reported.forEach((id, value) -> inventory.identityReported(endpoint, instanceId, id, value, now));
         events.publish("identity", endpoint, "/16/" + instanceId + "/0 changed");
+        // A change of a verified host is only a claim until a verdict confirms it: challenge the device now.
+        requestCollection(endpoint);
     }
 }

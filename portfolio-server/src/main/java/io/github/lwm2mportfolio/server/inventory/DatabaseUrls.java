@@ -14,10 +14,12 @@ final class DatabaseUrls {
      * PostgreSQL compatibility for the shared schema and SQL; a query cache larger than H2's 8, since one device's
      * collection runs about twenty distinct statements and parsing them again was a fifth of the database's work.
      * WRITE_DELAY=0: every commit reaches the file before it returns; H2's default of 500 ms lost committed
-     * collections when the server was killed (issue 11, ServerCrashTest).
+     * collections when the server was killed (issue 11, ServerCrashTest). No closing by H2's own shutdown hook,
+     * which closed the database under requests still being answered while the server stopped (SIGTERM): the
+     * server closes it itself, last.
      */
-    private static final String H2_OPTIONS =
-            "MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=128;WRITE_DELAY=0";
+    private static final String H2_OPTIONS = "MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;"
+            + "QUERY_CACHE_SIZE=128;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
 
     private static final Pattern PASSWORD_PARAMETER =
             Pattern.compile("(?i)([;?&](?:password|pwd|sslpassword|sslkeypassword)=)([^;&]*)");

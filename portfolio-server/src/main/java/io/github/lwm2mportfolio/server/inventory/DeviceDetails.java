@@ -51,11 +51,11 @@ final class DeviceDetails {
             linked.forEach((instanceId, isLinked) -> portfolios.add(new PortfolioSnapshot(instanceId,
                     values.getOrDefault(instanceId, new TreeMap<>()), isLinked)));
             List<IdentityChange> history = h.createQuery("SELECT changed_at, instance_id, identity_id, old_value, "
-                    + "new_value FROM identity_history WHERE endpoint = ? ORDER BY changed_at DESC, id DESC LIMIT "
+                    + "new_value, claim_outcome, claim_reason FROM identity_history WHERE endpoint = ? ORDER BY changed_at DESC, id DESC LIMIT "
                     + JdbcInventory.HISTORY_SHOWN)
                     .bind(0, endpoint)
                     .map((rs, ctx) -> new IdentityChange(Instant.ofEpochMilli(rs.getLong(1)), rs.getInt(2),
-                            rs.getInt(3), rs.getString(4), rs.getString(5)))
+                            rs.getInt(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)))
                     .list();
             List<Verification> verifications = h.createQuery("SELECT " + VerificationWrites.VERIFICATION_COLUMNS
                     + " FROM verifications WHERE endpoint = ? ORDER BY verified_at DESC, id DESC LIMIT "

@@ -16,7 +16,7 @@ final class DeviceRow {
             + "ext_dev_info_present, registered_at, last_seen, state, last_counter, collection_error, "
             + "host_unique_id, host_manufacturer, host_model, host_software_version, last_identity_change, "
             + "verified_at, verification_outcome, verification_reason, verification_service, "
-            + "verification_instance_id, verification_counter, verification_claims_json";
+            + "verification_instance_id, verification_counter, verification_claims_json, host_verified";
 
     static final RowMapper<DeviceRow> MAPPER = (rs, ctx) -> {
         DeviceRow row = new DeviceRow();
@@ -33,6 +33,7 @@ final class DeviceRow {
         row.host = new HostIdentityView(rs.getString("host_unique_id"), rs.getString("host_manufacturer"),
                 rs.getString("host_model"), rs.getString("host_software_version"));
         row.lastIdentityChange = instant(rs, "last_identity_change");
+        row.hostVerified = rs.getBoolean("host_verified");
         Instant verifiedAt = instant(rs, "verified_at");
         if (verifiedAt != null) {
             long counter = rs.getLong("verification_counter");
@@ -58,6 +59,8 @@ final class DeviceRow {
     long lastCounter;
     String collectionError;
     HostIdentityView host;
+    /** A VERIFIED verdict confirmed the host values: values reported since are claims until verified. */
+    boolean hostVerified;
     Instant lastIdentityChange;
     Verification lastVerification;
     /** Created by this transaction: counted for the first time when saved. */

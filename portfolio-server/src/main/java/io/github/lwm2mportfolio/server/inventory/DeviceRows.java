@@ -55,7 +55,7 @@ final class DeviceRows {
                 + "host_unique_id = ?, host_manufacturer = ?, host_model = ?, host_software_version = ?, "
                 + "search_text = ?, last_identity_change = ?, verified_at = ?, verification_outcome = ?, "
                 + "verification_reason = ?, verification_service = ?, verification_instance_id = ?, "
-                + "verification_counter = ?, verification_claims_json = ? WHERE endpoint = ?")
+                + "verification_counter = ?, verification_claims_json = ?, host_verified = ? WHERE endpoint = ?")
                 .bind(0, row.lwm2mVersion)
                 .bind(1, row.online)
                 .bind(2, row.hasPortfolioObject)
@@ -77,7 +77,8 @@ final class DeviceRows {
                 .bind(18, v == null ? null : v.instanceId())
                 .bind(19, v == null ? null : v.counter())
                 .bind(20, v == null ? null : v.claimsJson())
-                .bind(21, row.endpoint)
+                .bind(21, row.hostVerified)
+                .bind(22, row.endpoint)
                 .execute();
         if (before != row.state) {
             TreeMap<CountKey, Long> deltas = new TreeMap<>();

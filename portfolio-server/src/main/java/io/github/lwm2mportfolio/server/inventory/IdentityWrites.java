@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -54,8 +55,19 @@ final class IdentityWrites {
             }
         }
         HostIdentityView hostView = host == null ? HostIdentityView.UNKNOWN : HostIdentityView.of(host.identities());
+        PortfolioSnapshot claimedHost = host;
         transactions.write(h -> {
             DeviceRow row = rows.lockDevice(h, endpoint);
+            if (row.hostVerified && !hostView.equals(row.host)) {
+                // Not the verified host: a claim until a verdict confirms it; nothing else of it is taken.
+                int instanceId = claimedHost != null ? claimedHost.instanceId()
+                        : HostClaims.hostInstance(h, endpoint).orElse(0);
+                HostClaims.claimAll(h, endpoint, when, instanceId,
+                        claimedHost == null ? new TreeMap<>() : claimedHost.identities());
+                row.collectionError = null;
+                rows.save(h, row);
+                return null;
+            }
             TreeMap<IdentityKey, String> old = new TreeMap<>();
             h.createQuery("SELECT instance_id, identity_id, identity_value FROM identities WHERE endpoint = ?")
                     .bind(0, endpoint)
@@ -102,7 +114,10 @@ final class IdentityWrites {
                     + "WHERE endpoint = ? AND instance_id = ? AND identity_id = ?")
                     .bind(0, endpoint).bind(1, instanceId).bind(2, identityId)
                     .mapTo(String.class).findOne();
-            if (!Objects.equals(old.orElse(null), value)) {
+            if (!Objects.equals(old.orElse(null), value) && row.hostVerified
+                    && HostClaims.hostInstance(h, endpoint).equals(OptionalInt.of(instanceId))) {
+                HostClaims.claimOne(h, endpoint, when, instanceId, identityId, old.orElse(null), value);
+            } else if (!Objects.equals(old.orElse(null), value)) {
                 if (value == null) {
                     h.createUpdate("DELETE FROM identities WHERE endpoint = ? AND instance_id = ? AND identity_id = ?")
                             .bind(0, endpoint).bind(1, instanceId).bind(2, identityId).execute();
@@ -120,7 +135,7 @@ final class IdentityWrites {
                 }
                 insertHistory(h, endpoint, when, instanceId, identityId, old.orElse(null), value);
                 row.lastIdentityChange = latest(row.lastIdentityChange, when);
-                row.host = loadHost(h, endpoint);
+                row.host = HostClaims.hostView(h, endpoint);
             }
             rows.save(h, row);
             return null;
@@ -136,16 +151,6 @@ final class IdentityWrites {
         public int compareTo(IdentityKey other) {
             return ORDER.compare(this, other);
         }
-    }
-
-    private static HostIdentityView loadHost(Handle h, String endpoint) {
-        TreeMap<Integer, String> values = new TreeMap<>();
-        h.createQuery("SELECT identity_id, identity_value FROM identities WHERE endpoint = ? AND instance_id = "
-                + "(SELECT MIN(instance_id) FROM portfolio_instances WHERE endpoint = ? AND linked = TRUE)")
-                .bind(0, endpoint).bind(1, endpoint)
-                .map((rs, ctx) -> values.put(rs.getInt(1), rs.getString(2)))
-                .list();
-        return values.isEmpty() ? HostIdentityView.UNKNOWN : HostIdentityView.of(values);
     }
 
     /** Appends a change for every value that appeared, changed or went away; true when there was one. */

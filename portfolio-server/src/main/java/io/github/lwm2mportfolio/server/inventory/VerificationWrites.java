@@ -65,6 +65,7 @@ final class VerificationWrites {
                     .bind(6, stored.counter()).bind(7, stored.claimsJson())
                     .execute();
             trimVerifications(h, endpoint);
+            HostClaims.settle(h, row, stored);
             if (row.lastVerification == null || !stored.at().isBefore(row.lastVerification.at())) {
                 row.lastVerification = stored;
             }

@@ -342,7 +342,7 @@ abstract class JdbcInventoryTest {
     }
 
     @Test
-    void aHostSoftwareUpdateAfterTheVerdictMakesTheDeviceUnverifiedUntilVerifiedAgain() {
+    void aHostSoftwareUpdateAfterTheVerdictIsAClaimUntilVerifiedAgain() {
         widgetCollected("ep-1");
         inventory.replaceCertifications(new CertificationList(
                 List.of(WIDGET_1, new Certification("Acme", "Widget", "1.1")), Set.of()));
@@ -352,23 +352,79 @@ abstract class JdbcInventoryTest {
         inventory.identityReported("ep-1", 0, 3, "1.1", T0.plusSeconds(20));
 
         DeviceDetail detail = detail("ep-1");
-        assertThat(detail.summary().host().softwareVersion()).isEqualTo("1.1");
-        assertThat(detail.history().get(0)).isEqualTo(new IdentityChange(T0.plusSeconds(20), 0, 3, "1.0", "1.1"));
-        assertThat(detail.summary().state()).isEqualTo(ComplianceState.UNVERIFIED);
+        assertThat(detail.summary().host().softwareVersion()).as("the verified value").isEqualTo("1.0");
+        assertThat(detail.portfolios().get(0).identities()).containsEntry(3, "1.0");
+        assertThat(detail.history().get(0))
+                .isEqualTo(new IdentityChange(T0.plusSeconds(20), 0, 3, "1.0", "1.1", "PENDING", null));
 
         inventory.verificationRecorded("ep-1", verified(T0.plusSeconds(30), 2));
+
+        detail = detail("ep-1");
+        assertThat(detail.summary().host().softwareVersion()).isEqualTo("1.1");
+        assertThat(detail.portfolios().get(0).identities()).containsEntry(3, "1.1");
+        assertThat(detail.history().get(0))
+                .isEqualTo(new IdentityChange(T0.plusSeconds(20), 0, 3, "1.0", "1.1", "VERIFIED", null));
         assertThat(state("ep-1")).isEqualTo(ComplianceState.COMPLIANT);
     }
 
     @Test
-    void aHostUpdateToAnUncertifiedVersionMakesTheDeviceUncertified() {
+    void aHostUpdateToAnUncertifiedVersionMakesTheDeviceUncertifiedOnceVerified() {
         widgetCollected("ep-1");
         inventory.replaceCertifications(ACME_WIDGET_1);
         inventory.verificationRecorded("ep-1", verified(T0.plusSeconds(10), 1));
 
         inventory.identityReported("ep-1", 0, 3, "2.0-beta", T0.plusSeconds(20));
+        inventory.verificationRecorded("ep-1", verified(T0.plusSeconds(30), 2));
 
         assertThat(state("ep-1")).isEqualTo(ComplianceState.UNCERTIFIED);
+    }
+
+    @Test
+    void collectedHostValuesThatFailVerificationNeverReplaceTheVerifiedOnes() {
+        widgetCollected("ep-1");
+        inventory.replaceCertifications(ACME_WIDGET_1);
+        inventory.verificationRecorded("ep-1", verified(T0.plusSeconds(10), 1));
+
+        inventory.portfoliosCollected("ep-1", List.of(host(0, "IMEI-spoof", "Acme", "Widget", "9.9")), true,
+                T0.plusSeconds(20));
+        inventory.verificationRecorded("ep-1", new Verification(T0.plusSeconds(21), VerificationOutcome.FAILED,
+                "UNTRUSTED_SIGNER: no trusted key", "sign", 0, null, null));
+
+        DeviceDetail detail = detail("ep-1");
+        assertThat(detail.summary().host()).isEqualTo(new HostIdentityView("IMEI-ep-1", "Acme", "Widget", "1.0"));
+        assertThat(detail.portfolios().get(0).identities()).containsEntry(0, "IMEI-ep-1").containsEntry(3, "1.0");
+        assertThat(detail.history().subList(0, 2)).containsExactlyInAnyOrder(
+                new IdentityChange(T0.plusSeconds(20), 0, 0, "IMEI-ep-1", "IMEI-spoof", "FAILED",
+                        "UNTRUSTED_SIGNER: no trusted key"),
+                new IdentityChange(T0.plusSeconds(20), 0, 3, "1.0", "9.9", "FAILED",
+                        "UNTRUSTED_SIGNER: no trusted key"));
+        assertThat(inventory.devices(new DeviceQuery(null, "spoof", 0, 10)).items()).isEmpty();
+
+        // a later claim supersedes an unsettled one; only the newest is applied by a VERIFIED verdict
+        inventory.portfoliosCollected("ep-1", List.of(host(0, "IMEI-ep-1", "Acme", "Widget", "1.2")), true,
+                T0.plusSeconds(30));
+        inventory.portfoliosCollected("ep-1", List.of(host(0, "IMEI-ep-1", "Acme", "Widget", "1.3")), true,
+                T0.plusSeconds(31));
+        inventory.verificationRecorded("ep-1", verified(T0.plusSeconds(32), 2));
+
+        detail = detail("ep-1");
+        assertThat(detail.summary().host().softwareVersion()).isEqualTo("1.3");
+        assertThat(detail.history().subList(0, 2)).containsExactly(
+                new IdentityChange(T0.plusSeconds(31), 0, 3, "1.0", "1.3", "VERIFIED", null),
+                new IdentityChange(T0.plusSeconds(30), 0, 3, "1.0", "1.2", "SUPERSEDED", null));
+    }
+
+    @Test
+    void beforeAnyVerifiedVerdictReportedValuesAreTheHost() {
+        widgetCollected("ep-1");
+        inventory.verificationRecorded("ep-1", new Verification(T0.plusSeconds(10), VerificationOutcome.FAILED,
+                "BAD_SIGNATURE", "sign", 0, null, null));
+
+        inventory.portfoliosCollected("ep-1", List.of(host(0, "IMEI-2", "Acme", "Widget", "1.1")), true,
+                T0.plusSeconds(20));
+
+        assertThat(detail("ep-1").summary().host().uniqueId()).isEqualTo("IMEI-2");
+        assertThat(detail("ep-1").history().get(0).claimOutcome()).isNull();
     }
 
     @Test
@@ -392,7 +448,7 @@ abstract class JdbcInventoryTest {
 
     @Test
     void aReportedValueOfTheHostInstanceChangesTheListedHost() {
-        widgetCollected("ep-1");
+        widgetCollected("ep-1"); // never verified: what it reports is all there is
         inventory.identityReported("ep-1", 0, 1, "Acme Corp", T0.plusSeconds(5));
 
         assertThat(inventory.devices(new DeviceQuery(null, "corp", 0, 10)).items())
