@@ -20,7 +20,8 @@ import picocli.CommandLine.RunLast;
 @Command(name = "portfolio", mixinStandardHelpOptions = true, version = "lwm2m-portfolio 0.1.0",
         description = "The OMA LwM2M Portfolio object (16): client, server and tools.",
         subcommands = { DemoCommand.class, ServerCommand.class, ClientCommand.class, InventoryCommand.class,
-                CredentialsCommand.class, TokensCommand.class, KeysCommand.class, SimulateCommand.class,
+                CredentialsCommand.class, TokensCommand.class, DevicesCommand.class, CertificationsCommand.class,
+                RevocationsCommand.class, KeysCommand.class, SimulateCommand.class,
                 BenchCommand.class, BenchServerCommand.class })
 public final class PortfolioCommand {
 

@@ -85,6 +85,31 @@ public final class RestClient {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
     }
 
+    /** A GET that asks for this media type (e.g. text/csv). */
+    String get(String path, String accept) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept).GET());
+    }
+
+    /** Sends a body of this media type (e.g. a CSV file as text/csv) and reads the JSON answer. */
+    Map<String, Object> send(String method, String path, String contentType, String body) {
+        return json(send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))));
+    }
+
+    /** Sends a JSON body and reads the JSON answer. */
+    Map<String, Object> sendJson(String method, String path, Map<String, Object> body) {
+        try {
+            return send(method, path, "application/json", mapper.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new RestException("cannot write the request: " + e.getOriginalMessage());
+        }
+    }
+
+    /** One segment of a path: an endpoint name as it is, whatever characters it has. */
+    static String pathSegment(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     Map<String, Object> json(String body) {
         try {
             return mapper.readValue(body, JSON_OBJECT);

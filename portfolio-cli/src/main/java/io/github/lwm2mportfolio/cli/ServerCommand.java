@@ -71,7 +71,9 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "portfolio-data/server", description = "Data directory. Default: ${DEFAULT-VALUE}.")
     Path dataDirectory;
 
-    @Option(names = "--certified", description = "Certification CSV (manufacturer,model,software_version) to import.")
+    @Option(names = "--certified", paramLabel = "FILE", description = "Certification CSV (manufacturer,model,"
+            + "software_version) that replaces the stored list at each start, unless that list was last changed through "
+            + "the REST API (then it is not applied; the log says so).")
     Path certified;
 
     @Option(names = "--trust", description = "Directory of trusted CA or device certificates (PEM/DER) for AuthData signatures.")
@@ -96,8 +98,13 @@ final class ServerCommand implements Callable<Integer> {
     Path fleetKeyFile;
 
     @Option(names = "--revoked", paramLabel = "FILE", description = "Revoked device certificates, one serial number "
-            + "or SHA-256 fingerprint (hex) a line: AuthData signed under them is UNVERIFIED.")
+            + "or SHA-256 fingerprint (hex) a line: AuthData signed under them is UNVERIFIED. Added to the list kept "
+            + "in the inventory (PUT /api/revocations replaces that).")
     Path revoked;
+
+    @Option(names = "--webhook", paramLabel = "URL", description = "POST each change of a device's compliance state "
+            + "as JSON to this http(s) URL (retried with back-off; never holds up collection).")
+    String webhook;
 
     @Option(names = "--service", defaultValue = "sign", description = "GetAuthData service to ask for: sign, mac or encrypt. Default: ${DEFAULT-VALUE}.")
     String service;
@@ -150,9 +157,11 @@ final class ServerCommand implements Callable<Integer> {
         } else if (identityPasswordFile != null) {
             throw new ParameterException(spec.commandLine(), "--identity-password-file goes with --identity");
         }
-        Revocations revocations = revocations();
+        builder.revoked(revocations());
+        if (webhook != null) {
+            builder.webhook(webhookUri());
+        }
         PortfolioServer server = builder.build();
-        server.keys().revoke(revocations);
         if (keyedFleetSecrets() != null) {
             server.keys().useFleetSecrets(keyedFleetSecrets());
         }
@@ -222,6 +231,18 @@ final class ServerCommand implements Callable<Integer> {
             }
         }
         return keyedSecrets;
+    }
+
+    private java.net.URI webhookUri() {
+        try {
+            java.net.URI uri = new java.net.URI(webhook.strip());
+            if (uri.getScheme() != null && uri.getScheme().matches("(?i)https?") && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // answered below, without the URL: it may hold a secret
+        }
+        throw new ParameterException(spec.commandLine(), "--webhook must be an http:// or https:// URL with a host");
     }
 
     private Revocations revocations() {

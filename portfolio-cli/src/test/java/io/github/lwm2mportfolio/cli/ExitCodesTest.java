@@ -56,6 +56,13 @@ class ExitCodesTest {
                         "--registration-rate must be a positive number, got NaN"),
                 Arguments.of("server", List.of("--purge-strangers-after", "-PT1S"),
                         "--purge-strangers-after must not be negative"),
+                Arguments.of("server", List.of("--webhook", "ftp://hooks.example/x"),
+                        "--webhook must be an http:// or https:// URL with a host"),
+                Arguments.of("devices", List.of("remove", "--url", NO_SERVER, "--token", "t"), "ENDPOINT"),
+                Arguments.of("certifications", List.of("add", "nope.csv", "--url", NO_SERVER, "--token", "t"),
+                        "FILE nope.csv: not found"),
+                Arguments.of("revocations", List.of("replace", badRevocations(), "--url", NO_SERVER, "--token", "t"),
+                        "line 2: 'not-hex' is neither"),
                 Arguments.of("bench", List.of("--runs", "many"), "--runs"),
                 Arguments.of("bench-server", List.of("--mode", "baseline"), "--clients"));
     }
@@ -74,7 +81,18 @@ class ExitCodesTest {
                         corruptStore.toString()), "portfolio.json"),
                 Arguments.of("inventory", List.of("--url", NO_SERVER, "--token", "t"), NO_SERVER),
                 Arguments.of("credentials", List.of("list", "--url", NO_SERVER, "--token", "t"), NO_SERVER),
-                Arguments.of("tokens", List.of("list", "--url", NO_SERVER, "--token", "t"), NO_SERVER));
+                Arguments.of("tokens", List.of("list", "--url", NO_SERVER, "--token", "t"), NO_SERVER),
+                Arguments.of("devices", List.of("re-enrol", "m", "--url", NO_SERVER, "--token", "t"), NO_SERVER),
+                Arguments.of("certifications", List.of("list", "--url", NO_SERVER, "--token", "t"), NO_SERVER),
+                Arguments.of("revocations", List.of("list", "--url", NO_SERVER, "--token", "t"), NO_SERVER));
+    }
+
+    private static String badRevocations() {
+        try {
+            return Files.writeString(dir.resolve("revoked.txt"), "0a\nnot-hex\n").toString();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @ParameterizedTest(name = "{0} {1}")

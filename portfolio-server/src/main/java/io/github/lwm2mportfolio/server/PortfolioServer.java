@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +14,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.eclipse.californium.core.network.CoapEndpoint;
@@ -27,7 +30,6 @@ import org.eclipse.leshan.server.model.VersionedModelProvider;
 import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpoint;
 import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider;
 import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerProtocolProvider;
-import org.eclipse.leshan.transport.californium.server.endpoint.coaps.CoapsServerProtocolProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,7 @@ import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import io.github.lwm2mportfolio.server.compliance.Certification;
 import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
+import io.github.lwm2mportfolio.server.inventory.CertificationSource;
 import io.github.lwm2mportfolio.server.inventory.Inventory;
 import io.github.lwm2mportfolio.server.inventory.JdbcInventory;
 import io.github.lwm2mportfolio.server.inventory.SecretSealer;
@@ -67,11 +70,15 @@ public final class PortfolioServer implements AutoCloseable {
     private final ServerIdentity identity;
     private final RestSettings restSettings;
     private final boolean restOn;
+    private final URI webhookUri;
+    private final ComplianceWebhook.Settings webhookSettings;
     private RestApi rest;
+    private ComplianceWebhook webhook;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private PortfolioServer(LeshanServer lwm2m, JdbcInventory inventory, Collector collector, ServerEvents events,
-            ServerKeys keys, ServerIdentity identity, RestSettings restSettings, boolean restOn) {
+            ServerKeys keys, ServerIdentity identity, RestSettings restSettings, boolean restOn, URI webhookUri,
+            ComplianceWebhook.Settings webhookSettings) {
         this.lwm2m = lwm2m;
         this.inventory = inventory;
         this.collector = collector;
@@ -80,6 +87,8 @@ public final class PortfolioServer implements AutoCloseable {
         this.identity = identity;
         this.restSettings = restSettings;
         this.restOn = restOn;
+        this.webhookUri = webhookUri;
+        this.webhookSettings = webhookSettings;
     }
 
     public static Builder builder() {
@@ -92,6 +101,9 @@ public final class PortfolioServer implements AutoCloseable {
      */
     public void start() {
         try {
+            if (webhookUri != null) {
+                webhook = ComplianceWebhook.start(webhookUri, webhookSettings, RestApi.objectMapper(), events);
+            }
             collector.start();
             startLwm2m();
             if (restOn) {
@@ -203,6 +215,11 @@ public final class PortfolioServer implements AutoCloseable {
         return keys;
     }
 
+    /** The webhook of compliance changes, when one was given and the server started. */
+    public Optional<ComplianceWebhook> webhook() {
+        return Optional.ofNullable(webhook);
+    }
+
     /** The server's DTLS public key, for provisioning RPK devices. */
     public PublicKey serverPublicKey() {
         return identity.certificate().getPublicKey();
@@ -227,6 +244,9 @@ public final class PortfolioServer implements AutoCloseable {
                 rest.stop();
             }
             collector.close();
+            if (webhook != null) {
+                webhook.close();
+            }
         } finally {
             try {
                 lwm2m.destroy();
@@ -251,6 +271,9 @@ public final class PortfolioServer implements AutoCloseable {
         private String jdbcUrl;
         private Path dataDirectory = Path.of("portfolio-data", "server");
         private Path certifiedCsv;
+        private Revocations revokedAtStart = Revocations.NONE;
+        private URI webhookUri;
+        private ComplianceWebhook.Settings webhookSettings = ComplianceWebhook.Settings.defaults();
         private Path trustDirectory;
         private Path identityFile;
         private char[] identityFilePassword;
@@ -310,9 +333,32 @@ public final class PortfolioServer implements AutoCloseable {
             return this;
         }
 
-        /** A certification CSV to import at start (replaces the stored list). */
+        /**
+         * A certification CSV to import at start: it replaces the stored list, unless that was last changed through
+         * the REST API (then the file is not applied, and the log says so).
+         */
         public Builder certifiedCsv(Path file) {
             this.certifiedCsv = file;
+            return this;
+        }
+
+        /**
+         * Revoked certificates of a start-up file ({@code --revoked}): added to the list kept in the inventory
+         * (which {@code PUT /api/revocations} replaces), never removing from it.
+         */
+        public Builder revoked(Revocations revocations) {
+            this.revokedAtStart = Objects.requireNonNull(revocations);
+            return this;
+        }
+
+        /** POSTs every compliance change as JSON to this URL ({@link ComplianceWebhook}). */
+        public Builder webhook(URI uri) {
+            this.webhookUri = uri;
+            return this;
+        }
+
+        public Builder webhookSettings(ComplianceWebhook.Settings settings) {
+            this.webhookSettings = Objects.requireNonNull(settings);
             return this;
         }
 
@@ -385,29 +431,65 @@ public final class PortfolioServer implements AutoCloseable {
                 if (certifiedCsv != null) {
                     importCertifications(inventory, certifiedCsv);
                 }
+                applyRevocations(inventory, keys);
                 int wereOnline = inventory.markAllOffline();
                 if (wereOnline > 0) {
                     LOG.info("{} devices online before this start are offline until they register again",
                             wereOnline);
                 }
                 ServerEvents events = new ServerEvents();
+                inventory.addComplianceListener(events::publish);
                 LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust);
                 Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock);
                 return new PortfolioServer(lwm2m, inventory, collector, events, keys, identity,
                         RestSettings.defaults().withAddress(httpHost, Math.max(httpPort, 0)).withHttps(https)
-                                .withCorsOrigins(corsOrigins), httpPort >= 0);
+                                .withCorsOrigins(corsOrigins), httpPort >= 0, webhookUri, webhookSettings);
             } catch (RuntimeException | IOException e) {
                 inventory.close();
                 throw e;
             }
         }
 
+        /** The stored list and the start-up file's, in force for the verifier, and kept when the list changes. */
+        private void applyRevocations(JdbcInventory inventory, ServerKeys keys) {
+            Revocations stored = inventory.revocations();
+            if (revokedAtStart.size() > 0) {
+                Set<java.math.BigInteger> serials = new HashSet<>(stored.serials());
+                Set<String> fingerprints = new HashSet<>(stored.fingerprints());
+                serials.addAll(revokedAtStart.serials());
+                fingerprints.addAll(revokedAtStart.fingerprints());
+                Revocations merged = new Revocations(serials, fingerprints);
+                if (merged.size() > stored.size()) {
+                    inventory.replaceRevocations(merged);
+                }
+                LOG.info("revocations: {} entries of the --revoked file added to the {} stored ones: {} in force",
+                        merged.size() - stored.size(), stored.size(), merged.size());
+                stored = merged;
+            } else if (stored.size() > 0) {
+                LOG.info("revocations: {} stored entries in force", stored.size());
+            }
+            keys.revoke(stored);
+            inventory.addRevocationListener(keys::revoke);
+        }
+
+        /**
+         * The file replaces the stored list, unless that was last changed through the REST API: an edit there
+         * is never undone silently by the next start. Either way the log says what happened, with the counts.
+         */
         private static void importCertifications(Inventory inventory, Path file) throws IOException {
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 CertificationList current = inventory.certifications();
                 List<Certification> records = CertificationCsv.parseCertifications(reader);
-                inventory.replaceCertifications(new CertificationList(records, current.allocatedUniqueIds()));
-                // Visible, since it undoes changes made through the REST API since the last start.
+                Optional<CertificationSource> source = inventory.certificationSource();
+                if (source.isPresent() && source.get().throughApi()) {
+                    LOG.warn("certifications: NOT applying the {} records of {}: the {} stored ones were changed "
+                            + "through the REST API by {} at {}; to use the file, run portfolio certifications "
+                            + "replace {}", records.size(), file, current.records().size(), source.get().changedBy(),
+                            source.get().at(), file);
+                    return;
+                }
+                inventory.replaceCertifications(new CertificationList(records, current.allocatedUniqueIds()),
+                        "file " + file, false);
                 LOG.info("certifications: {} records from {} replace the {} stored ones", records.size(), file,
                         current.records().size());
             } catch (io.github.lwm2mportfolio.server.compliance.CertificationCsvException e) {
@@ -424,7 +506,7 @@ public final class PortfolioServer implements AutoCloseable {
                 throw new IllegalArgumentException("cannot bind to " + bindHost + ": " + e.getMessage(), e);
             }
             CaliforniumServerEndpointsProvider.Builder endpointsBuilder = new CaliforniumServerEndpointsProvider.Builder(
-                    new CoapServerProtocolProvider(), new CoapsServerProtocolProvider());
+                    new CoapServerProtocolProvider(), new HandshakeFailureLog());
             if (coapPort >= 0) {
                 endpointsBuilder.addEndpoint(new InetSocketAddress(address, coapPort), Protocol.COAP);
             }

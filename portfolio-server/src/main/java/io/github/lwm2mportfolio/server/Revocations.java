@@ -36,7 +36,8 @@ public record Revocations(Set<BigInteger> serials, Set<String> fingerprints) {
         return parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
     }
 
-    static Revocations parse(List<String> lines, String source) {
+    /** Parses the lines of a revocation file; IllegalArgumentException names the line ({@code source} line N). */
+    public static Revocations parse(List<String> lines, String source) {
         Set<BigInteger> serials = new HashSet<>();
         Set<String> fingerprints = new HashSet<>();
         for (int i = 0; i < lines.size(); i++) {

@@ -91,6 +91,17 @@ final class CollectionQueue {
         }
     }
 
+    /** Drops the waiting collection of this endpoint, if any (a device removed by the operator). */
+    void remove(String endpoint) {
+        lock.lock();
+        try {
+            established.remove(endpoint);
+            strangers.remove(endpoint);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The collection of this endpoint ended; it may be taken again. */
     void done(String endpoint) {
         lock.lock();

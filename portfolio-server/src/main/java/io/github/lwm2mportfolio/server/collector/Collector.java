@@ -26,6 +26,7 @@ import org.eclipse.leshan.core.node.LwM2mResourceInstance;
 import org.eclipse.leshan.core.node.LwM2mSingleResource;
 import org.eclipse.leshan.core.observation.CompositeObservation;
 import org.eclipse.leshan.core.observation.Observation;
+import org.eclipse.leshan.core.peer.IpPeer;
 import org.eclipse.leshan.core.observation.SingleObservation;
 import org.eclipse.leshan.core.request.ContentFormat;
 import org.eclipse.leshan.core.request.ObserveRequest;
@@ -191,6 +192,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                 Verification failed = new Verification(clock.instant(), VerificationOutcome.UNREACHABLE,
                         e.getMessage(), null, null, null, null);
                 inventory.verificationRecorded(endpoint, failed);
+                logVerdict(endpoint, failed);
                 result.complete(failed);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
@@ -225,6 +227,21 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             }
         }, error -> result.completeExceptionally(error));
         return result;
+    }
+
+    @Override
+    public boolean forget(String endpoint) {
+        queue.remove(endpoint);
+        Registration registration = server.getRegistrationService().getByEndpoint(endpoint);
+        if (registration == null) {
+            return false;
+        }
+        server.getObservationService().cancelObservations(registration);
+        // Straight from the store: no "unregistered" event, which would write the device back into the inventory.
+        server.getRegistrationStore().removeRegistration(registration.getId());
+        LOG.info("forgot the registration of {}: its next update is refused (4.04) and it registers again",
+                endpoint);
+        return true;
     }
 
     // ---- the work ----
@@ -338,7 +355,12 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                     verification.claimsJson());
         }
         events.publish("verdict", endpoint, verification.outcome() + ": " + verification.reason());
+        logVerdict(endpoint, verification);
         return verification;
+    }
+
+    private static void logVerdict(String endpoint, Verification verification) {
+        LOG.info("verdict for {}: {} ({})", endpoint, verification.outcome(), verification.reason());
     }
 
     private void observeIdentities(Registration registration, int instanceId) {
@@ -393,6 +415,9 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         public void registered(Registration registration, Registration previousReg,
                 Collection<Observation> previousObservations) {
             events.publish("registered", registration.getEndpoint(), "LwM2M " + registration.getLwM2mVersion());
+            LOG.info("registered {} from {} over {}, LwM2M {}, object 16: {}", registration.getEndpoint(),
+                    registration.getSocketAddress(), transport(registration), registration.getLwM2mVersion(),
+                    PortfolioReader.hasPortfolioObject(registration) ? "yes" : "no");
             requestCollection(registration.getEndpoint());
         }
 
@@ -412,8 +437,19 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             if (newReg == null) {
                 inventory.deregistered(registration.getEndpoint(), clock.instant());
                 events.publish("deregistered", registration.getEndpoint(), expired ? "expired" : "deregistered");
+                LOG.info("{} {} (was registered from {})", expired ? "registration expired:" : "deregistered",
+                        registration.getEndpoint(), registration.getSocketAddress());
             }
         }
+    }
+
+    /** "coaps (PSK)", "coap": the scheme of the endpoint the device registered on, and its DTLS credential. */
+    private static String transport(Registration registration) {
+        String scheme = registration.getEndpointUri() == null ? "?" : registration.getEndpointUri().getScheme();
+        if (registration.getClientTransportData() instanceof IpPeer peer && peer.isSecure()) {
+            return scheme + (peer.isPSK() ? " (PSK)" : peer.isRPK() ? " (RPK)" : peer.isX509() ? " (X.509)" : "");
+        }
+        return scheme;
     }
 
     private final class Notifications implements ObservationListener {

@@ -18,6 +18,15 @@ public interface DeviceOperations {
     CompletableFuture<WriteOutcome> writeIdentity(String endpoint, int instanceId, int identityId, String value);
 
     /**
+     * Forgets the device's registration, if it has one, as if it had deregistered (but silently: nothing is
+     * written to the inventory); the device is refused at its next update and registers again. True when it was
+     * registered. Implementations that hold no registrations keep the default.
+     */
+    default boolean forget(String endpoint) {
+        return false;
+    }
+
+    /**
      * The device's answer to a Write.
      *
      * @param code the CoAP code as LwM2M names it, e.g. "CHANGED", "UNAUTHORIZED", "BAD_REQUEST"

@@ -37,12 +37,15 @@ final class CertificationTable {
     private final RetryingTransactions transactions;
     private final Clock clock;
     private final DeviceStates states;
+    private final ComplianceChanges complianceChanges;
 
-    CertificationTable(Jdbi jdbi, RetryingTransactions transactions, Clock clock, DeviceStates states) {
+    CertificationTable(Jdbi jdbi, RetryingTransactions transactions, Clock clock, DeviceStates states,
+            ComplianceChanges complianceChanges) {
         this.jdbi = jdbi;
         this.transactions = transactions;
         this.clock = clock;
         this.states = states;
+        this.complianceChanges = complianceChanges;
     }
 
     CertificationList certifications() {
@@ -57,11 +60,25 @@ final class CertificationTable {
         });
     }
 
+    /** Who last changed the list, when it was changed at all. */
+    Optional<CertificationSource> source() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT certifications_replaced_at, certifications_changed_by, "
+                + "certifications_changed_through_api FROM inventory_meta WHERE id = 1")
+                .map((rs, ctx) -> {
+                    long at = rs.getLong(1);
+                    return rs.wasNull() ? null
+                            : new CertificationSource(Instant.ofEpochMilli(at), rs.getString(2), rs.getBoolean(3));
+                }).findOne());
+    }
+
     /**
      * Replaces the list (values trimmed, duplicates dropped) and recomputes every device's state in the same
      * transaction, a thousand devices at a time. Replacements never interleave: each locks a meta row first.
+     *
+     * @param changedBy who changed it, e.g. "token 'admin'" (null: not recorded)
+     * @param throughApi whether through the REST API
      */
-    void replaceCertifications(CertificationList list) {
+    void replaceCertifications(CertificationList list, String changedBy, boolean throughApi) {
         Objects.requireNonNull(list, "list");
         Set<Certification> records = new LinkedHashSet<>();
         for (Certification record : list.records()) {
@@ -83,8 +100,9 @@ final class CertificationTable {
         Predicate<HostIdentityView> certified = ComplianceEvaluator.certifiedHosts(normalised);
         transactions.write(h -> {
             Instant now = clock.instant();
-            h.createUpdate("UPDATE inventory_meta SET certifications_replaced_at = ? WHERE id = 1")
-                    .bind(0, now.toEpochMilli()).execute();
+            h.createUpdate("UPDATE inventory_meta SET certifications_replaced_at = ?, certifications_changed_by = ?, "
+                    + "certifications_changed_through_api = ? WHERE id = 1")
+                    .bind(0, now.toEpochMilli()).bind(1, changedBy).bind(2, throughApi).execute();
             h.createUpdate("DELETE FROM certifications").execute();
             h.createUpdate("DELETE FROM allocated_unique_ids").execute();
             insertInBatches(h, "INSERT INTO certifications (manufacturer, model, software_version) VALUES (?, ?, ?)",
@@ -93,6 +111,7 @@ final class CertificationTable {
             insertInBatches(h, "INSERT INTO allocated_unique_ids (unique_id) VALUES (?)", ids,
                     (batch, id) -> batch.bind(0, id));
             TreeMap<CountKey, Long> deltas = new TreeMap<>();
+            long cutoff = states.cutoff();
             String after = "";
             while (true) {
                 // a batch is a range of endpoints, locked whole (FOR UPDATE with LIMIT locks too much on H2)
@@ -112,6 +131,10 @@ final class CertificationTable {
                         updates.bind(0, state.name()).bind(1, row.endpoint).add();
                         deltas.merge(CountKey.of(row.state, row.endpoint), -1L, Long::sum);
                         deltas.merge(CountKey.of(state, row.endpoint), 1L, Long::sum);
+                        ComplianceState before = row.state;
+                        row.state = state;
+                        complianceChanges.changed(new ComplianceChange(now, row.endpoint, before, state,
+                                states.summary(row, cutoff).reason()));
                     }
                 }
                 if (updates.size() > 0) {

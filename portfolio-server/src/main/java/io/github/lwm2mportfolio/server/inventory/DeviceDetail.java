@@ -9,7 +9,9 @@ import java.util.List;
  * @param history Identity changes, newest first
  * @param verifications the latest verdicts, newest first
  * @param collectionError the reason of the last failed collection, null after a good one
+ * @param actions what operators did to the device (re-enrolments), newest first
  */
 public record DeviceDetail(DeviceSummary summary, List<PortfolioSnapshot> portfolios, boolean extDevInfoPresent,
-        List<IdentityChange> history, List<Verification> verifications, String collectionError) {
+        List<IdentityChange> history, List<Verification> verifications, String collectionError,
+        List<DeviceAction> actions) {
 }

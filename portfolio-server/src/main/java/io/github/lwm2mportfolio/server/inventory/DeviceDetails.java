@@ -66,7 +66,8 @@ final class DeviceDetails {
                             nullableInt(rs, 5), nullableLong(rs, 6), rs.getString(7)))
                     .list();
             return Optional.of(new DeviceDetail(states.summary(row, cutoff), List.copyOf(portfolios),
-                    row.extDevInfoPresent, List.copyOf(history), List.copyOf(verifications), row.collectionError));
+                    row.extDevInfoPresent, List.copyOf(history), List.copyOf(verifications), row.collectionError,
+                    DeviceLifecycle.actions(h, endpoint)));
         });
     }
 }

@@ -22,10 +22,12 @@ final class DeviceRows {
 
     private final Clock clock;
     private final DeviceStates states;
+    private final ComplianceChanges complianceChanges;
 
-    DeviceRows(Clock clock, DeviceStates states) {
+    DeviceRows(Clock clock, DeviceStates states, ComplianceChanges complianceChanges) {
         this.clock = clock;
         this.states = states;
+        this.complianceChanges = complianceChanges;
     }
 
     /** Locks the device's row for this transaction, creating the row when the endpoint is new. */
@@ -87,6 +89,10 @@ final class DeviceRows {
             }
             deltas.merge(CountKey.of(row.state, row.endpoint), 1L, Long::sum);
             DeviceCounts.adjust(h, deltas);
+            if (before != null) {
+                complianceChanges.changed(new ComplianceChange(now, row.endpoint, before, row.state,
+                        states.summary(row, states.cutoff()).reason()));
+            }
         }
         row.inserted = false;
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.github.lwm2mportfolio.server.Revocations;
 import io.github.lwm2mportfolio.server.access.TokenStore;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
@@ -60,6 +61,19 @@ public interface Inventory extends AutoCloseable {
      */
     int purgeStrangers(Instant notSeenSince);
 
+    /**
+     * Removes the device with its whole history (instances, Identity changes, verdicts, actions); its DTLS
+     * credential stays. False when the endpoint is unknown.
+     */
+    boolean removeDevice(String endpoint);
+
+    /**
+     * Re-enrols a device whose store was lost: forgets the highest AuthData counter accepted from it, so that its
+     * next verified AuthData is accepted whatever its counter, and records the action with who asked for it.
+     * False when the endpoint is unknown.
+     */
+    boolean reEnrol(String endpoint, String actor, Instant at);
+
     Optional<DeviceDetail> device(String endpoint);
 
     /** A page of the fleet list by offset; deep pages cost more, see {@link DeviceCursorQuery}. */
@@ -74,6 +88,18 @@ public interface Inventory extends AutoCloseable {
 
     /** Replaces the certification list in one transaction and recomputes every device's state. */
     void replaceCertifications(CertificationList list);
+
+    /** The same, recording who changed it ("token 'ops'", "file certified.csv") and whether through the API. */
+    void replaceCertifications(CertificationList list, String changedBy, boolean throughApi);
+
+    /** Who last changed the certification list; empty when it was never set. */
+    Optional<CertificationSource> certificationSource();
+
+    /** The revoked device certificates kept in the inventory. */
+    Revocations revocations();
+
+    /** Replaces the revoked device certificates; the server's verifier uses the new list from now on. */
+    void replaceRevocations(Revocations revocations);
 
     void putCredential(DeviceCredential credential);
 

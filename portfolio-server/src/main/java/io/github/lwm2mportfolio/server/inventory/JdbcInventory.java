@@ -14,6 +14,7 @@ import org.jdbi.v3.core.Jdbi;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.github.lwm2mportfolio.server.Revocations;
 import io.github.lwm2mportfolio.server.access.TokenStore;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.compliance.ComplianceEvaluator;
@@ -70,20 +71,27 @@ public final class JdbcInventory implements Inventory {
     private final TokenTable tokenTable;
     private final DatabaseProbe probe;
     private final Strangers strangers;
+    private final DeviceLifecycle deviceLifecycle;
+    private final RevocationTable revocationTable;
+    private final ComplianceChanges complianceChanges = new ComplianceChanges();
+    private final java.util.concurrent.CopyOnWriteArrayList<Consumer<Revocations>> revocationListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private JdbcInventory(HikariDataSource dataSource, Clock clock, Duration freshness, SecretSealer sealer) {
         this.dataSource = dataSource;
         Jdbi jdbi = Jdbi.create(dataSource);
-        RetryingTransactions transactions = new RetryingTransactions(jdbi);
+        RetryingTransactions transactions = new RetryingTransactions(jdbi, complianceChanges);
         DeviceStates states = new DeviceStates(clock, freshness);
-        DeviceRows rows = new DeviceRows(clock, states);
+        DeviceRows rows = new DeviceRows(clock, states, complianceChanges);
         this.deviceWrites = new DeviceWrites(transactions, rows);
         this.identityWrites = new IdentityWrites(transactions, rows);
         this.verificationWrites = new VerificationWrites(jdbi, transactions, rows);
         this.deviceDetails = new DeviceDetails(jdbi, states);
         this.deviceListing = new DeviceListing(jdbi, states);
         this.deviceCursorListing = new DeviceCursorListing(jdbi, states);
-        this.certificationTable = new CertificationTable(jdbi, transactions, clock, states);
+        this.certificationTable = new CertificationTable(jdbi, transactions, clock, states, complianceChanges);
+        this.deviceLifecycle = new DeviceLifecycle(transactions);
+        this.revocationTable = new RevocationTable(jdbi, transactions);
         this.credentialTable = new CredentialTable(jdbi, transactions, sealer);
         this.tokenTable = new TokenTable(jdbi, transactions, clock);
         this.probe = new DatabaseProbe(dataSource, PROBE_BOUND);
@@ -210,6 +218,24 @@ public final class JdbcInventory implements Inventory {
         return strangers.purge(notSeenSince);
     }
 
+    @Override
+    public boolean removeDevice(String endpoint) {
+        return deviceLifecycle.remove(endpoint);
+    }
+
+    @Override
+    public boolean reEnrol(String endpoint, String actor, Instant at) {
+        return deviceLifecycle.reEnrol(endpoint, actor, at);
+    }
+
+    /**
+     * Tells {@code listener} every change of a device's stored compliance state, after its transaction committed,
+     * on the writing thread: it must not block.
+     */
+    public void addComplianceListener(Consumer<ComplianceChange> listener) {
+        complianceChanges.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
     // ------------------------------------------------------------------------------------------------- reads
 
     @Override
@@ -253,7 +279,37 @@ public final class JdbcInventory implements Inventory {
 
     @Override
     public void replaceCertifications(CertificationList list) {
-        certificationTable.replaceCertifications(list);
+        certificationTable.replaceCertifications(list, null, false);
+    }
+
+    @Override
+    public void replaceCertifications(CertificationList list, String changedBy, boolean throughApi) {
+        certificationTable.replaceCertifications(list, changedBy, throughApi);
+    }
+
+    @Override
+    public Optional<CertificationSource> certificationSource() {
+        return certificationTable.source();
+    }
+
+    // ------------------------------------------------------------------------------------------- revocations
+
+    @Override
+    public Revocations revocations() {
+        return revocationTable.revocations();
+    }
+
+    @Override
+    public void replaceRevocations(Revocations revocations) {
+        revocationTable.replace(revocations);
+        for (Consumer<Revocations> listener : revocationListeners) {
+            listener.accept(revocations);
+        }
+    }
+
+    /** Tells {@code listener} each list stored by {@link #replaceRevocations}, for the verifier that uses it. */
+    public void addRevocationListener(Consumer<Revocations> listener) {
+        revocationListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     // ------------------------------------------------------------------------------------------- credentials

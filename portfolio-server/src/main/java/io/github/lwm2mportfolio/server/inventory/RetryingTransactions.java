@@ -21,18 +21,26 @@ final class RetryingTransactions {
             "90131"); // H2 concurrent update
 
     private final Jdbi jdbi;
+    private final ComplianceChanges complianceChanges;
 
-    RetryingTransactions(Jdbi jdbi) {
+    RetryingTransactions(Jdbi jdbi, ComplianceChanges complianceChanges) {
         this.jdbi = jdbi;
+        this.complianceChanges = complianceChanges;
     }
 
-    /** Runs a write transaction, again when it met a deadlock, a serialization failure or a lock timeout. */
+    /**
+     * Runs a write transaction, again when it met a deadlock, a serialization failure or a lock timeout; its
+     * compliance changes are told once it committed.
+     */
     <T> T write(HandleCallback<T, RuntimeException> work) {
         for (int attempt = 1;; attempt++) {
             try {
-                return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work);
-            } catch (JdbiException e) {
-                if (attempt >= MAX_ATTEMPTS || !isTransient(e)) {
+                T result = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work);
+                complianceChanges.committed();
+                return result;
+            } catch (RuntimeException e) {
+                complianceChanges.discarded();
+                if (!(e instanceof JdbiException) || attempt >= MAX_ATTEMPTS || !isTransient(e)) {
                     throw e;
                 }
                 try {

@@ -67,12 +67,12 @@ final class AccessGuard {
             LOG.warn("a wrong API token from {} for {} {}", address, ctx.method(), ctx.path());
             throw unauthorized(ctx, "the API token is not valid (revoked, or never issued)");
         }
+        ctx.attribute(CALLER, token.get()); // known before the role check, so that a refusal is logged with it
         Role required = required(ctx);
         if (!token.get().role().includes(required)) {
             throw new ApiException(403, "this needs the " + required.label() + " role; token '" + token.get().name()
                     + "' has " + token.get().role().label());
         }
-        ctx.attribute(CALLER, token.get());
     }
 
     private static Role required(Context ctx) {

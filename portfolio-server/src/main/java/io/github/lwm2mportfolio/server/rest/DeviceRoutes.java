@@ -43,6 +43,44 @@ final class DeviceRoutes {
         javalin.get("/api/devices/{endpoint}", this::getDevice);
         javalin.post("/api/devices/{endpoint}/verify", this::verify, Role.OPERATOR);
         javalin.put("/api/devices/{endpoint}/portfolio/{n}/identity/{i}", this::writeIdentity, Role.OPERATOR);
+        javalin.delete("/api/devices/{endpoint}", this::removeDevice, Role.ADMIN);
+        javalin.post("/api/devices/{endpoint}/re-enrolment", this::reEnrol, Role.ADMIN);
+    }
+
+    /**
+     * Forgets the device's registration (if any) first, so that no collection brings it back, then deletes it
+     * with its history. A device still running registers again at its next update and reappears as new.
+     */
+    private void removeDevice(Context ctx) {
+        String endpoint = knownDevice(ctx);
+        boolean wasRegistered = devices.forget(endpoint);
+        if (!inventory.removeDevice(endpoint)) {
+            throw noDevice(endpoint);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("endpoint", endpoint);
+        body.put("removed", true);
+        body.put("wasRegistered", wasRegistered);
+        body.put("note", wasRegistered
+                ? "its registration was dropped too: if it is still running, it registers again at its next update "
+                        + "and reappears with a new history"
+                : "it reappears if it registers again");
+        ctx.json(body);
+    }
+
+    /** Lets a device whose store was lost (its AuthData counter started again at 1) verify again. */
+    private void reEnrol(Context ctx) {
+        String endpoint = RequestInput.endpoint(ctx);
+        String actor = AccessGuard.callerName(ctx);
+        if (!inventory.reEnrol(endpoint, actor, java.time.Instant.now())) {
+            throw noDevice(endpoint);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("endpoint", endpoint);
+        body.put("reEnrolledBy", actor);
+        body.put("next", "the next verification accepts the device's AuthData counter from any value: run verify "
+                + "or wait for its next collection");
+        ctx.json(body);
     }
 
     private void listDevices(Context ctx) {

@@ -26,8 +26,9 @@ import io.javalin.json.JavalinJackson;
  * The REST API of docs/DESIGN.md on Javalin: the fleet list, one device, verify and Identity writes on
  * demand ({@link DeviceRoutes}), compliance counts and report ({@link ComplianceRoutes}), certifications
  * ({@link CertificationRoutes}), DTLS credentials ({@link CredentialRoutes}), server-sent events
- * ({@link EventStream}), API tokens ({@link TokenRoutes}), health without a token ({@link HealthRoutes}) and
- * the OpenAPI description. Every {@code /api} route
+ * ({@link EventStream}), API tokens ({@link TokenRoutes}), revocations ({@link RevocationRoutes}), health without
+ * a token ({@link HealthRoutes}) and the OpenAPI description. Every change is logged with its caller
+ * ({@link ChangeLog}). Every {@code /api} route
  * needs a token whose role includes the route's ({@link AccessGuard}). Every error leaves through
  * {@link ApiErrors}, as {@code {"error": "..."}}.
  */
@@ -127,6 +128,7 @@ public final class RestApi {
                 }));
             }
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages(mapper)));
+            config.requestLogger.http(ChangeLog::log);
             if (settings.https() != null) {
                 config.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, settings));
             }
@@ -144,6 +146,7 @@ public final class RestApi {
         new DeviceRoutes(inventory, devices, bodies).addTo(javalin);
         new ComplianceRoutes(inventory).addTo(javalin);
         new CertificationRoutes(inventory, bodies).addTo(javalin);
+        new RevocationRoutes(inventory, bodies).addTo(javalin);
         new CredentialRoutes(inventory, bodies).addTo(javalin);
         new TokenRoutes(inventory.tokens(), bodies).addTo(javalin);
         new HealthRoutes(inventory, health).addTo(javalin);

@@ -150,7 +150,7 @@ class RestAccessTest {
 
     @Test
     void an_admin_does_everything() throws Exception {
-        assertThat(send("POST", "/api/certifications", admin, "text/csv",
+        assertThat(send("PUT", "/api/certifications", admin, "text/csv",
                 "manufacturer,model,software_version\nX,Y,Z\n").statusCode()).isEqualTo(200);
         assertThat(send("PUT", "/api/credentials/meter-1", admin, "application/json", "{\"kind\":\"X509\"}")
                 .statusCode()).isEqualTo(200);

@@ -476,7 +476,7 @@ class RestApiTest {
         inventory.replaceCertifications(new CertificationList(List.of(new Certification("Acme", "Meter", "1.0")),
                 Set.of("SN-1", "SN-2", "SN-3")));
 
-        Reply reply = post("/api/certifications", "text/csv",
+        Reply reply = put("/api/certifications", "text/csv",
                 "manufacturer,model,software_version\nAcme,Meter,1.0\nAcme,Meter,2.0\n");
 
         assertThat(reply.status()).isEqualTo(200);
@@ -489,7 +489,7 @@ class RestApiTest {
 
     @Test
     void a_certification_csv_with_a_bad_line_is_400_naming_the_line_and_the_old_list_stays() throws Exception {
-        Reply reply = post("/api/certifications", "text/csv",
+        Reply reply = put("/api/certifications", "text/csv",
                 "manufacturer,model,software_version\nAcme,Meter,2.0\nAcme,Meter\n");
 
         assertThat(reply.status()).isEqualTo(400);
@@ -510,8 +510,8 @@ class RestApiTest {
     }
 
     @Test
-    void a_certification_upload_that_is_not_csv_is_415() throws Exception {
-        Reply reply = post("/api/certifications", "application/json", "{\"records\":[]}");
+    void a_certification_upload_that_is_neither_csv_nor_json_is_415() throws Exception {
+        Reply reply = put("/api/certifications", "text/plain", "manufacturer,model,software_version\n");
 
         assertThat(reply.status()).isEqualTo(415);
         assertThat(inventory.certifications().records()).hasSize(1);
@@ -710,11 +710,13 @@ class RestApiTest {
         JsonNode spec = reply.json();
         assertThat(spec.get("openapi").asText()).startsWith("3.0");
         Map<String, List<String>> routes = Map.ofEntries(Map.entry("/api/devices", List.of("get")),
-                Map.entry("/api/devices/{endpoint}", List.of("get")),
+                Map.entry("/api/devices/{endpoint}", List.of("get", "delete")),
+                Map.entry("/api/devices/{endpoint}/re-enrolment", List.of("post")),
+                Map.entry("/api/revocations", List.of("get", "put")),
                 Map.entry("/api/devices/{endpoint}/verify", List.of("post")),
                 Map.entry("/api/devices/{endpoint}/portfolio/{n}/identity/{i}", List.of("put")),
                 Map.entry("/api/compliance", List.of("get")), Map.entry("/api/compliance/report.csv", List.of("get")),
-                Map.entry("/api/certifications", List.of("get", "post")),
+                Map.entry("/api/certifications", List.of("get", "put", "post", "delete")),
                 Map.entry("/api/certifications/unique-ids", List.of("post")),
                 Map.entry("/api/credentials", List.of("get")),
                 Map.entry("/api/credentials/{endpoint}", List.of("put", "delete")),

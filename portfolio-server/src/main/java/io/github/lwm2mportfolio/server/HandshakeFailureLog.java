@@ -1,0 +1,55 @@
+package io.github.lwm2mportfolio.server;
+
+import org.eclipse.californium.elements.Connector;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.Handshaker;
+import org.eclipse.californium.scandium.dtls.SessionAdapter;
+import org.eclipse.leshan.core.endpoint.EndPointUriHandler;
+import org.eclipse.leshan.core.endpoint.EndpointUri;
+import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointFactory;
+import org.eclipse.leshan.transport.californium.server.endpoint.coaps.CoapsServerEndpointFactory;
+import org.eclipse.leshan.transport.californium.server.endpoint.coaps.CoapsServerEndpointFactoryBuilder;
+import org.eclipse.leshan.transport.californium.server.endpoint.coaps.CoapsServerProtocolProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leshan's CoAPs endpoint with a DTLS connector that logs each failed handshake at WARN with the peer's address
+ * and Scandium's reason (Californium itself only logs them at DEBUG): a device with a wrong PSK or an untrusted
+ * certificate shows up in the server's log.
+ */
+final class HandshakeFailureLog extends CoapsServerProtocolProvider {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HandshakeFailureLog.class);
+
+    @Override
+    public CaliforniumServerEndpointFactory createDefaultEndpointFactory(EndpointUri uri,
+            EndPointUriHandler uriHandler) {
+        return new CoapsServerEndpointFactoryBuilder(uriHandler) {
+            @Override
+            public CoapsServerEndpointFactory build() {
+                return new CoapsServerEndpointFactory(this.uri, loggingTagPrefix, configuration,
+                        dtlsConnectorConfigInitializer, coapEndpointConfigInitializer, getUriHandler()) {
+                    @Override
+                    protected Connector createConnector(DtlsConnectorConfig config) {
+                        return new LoggingConnector(config);
+                    }
+                };
+            }
+        }.setURI(uri).setDtlsConnectorConfig(dtlsConnectorConfigInitializer).build();
+    }
+
+    private static final class LoggingConnector extends DTLSConnector {
+        LoggingConnector(DtlsConnectorConfig config) {
+            super(config);
+            addSessionListener(new SessionAdapter() {
+                @Override
+                public void handshakeFailed(Handshaker handshaker, Throwable error) {
+                    LOG.warn("DTLS handshake with {} failed: {}", handshaker.getPeerAddress(),
+                            error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage());
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.github.lwm2mportfolio.server.rest;
+
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+
+/**
+ * One INFO line per REST change (POST, PUT, DELETE, PATCH under /api), once it is answered: the caller's token
+ * name, the method, the path and the status. Never the token itself, the query or the body, which may hold
+ * secrets (a PSK).
+ */
+final class ChangeLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeLog.class);
+    private static final Set<HandlerType> CHANGES = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.DELETE,
+            HandlerType.PATCH);
+
+    private ChangeLog() {
+    }
+
+    static void log(Context ctx, Float millis) {
+        if (!CHANGES.contains(ctx.method()) || !ctx.path().startsWith("/api/")) {
+            return;
+        }
+        LOG.info("REST {} {} by {} from {}: {}", ctx.method(), ctx.path(), caller(ctx), ctx.ip(),
+                ctx.status().getCode());
+    }
+
+    private static String caller(Context ctx) {
+        String name = AccessGuard.callerName(ctx);
+        return "?".equals(name) ? "no valid token" : "token '" + name + "'";
+    }
+}
