@@ -38,7 +38,8 @@ import io.github.lwm2mportfolio.server.inventory.VerificationOutcome;
 
 /**
  * A token taken away from a running {@code portfolio client} (a process of its own, with a SoftHSM2 token of its
- * own): the next GetAuthData ends in AuthStatus ERROR with the reason in its log, and the client keeps serving.
+ * own, chosen by its label): the next GetAuthData ends in AuthStatus ERROR with the reason in its log, and the client
+ * keeps serving; a token with that label put back (in another slot) serves again.
  */
 class TokenRemovedProcessIT {
 
@@ -55,12 +56,7 @@ class TokenRemovedProcessIT {
         Path conf = work.resolve("softhsm2.conf");
         Path tokens = Files.createDirectories(work.resolve("tokens"));
         Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\n");
-        ProcessBuilder init = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", "removable",
-                "--pin", "2468", "--so-pin", "13579").redirectErrorStream(true);
-        init.environment().put("SOFTHSM2_CONF", conf.toString());
-        Process initProcess = init.start();
-        initProcess.getInputStream().readAllBytes();
-        assertThat(initProcess.waitFor()).isZero();
+        initToken(conf);
         Path pin = ownerOnly("pin", "2468");
         Path secret = work.resolve("fleet.secret");
         assertThat(run("keys", "fleet-secret", "--out", secret.toString()).exitCode()).isZero();
@@ -75,7 +71,8 @@ class TokenRemovedProcessIT {
             ProcessBuilder clientCommand = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin",
                     "java").toString(), "-jar", Path.of(System.getProperty("portfolio.jar")).toAbsolutePath()
                     .toString(), "client", "--endpoint", "meter-token", "--server", server.coapUri(), "--data",
-                    work.resolve("meter-token").toString(), "--token-library", LIBRARY.toString(), "--token-pin-file",
+                    work.resolve("meter-token").toString(), "--token-library", LIBRARY.toString(), "--token-label",
+                    "removable", "--token-pin-file",
                     pin.toString(), "--fleet-key-file", secret.toString(), "--host-id", "HOST-T",
                     "--host-manufacturer", "Northwind Metering", "--host-model", "NW-E350", "--host-sw-version",
                     "3.4.1")).redirectErrorStream(true);
@@ -102,6 +99,10 @@ class TokenRemovedProcessIT {
                 assertThat(server.lwm2mServer().send(registration, new ReadRequest(ContentFormat.TEXT, "/16/0/0/1"),
                         10_000).getCode()).isEqualTo(ResponseCode.CONTENT);
                 assertThat(client.isAlive()).isTrue();
+
+                initToken(conf); // put back: a new token with the same label, in another slot
+                Verification back = server.collector().verifyNow("meter-token").get(60, TimeUnit.SECONDS);
+                assertThat(back.outcome()).as(String.join("\n", output)).isEqualTo(VerificationOutcome.VERIFIED);
             } finally {
                 client.toHandle().destroy();
                 if (!client.waitFor(30, TimeUnit.SECONDS)) {
@@ -109,6 +110,15 @@ class TokenRemovedProcessIT {
                 }
             }
         }
+    }
+
+    private static void initToken(Path conf) throws IOException, InterruptedException {
+        ProcessBuilder init = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", "removable",
+                "--pin", "2468", "--so-pin", "13579").redirectErrorStream(true);
+        init.environment().put("SOFTHSM2_CONF", conf.toString());
+        Process initProcess = init.start();
+        initProcess.getInputStream().readAllBytes();
+        assertThat(initProcess.waitFor()).isZero();
     }
 
     private Path ownerOnly(String name, String content) throws IOException {
