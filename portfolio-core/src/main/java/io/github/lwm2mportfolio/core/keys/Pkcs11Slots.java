@@ -14,9 +14,12 @@ import java.util.List;
  */
 final class Pkcs11Slots {
 
+    /** CK_TOKEN_INFO flag of a token that was initialised (SoftHSM2 always offers one more that is not). */
+    private static final long CKF_TOKEN_INITIALIZED = 0x400L;
+
     static final String ADD_EXPORTS = "--add-exports jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED";
 
-    /** A token in a slot: the slot's ID and the token's label (its trailing blanks removed). */
+    /** An initialised token in a slot: the slot's ID and the token's label (its trailing blanks removed). */
     record Slot(long id, String label) {
     }
 
@@ -49,6 +52,9 @@ final class Pkcs11Slots {
             List<Slot> slots = new ArrayList<>();
             for (long id : ids) {
                 Object info = tokenInfo.invoke(module, id);
+                if ((info.getClass().getField("flags").getLong(info) & CKF_TOKEN_INITIALIZED) == 0) {
+                    continue; // no label, no keys: not a token anyone chooses
+                }
                 char[] label = (char[]) info.getClass().getField("label").get(info);
                 slots.add(new Slot(id, new String(label).stripTrailing()));
             }
