@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -98,6 +99,11 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--service", defaultValue = "sign", description = "GetAuthData service to ask for: sign, mac or encrypt. Default: ${DEFAULT-VALUE}.")
     String service;
 
+    @Option(names = "--collection-interval", defaultValue = "6h", paramLabel = "DURATION",
+            description = "Collect every registered device again this often (e.g. 30m, 6h; at least 1m; 0: only on "
+                    + "registration and changes). Default: ${DEFAULT-VALUE}.")
+    Duration collectionInterval;
+
     @Option(names = "--new-admin-token", description = "Replace the admin token named 'admin' with a new one and "
             + "print it (when the first one is lost).")
     boolean newAdminToken;
@@ -113,7 +119,9 @@ final class ServerCommand implements Callable<Integer> {
                 .certifiedCsv(certified).trustDirectory(trust)
                 .fleetMasterKey(keyedFleetSecrets() != null ? null : CommandLineSecrets.hexOrFile(spec,
                         spec.commandLine().getErr(), "--fleet-key", fleetKeyHex, "--fleet-key-file", fleetKeyFile))
-                .collector(CollectorConfig.defaults().withService(Options.service(spec, "--service", service)));
+                .collector(CollectorConfig.defaults().withService(Options.service(spec, "--service", service))
+                        .withRecollectEvery(Options.collectionInterval(spec, "--collection-interval",
+                                collectionInterval)));
         if (httpsKeyStore != null) {
             char[] password = Options.secretFile(spec, "--https-password-file", httpsPasswordFile);
             Options.readableFile(spec, "--https-keystore", httpsKeyStore, "a PKCS#12 file (.p12)");
@@ -216,11 +224,12 @@ final class ServerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(shutdown);
         try {
             server.start();
-            out.println("LwM2M server: " + server.coapUri() + " and " + server.coapsUri());
+            out.println("LwM2M server: " + server.coapUri() + " and " + server.coapsUri()
+                    + (server.lwm2mOnAllInterfaces() ? " (listening on all interfaces)" : ""));
             out.println("DTLS identity: " + server.serverCertificate().getSubjectX500Principal().getName()
                     + " (RPK devices pin the key of this certificate)");
             out.println("REST API:     " + server.restUri() + "/api/devices  (OpenAPI: " + server.restUri()
-                    + "/api/openapi.json)");
+                    + "/api/openapi.json)" + (server.restOnAllInterfaces() ? " (listening on all interfaces)" : ""));
             out.flush();
             companion.set(afterStart.call());
             out.println("serving until Ctrl-C");

@@ -125,12 +125,23 @@ public final class PortfolioServer implements AutoCloseable {
         }
     }
 
+    /** The CoAP endpoint, e.g. coap://127.0.0.1:5683 (also when it listens on every interface). */
     public String coapUri() {
-        return lwm2m.getEndpoint(Protocol.COAP).getURI().toString();
+        return ListenAddresses.usable(lwm2m.getEndpoint(Protocol.COAP).getURI().toString());
     }
 
     public String coapsUri() {
-        return lwm2m.getEndpoint(Protocol.COAPS).getURI().toString();
+        return ListenAddresses.usable(lwm2m.getEndpoint(Protocol.COAPS).getURI().toString());
+    }
+
+    /** Whether the LwM2M endpoints listen on every interface (bound to the wildcard address). */
+    public boolean lwm2mOnAllInterfaces() {
+        return ListenAddresses.isWildcard(lwm2m.getEndpoint(Protocol.COAP).getURI().getHost());
+    }
+
+    /** Whether the REST API listens on every interface (its URI then names 127.0.0.1). */
+    public boolean restOnAllInterfaces() {
+        return rest != null && rest.onAllInterfaces();
     }
 
     /** The REST API's base URI, e.g. http://127.0.0.1:8080, or null when it is off. */

@@ -30,6 +30,11 @@ public record CollectorConfig(AuthService service, int workers, int queueCapacit
                 firstBackoff, recollectEvery);
     }
 
+    public CollectorConfig withRecollectEvery(Duration every) {
+        return new CollectorConfig(service, workers, queueCapacity, requestTimeout, authTimeout, maxAttempts,
+                firstBackoff, every);
+    }
+
     public CollectorConfig withTimeouts(Duration request, Duration auth, Duration backoff) {
         return new CollectorConfig(service, workers, queueCapacity, request, auth, maxAttempts, backoff,
                 recollectEvery);
