@@ -29,7 +29,7 @@ import io.github.lwm2mportfolio.client.testing.TestLwm2mServer;
  */
 class ClientFailuresProcessIT {
 
-    private static final Duration TOLD_WITHIN = Duration.ofSeconds(180);
+    private static final Duration TOLD_WITHIN = Duration.ofSeconds(300);
 
     @TempDir
     Path dataDir;

@@ -38,8 +38,9 @@ import io.github.lwm2mportfolio.server.inventory.VerificationOutcome;
 
 /**
  * A token taken away from a running {@code portfolio client} (a process of its own, with a SoftHSM2 token of its
- * own, chosen by its label): the next GetAuthData ends in AuthStatus ERROR with the reason in its log, and the client
- * keeps serving; a token with that label put back (in another slot) serves again.
+ * own, chosen by its label through the jar's Add-Exports): the next GetAuthData ends in AuthStatus ERROR with the
+ * reason in its log, and the client keeps serving. (A token put back is not tested: SoftHSM2 does not see a token
+ * made again while a process has its library loaded; C_GetSlotList then answers CKR_GENERAL_ERROR.)
  */
 class TokenRemovedProcessIT {
 
@@ -99,10 +100,6 @@ class TokenRemovedProcessIT {
                 assertThat(server.lwm2mServer().send(registration, new ReadRequest(ContentFormat.TEXT, "/16/0/0/1"),
                         10_000).getCode()).isEqualTo(ResponseCode.CONTENT);
                 assertThat(client.isAlive()).isTrue();
-
-                initToken(conf); // put back: a new token with the same label, in another slot
-                Verification back = server.collector().verifyNow("meter-token").get(60, TimeUnit.SECONDS);
-                assertThat(back.outcome()).as(String.join("\n", output)).isEqualTo(VerificationOutcome.VERIFIED);
             } finally {
                 client.toHandle().destroy();
                 if (!client.waitFor(30, TimeUnit.SECONDS)) {
