@@ -3,20 +3,19 @@ package io.github.lwm2mportfolio.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.eclipse.leshan.client.observer.LwM2mClientObserverAdapter;
 import org.eclipse.leshan.client.servers.LwM2mServer;
+import org.eclipse.leshan.core.request.DeregisterRequest;
 import org.eclipse.leshan.core.request.RegisterRequest;
-import org.eclipse.leshan.core.ResponseCode;
 
 import io.github.lwm2mportfolio.cli.keys.KeyFiles;
 import io.github.lwm2mportfolio.cli.keys.TokenOptions;
 import io.github.lwm2mportfolio.client.ClientSecurity;
 import io.github.lwm2mportfolio.client.PortfolioClient;
-import io.github.lwm2mportfolio.client.registration.RegistrationFormEngineFactory;
 import io.github.lwm2mportfolio.core.keys.KeySource;
 import io.github.lwm2mportfolio.core.keys.SigningKey;
 import io.github.lwm2mportfolio.core.model.HostIdentity;
@@ -31,8 +30,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "client", mixinStandardHelpOptions = true,
         description = "Run an LwM2M client that exposes the host device's identities in object 16.")
 final class ClientCommand implements Callable<Integer> {
-
-    private static final Duration RETRY_WAIT = RegistrationFormEngineFactory.DEFAULT_RETRY_WAIT;
 
     @Spec
     CommandSpec spec;
@@ -132,42 +129,36 @@ final class ClientCommand implements Callable<Integer> {
                 .hostIdentity(HostIdentity.MODEL, hostModel)
                 .hostIdentity(HostIdentity.SOFTWARE_VERSION, hostSoftwareVersion);
         PrintWriter out = spec.commandLine().getOut();
-        // A server that refuses the form makes the client change it: say so here (the log line is off, see
-        // simplelogger.properties).
+        // Form changes and failed registrations (what happened, what to check, when the next attempt is) are said
+        // here, once each (the log lines are off, see simplelogger.properties).
         builder.registrationNotices(notice -> {
             out.println(notice);
             out.flush();
         });
         PortfolioClient client = builder.build();
+        AtomicBoolean registered = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread shutdown = new Thread(() -> {
-            out.println("stopping: deregistering " + endpoint);
+            out.println(registered.get() ? "stopping: deregistering " + endpoint
+                    : "stopping: " + endpoint + " was not registered");
             out.flush();
             client.close();
             stopped.countDown();
         }, "portfolio-client-shutdown");
+        out.println("registering " + endpoint + " at " + serverUri + " ...");
+        out.flush();
         client.leshanClient().addObserver(new LwM2mClientObserverAdapter() {
             @Override
             public void onRegistrationSuccess(LwM2mServer server, RegisterRequest request, String registrationID) {
+                registered.set(true);
                 out.println("registered " + endpoint + " at " + serverUri + " as " + client.registrationForm()
                         + " (host instance /16/" + client.hostDevice().instanceId() + ")");
                 out.flush();
             }
 
             @Override
-            public void onRegistrationFailure(LwM2mServer server, RegisterRequest request, ResponseCode code,
-                    String errorMessage, Exception cause) {
-                out.println("registration failed: " + (code != null ? code + " " + errorMessage
-                        : PortfolioCommand.oneLineReason(cause)) + "; retrying in " + RETRY_WAIT.toSeconds()
-                        + " s");
-                out.flush();
-            }
-
-            @Override
-            public void onRegistrationTimeout(LwM2mServer server, RegisterRequest request) {
-                out.println("registration timed out: no answer from " + serverUri + "; retrying in "
-                        + RETRY_WAIT.toSeconds() + " s");
-                out.flush();
+            public void onDeregistrationSuccess(LwM2mServer server, DeregisterRequest request) {
+                registered.set(false);
             }
         });
         Runtime.getRuntime().addShutdownHook(shutdown);

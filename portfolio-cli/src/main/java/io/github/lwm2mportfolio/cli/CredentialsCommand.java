@@ -47,7 +47,7 @@ final class CredentialsCommand {
                 out.println(credential.get("endpoint") + "  " + credential.get("kind")
                         + (identity == null ? "" : "  " + identity));
             }
-            out.println(credentials.size() + " credentials");
+            out.println(credentials.size() + (credentials.size() == 1 ? " credential" : " credentials"));
             out.flush();
             return 0;
         }

@@ -45,8 +45,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "portfolio-data/demo", description = "Data directory. Default: ${DEFAULT-VALUE}.")
     Path dataDirectory;
 
-    @Option(names = "--settle-timeout", defaultValue = "PT60S",
-            description = "How long to wait for collection to settle (ISO-8601). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--settle-timeout", defaultValue = "60s", paramLabel = "DURATION",
+            description = "How long to wait for collection to settle (e.g. 30s, 2m or ISO-8601 PT30S). Default: "
+                    + "${DEFAULT-VALUE}.")
     Duration settleTimeout;
 
     @Option(names = "--once", description = "Exit after printing the settled fleet instead of serving until Ctrl-C.")
@@ -94,7 +95,8 @@ final class DemoCommand implements Callable<Integer> {
         Set<String> settled = ConcurrentHashMap.newKeySet();
         DemoFleet fleet = null;
         try (AutoCloseable subscription = server.events().subscribe(event -> {
-            // Settled: a verdict, or a collection that found no host instance to challenge.
+            // Settled: a verdict, or a collection that found no host instance to challenge (NO_PORTFOLIO: no object
+            // 16 or no /3/0/22 link; a linked instance without values is challenged, so it ends with a verdict).
             if (event.type().equals("verdict") || event.type().equals("collected") && server.inventory()
                     .device(event.endpoint()).map(d -> d.summary().state() == ComplianceState.NO_PORTFOLIO)
                     .orElse(false)) {

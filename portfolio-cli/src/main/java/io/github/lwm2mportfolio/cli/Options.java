@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
 
 import io.github.lwm2mportfolio.client.registration.RegistrationForm;
@@ -128,6 +129,15 @@ public final class Options {
             throw new ParameterException(spec.commandLine(), option + " FILE is required");
         }
         return SecretFiles.readLine(spec, option, file).toCharArray();
+    }
+
+    /** How often devices are collected again: zero (never) or at least a minute, so that devices are not flooded. */
+    public static Duration collectionInterval(CommandSpec spec, String option, Duration value) {
+        if (!value.isZero() && value.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new ParameterException(spec.commandLine(), option + " must be 0 (never) or at least 1m, got "
+                    + value.toString().substring(2).toLowerCase(java.util.Locale.ROOT));
+        }
+        return value;
     }
 
     public static AuthService service(CommandSpec spec, String option, String value) {

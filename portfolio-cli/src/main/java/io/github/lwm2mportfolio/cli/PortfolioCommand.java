@@ -34,6 +34,8 @@ public final class PortfolioCommand {
         CommandLine commandLine = new CommandLine(new PortfolioCommand());
         // As the REST API: --state unverified as well as UNVERIFIED.
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.registerConverter(java.time.Duration.class, new DurationConverter());
+        HelpLabels.apply(commandLine);
         commandLine.setExecutionStrategy(parseResult -> {
             for (ParseResult command = parseResult; command != null; command = command.subcommand()) {
                 Options.checkPorts(command.commandSpec());

@@ -119,10 +119,15 @@ final class ServerCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     double registrationRate;
 
-    @Option(names = "--purge-strangers-after", paramLabel = "DURATION", defaultValue = "PT1H", description = "Remove "
+    @Option(names = "--purge-strangers-after", paramLabel = "DURATION", defaultValue = "1h", description = "Remove "
             + "devices that never became established (no credential, no collection with a Portfolio object) once they "
-            + "are gone this long (ISO-8601; PT0S keeps them). Default: ${DEFAULT-VALUE}.")
+            + "are gone this long (e.g. 30m, 1h; 0 keeps them). Default: ${DEFAULT-VALUE}.")
     Duration purgeStrangersAfter;
+
+    @Option(names = "--collection-interval", defaultValue = "6h", paramLabel = "DURATION",
+            description = "Collect every registered device again this often (e.g. 30m, 6h; at least 1m; 0: only on "
+                    + "registration and changes). Default: ${DEFAULT-VALUE}.")
+    Duration collectionInterval;
 
     @Option(names = "--new-admin-token", description = "Replace the admin token named 'admin' with a new one and "
             + "print it (when the first one is lost).")
@@ -141,7 +146,9 @@ final class ServerCommand implements Callable<Integer> {
                 .fleetMasterKey(keyedFleetSecrets() != null ? null : CommandLineSecrets.hexOrFile(spec,
                         spec.commandLine().getErr(), "--fleet-key", fleetKeyHex, "--fleet-key-file", fleetKeyFile))
                 .collector(CollectorConfig.defaults().withService(Options.service(spec, "--service", service))
-                        .withPurgeStrangersAfter(purgeStrangersAfter()))
+                        .withPurgeStrangersAfter(purgeStrangersAfter())
+                        .withRecollectEvery(Options.collectionInterval(spec, "--collection-interval",
+                                collectionInterval)))
                 .registrationLimits(registrationLimits());
         if (httpsKeyStore != null) {
             char[] password = Options.secretFile(spec, "--https-password-file", httpsPasswordFile);
@@ -279,11 +286,12 @@ final class ServerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(shutdown);
         try {
             server.start();
-            out.println("LwM2M server: " + server.lwm2mUris());
+            out.println("LwM2M server: " + server.lwm2mUris()
+                    + (server.lwm2mOnAllInterfaces() ? " (listening on all interfaces)" : ""));
             out.println("DTLS identity: " + server.serverCertificate().getSubjectX500Principal().getName()
                     + " (RPK devices pin the key of this certificate)");
             out.println("REST API:     " + server.restUri() + "/api/devices  (OpenAPI: " + server.restUri()
-                    + "/api/openapi.json)");
+                    + "/api/openapi.json)" + (server.restOnAllInterfaces() ? " (listening on all interfaces)" : ""));
             out.flush();
             companion.set(afterStart.call());
             out.println("serving until Ctrl-C");

@@ -111,7 +111,7 @@ class ClientCommandTest {
             }
 
             assertThat(out.toString()).contains("cli-strict-1: " + server.coapUri() + " refused the Register as "
-                    + "LwM2M 1.1, ct=every optional format (4.00 BAD_REQUEST: the root link's ct must be one content "
+                    + "LwM2M 1.1, ct=every optional format (4.00 Bad Request: the root link's ct must be one content "
                     + "format); registering as LwM2M 1.0, ct=11543 now and from now on\n", "registered cli-strict-1 at "
                     + server.coapUri() + " as LwM2M 1.0, ct=11543 (host instance /16/0)");
             assertThat(server.registers()).extracting(register -> register.query().get("lwm2m"))

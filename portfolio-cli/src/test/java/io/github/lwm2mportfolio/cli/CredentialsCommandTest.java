@@ -72,7 +72,7 @@ class CredentialsCommandTest {
         });
 
         Run listed = run("credentials", "list", "--url", server.restUri());
-        assertThat(listed.out()).contains("meter-7  PSK  id-7", "1 credentials").doesNotContain("00112233");
+        assertThat(listed.out()).contains("meter-7  PSK  id-7", "1 credential\n").doesNotContain("00112233");
 
         Run removed = run("credentials", "remove", "--url", server.restUri(), "--endpoint", "meter-7");
         assertThat(removed.exitCode()).isZero();

@@ -22,6 +22,7 @@ import org.eclipse.leshan.core.link.lwm2m.attributes.DefaultLwM2mAttributeParser
 import org.eclipse.leshan.core.link.lwm2m.attributes.LwM2mAttributeParser;
 import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointsProvider;
 
+import io.github.lwm2mportfolio.client.registration.RegistrationBackOff;
 import io.github.lwm2mportfolio.client.registration.RegistrationForm;
 import io.github.lwm2mportfolio.client.registration.RegistrationFormEngineFactory;
 import io.github.lwm2mportfolio.client.transport.SharedCoapClientProtocolProvider;
@@ -60,13 +61,18 @@ public final class ClientFleet implements AutoCloseable {
         this.authExecutor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(16_384), new NamedThreadFactory(name + "-auth#"));
         this.configuration = ClientProtocols.configuration(new SharedCoapClientProtocolProvider(transport, coapExecutor),
-                ClientProtocols.coaps(coapExecutor));
+                ClientProtocols.coaps(coapExecutor, ClientProtocols.HandshakeFailures.IGNORED));
     }
 
-    /** Endpoints for one client: plain CoAP on the shared transport, DTLS on the shared executor. */
-    CaliforniumClientEndpointsProvider endpointsProvider(InetAddress localAddress) {
+    /**
+     * Endpoints for one client: plain CoAP on the shared transport, DTLS on the shared executor; the client's failed
+     * handshakes go to {@code failures}.
+     */
+    CaliforniumClientEndpointsProvider endpointsProvider(InetAddress localAddress,
+            ClientProtocols.HandshakeFailures failures) {
         CaliforniumClientEndpointsProvider.Builder builder = new CaliforniumClientEndpointsProvider.Builder(
-                new SharedCoapClientProtocolProvider(transport, coapExecutor), ClientProtocols.coaps(coapExecutor))
+                new SharedCoapClientProtocolProvider(transport, coapExecutor),
+                ClientProtocols.coaps(coapExecutor, failures))
                 .setConfiguration(configuration);
         if (localAddress != null) {
             builder.setClientAddress(localAddress);
@@ -96,11 +102,12 @@ public final class ClientFleet implements AutoCloseable {
      */
     public LeshanClient leshanClient(String endpoint, java.util.List<? extends LwM2mObjectEnabler> objects,
             InetAddress localAddress, RegistrationForm form) {
-        CaliforniumClientEndpointsProvider endpoints = endpointsProvider(localAddress);
+        CaliforniumClientEndpointsProvider endpoints = endpointsProvider(localAddress,
+                ClientProtocols.HandshakeFailures.IGNORED);
         LeshanClient client = share(new LeshanClientBuilder(endpoint)).setObjects(objects)
                 .setEndpointsProviders(endpoints)
-                .setRegistrationEngineFactory(new RegistrationFormEngineFactory(form,
-                        RegistrationFormEngineFactory.DEFAULT_RETRY_WAIT, notice -> {
+                .setRegistrationEngineFactory(new RegistrationFormEngineFactory(form, RegistrationBackOff.DEFAULT,
+                        notice -> {
                         }))
                 .setLinkFormatHelper(RegistrationFormEngineFactory.linkFormat(form)).build();
         attach(endpoints);

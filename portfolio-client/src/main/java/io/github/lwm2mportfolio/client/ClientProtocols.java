@@ -1,11 +1,16 @@
 package io.github.lwm2mportfolio.client;
 
+import java.net.InetSocketAddress;
+
 import org.eclipse.californium.elements.Connector;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.util.ProtocolScheduledExecutorService;
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.DtlsHandshakeTimeoutException;
+import org.eclipse.californium.scandium.dtls.Handshaker;
+import org.eclipse.californium.scandium.dtls.SessionAdapter;
 import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
 import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointFactory;
 import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointsProvider;
@@ -20,10 +25,23 @@ final class ClientProtocols {
     }
 
     /**
-     * DTLS with LwM2M's mandatory suites first (PSK with CCM_8 halves the handshake cost). With a shared executor the
-     * DTLS connector works on it; Scandium still keeps one receiver thread per connector.
+     * Told of each failed DTLS handshake of a client, with the peer and why; {@code unanswered} when the peer never
+     * answered the first flight (no server there), not when it stopped answering later (a key it cannot check).
      */
-    static CoapsClientProtocolProvider coaps(ProtocolScheduledExecutorService sharedExecutor) {
+    interface HandshakeFailures {
+        void failed(InetSocketAddress peer, Throwable cause, boolean unanswered);
+
+        HandshakeFailures IGNORED = (peer, cause, unanswered) -> {
+        };
+    }
+
+    /**
+     * DTLS with LwM2M's mandatory suites first (PSK with CCM_8 halves the handshake cost). With a shared executor the
+     * DTLS connector works on it; Scandium still keeps one receiver thread per connector. Failed handshakes go to
+     * {@code failures}: Scandium tells the CoAP layer nothing of a handshake the server never answered.
+     */
+    static CoapsClientProtocolProvider coaps(ProtocolScheduledExecutorService sharedExecutor,
+            HandshakeFailures failures) {
         return new CoapsClientProtocolProvider() {
             @Override
             public void applyDefaultValue(Configuration configuration) {
@@ -35,12 +53,26 @@ final class ClientProtocols {
 
             @Override
             public CaliforniumClientEndpointFactory createDefaultEndpointFactory() {
-                if (sharedExecutor == null) {
-                    return super.createDefaultEndpointFactory();
-                }
                 return new CoapsClientEndpointFactory() {
                     @Override
+                    protected DtlsConnectorConfig.Builder createRootDtlsConnectorConfigBuilder(
+                            Configuration configuration) {
+                        return super.createRootDtlsConnectorConfigBuilder(configuration)
+                                .setSessionListener(new SessionAdapter() {
+                                    @Override
+                                    public void handshakeFailed(Handshaker handshaker, Throwable error) {
+                                        failures.failed(handshaker.getPeerAddress(), error,
+                                                error instanceof DtlsHandshakeTimeoutException timeout
+                                                        && timeout.getFlightNumber() == 1);
+                                    }
+                                });
+                    }
+
+                    @Override
                     protected Connector createSecuredConnector(DtlsConnectorConfig dtlsConfig) {
+                        if (sharedExecutor == null) {
+                            return super.createSecuredConnector(dtlsConfig);
+                        }
                         DTLSConnector connector = new DTLSConnector(dtlsConfig);
                         connector.setExecutor(sharedExecutor);
                         return connector;

@@ -2,7 +2,6 @@ package io.github.lwm2mportfolio.client;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -37,6 +36,7 @@ import io.github.lwm2mportfolio.client.object.DeviceEnabler.ModuleInfo;
 import io.github.lwm2mportfolio.client.object.PortfolioInstance;
 import io.github.lwm2mportfolio.client.object.PortfolioObjectEnabler;
 import io.github.lwm2mportfolio.client.object.PortfolioObjectEnabler.AuthSettings;
+import io.github.lwm2mportfolio.client.registration.RegistrationBackOff;
 import io.github.lwm2mportfolio.client.registration.RegistrationForm;
 import io.github.lwm2mportfolio.client.registration.RegistrationFormEngineFactory;
 import io.github.lwm2mportfolio.client.store.PortfolioStore;
@@ -158,7 +158,7 @@ public final class PortfolioClient implements AutoCloseable {
         private ModuleInfo module = new ModuleInfo("lwm2m-portfolio", "Java client", "0", "0.1.0");
         private long lifetimeSeconds = 300;
         private RegistrationForm registrationForm = RegistrationForm.DEFAULT;
-        private Duration registrationRetryWait = RegistrationFormEngineFactory.DEFAULT_RETRY_WAIT;
+        private RegistrationBackOff registrationBackOff = RegistrationBackOff.DEFAULT;
         private Consumer<String> registrationNotices = notice -> {
         };
         private InetAddress localAddress;
@@ -251,15 +251,19 @@ public final class PortfolioClient implements AutoCloseable {
             return this;
         }
 
-        /** How long to wait after a failed or refused registration before the next; default 10 minutes. */
-        public Builder registrationRetryWait(Duration wait) {
-            this.registrationRetryWait = Objects.requireNonNull(wait, "wait");
+        /**
+         * How long to wait after a failed or refused registration before the next; default
+         * {@link RegistrationBackOff#DEFAULT}, 10 s doubling up to 10 minutes.
+         */
+        public Builder registrationBackOff(RegistrationBackOff backOff) {
+            this.registrationBackOff = Objects.requireNonNull(backOff, "backOff");
             return this;
         }
 
         /**
-         * Told in one line when the client changes its registration form because a server refused it, and when the
-         * server refuses the fallback form too (those lines are logged at WARN in any case).
+         * Told in one line when the client changes its registration form because a server refused it, and when a
+         * registration fails: what happened, what to check and when the next attempt is; a failed DTLS handshake at
+         * once (those lines are logged at WARN in any case).
          */
         public Builder registrationNotices(Consumer<String> notices) {
             this.registrationNotices = Objects.requireNonNull(notices, "notices");
@@ -373,18 +377,22 @@ public final class PortfolioClient implements AutoCloseable {
                     LwM2mId.DEVICE));
             objects.add(portfolio);
 
+            RegistrationFormEngineFactory registrationEngines = new RegistrationFormEngineFactory(registrationForm,
+                    registrationBackOff, registrationNotices);
+            String advice = handshakeAdvice(security);
+            ClientProtocols.HandshakeFailures handshakeFailures = (peer, cause, unanswered) -> registrationEngines
+                    .handshakeFailed(peer, cause, unanswered ? null : advice);
             LeshanClientBuilder builder = new LeshanClientBuilder(endpoint);
             builder.setObjects(objects);
-            CaliforniumClientEndpointsProvider endpoints = fleet != null ? fleet.endpointsProvider(localAddress)
-                    : endpointsProvider();
+            CaliforniumClientEndpointsProvider endpoints = fleet != null
+                    ? fleet.endpointsProvider(localAddress, handshakeFailures)
+                    : endpointsProvider(handshakeFailures);
             builder.setEndpointsProviders(endpoints);
             if (fleet != null) {
                 fleet.share(builder);
             } else {
                 builder.setEncoder(ClientCodecs.ENCODER).setDecoder(ClientCodecs.DECODER);
             }
-            RegistrationFormEngineFactory registrationEngines = new RegistrationFormEngineFactory(registrationForm,
-                    registrationRetryWait, registrationNotices);
             builder.setRegistrationEngineFactory(registrationEngines)
                     .setLinkFormatHelper(RegistrationFormEngineFactory.linkFormat(registrationForm));
             // Counted before Leshan's own listener exists, so that a change is always counted before Leshan tries
@@ -444,9 +452,22 @@ public final class PortfolioClient implements AutoCloseable {
             });
         }
 
-        private CaliforniumClientEndpointsProvider endpointsProvider() {
+        /** What to check when a DTLS handshake with the server fails, for this kind of security. */
+        private static String handshakeAdvice(ClientSecurity security) {
+            if (security instanceof ClientSecurity.Psk) {
+                return "check the PSK identity and key, and that the server holds this device's PSK credential";
+            }
+            if (security instanceof ClientSecurity.Rpk) {
+                return "check that the server holds this device's public key and that the pinned server key is the "
+                        + "server's";
+            }
+            return "check that the device certificate comes from a CA the server trusts and names the endpoint, and "
+                    + "that the server certificate is the server's";
+        }
+
+        private CaliforniumClientEndpointsProvider endpointsProvider(ClientProtocols.HandshakeFailures failures) {
             CaliforniumClientEndpointsProvider.Builder providerBuilder = new CaliforniumClientEndpointsProvider.Builder(
-                    new CoapClientProtocolProvider(), ClientProtocols.coaps(null));
+                    new CoapClientProtocolProvider(), ClientProtocols.coaps(null, failures));
             if (localAddress != null) {
                 providerBuilder.setClientAddress(localAddress);
             }

@@ -32,6 +32,7 @@ import org.eclipse.leshan.core.request.ContentFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.lwm2mportfolio.client.registration.RegistrationBackOff;
 import io.github.lwm2mportfolio.client.registration.RegistrationForm;
 import io.github.lwm2mportfolio.client.testing.StrictLwm2mServer;
 import io.github.lwm2mportfolio.client.testing.StrictLwm2mServer.Received;
@@ -84,7 +85,7 @@ class StrictServerRegistrationTest {
                     .containsEntry("b", "U").doesNotContainKey("Q");
             assertThat(accepted.payload()).isEqualTo(LWM2M_1_0_LINKS);
             assertThat(notice()).isEqualTo(client.endpoint() + ": " + server.coapUri() + " refused the Register as "
-                    + "LwM2M 1.1, ct=every optional format (4.00 BAD_REQUEST: the root link's ct must be one content "
+                    + "LwM2M 1.1, ct=every optional format (4.00 Bad Request: the root link's ct must be one content "
                     + "format); registering as LwM2M 1.0, ct=11543 now and from now on");
             assertThat(client.registrationForm()).isEqualTo(RegistrationForm.CONSERVATIVE);
 
@@ -102,7 +103,7 @@ class StrictServerRegistrationTest {
             Received accepted = server.awaitRegister();
             assertThat(accepted.query()).containsEntry("lwm2m", "1.0");
             assertThat(accepted.payload()).isEqualTo(LWM2M_1_0_LINKS);
-            assertThat(notice()).contains("(4.12 PRECONDITION_FAILED: LwM2M version 1.1 is not supported, only 1.0)");
+            assertThat(notice()).contains("(4.12 Precondition Failed: LwM2M version 1.1 is not supported, only 1.0)");
 
             drivesObject16AsAnLwm2m10Server(server, accepted.client(), client);
         }
@@ -192,10 +193,10 @@ class StrictServerRegistrationTest {
     }
 
     @Test
-    void when_the_fallback_is_refused_too_the_client_says_so_and_waits_its_retry_time() throws Exception {
-        Duration retryWait = Duration.ofSeconds(1);
+    void when_the_fallback_is_refused_too_the_client_says_why_once_and_backs_off() throws Exception {
         try (StrictLwm2mServer server = new StrictLwm2mServer(Rule.REFUSE_ALL);
-                PortfolioClient client = builder(server, RegistrationForm.DEFAULT).registrationRetryWait(retryWait)
+                PortfolioClient client = builder(server, RegistrationForm.DEFAULT)
+                        .registrationBackOff(new RegistrationBackOff(Duration.ofSeconds(1), Duration.ofSeconds(2)))
                         .build()) {
             client.start();
 
@@ -203,19 +204,21 @@ class StrictServerRegistrationTest {
             assertThat(server.awaitRegister().query()).containsEntry("lwm2m", "1.0");
             assertThat(notice()).contains("registering as LwM2M 1.0, ct=11543 now and from now on");
             // The server's reason stays on the line, its line break made harmless.
-            assertThat(notice()).isEqualTo(client.endpoint() + ": " + server.coapUri() + " refused the Register as "
-                    + "LwM2M 1.0, ct=11543 too (4.00 BAD_REQUEST: unknown endpoint??WARN forged log line); not "
-                    + "registered, next attempt in 1 s");
+            assertThat(notice()).isEqualTo(client.endpoint() + ": registration refused by " + server.coapUri()
+                    + " (4.00 Bad Request: unknown endpoint??WARN forged log line) in the form LwM2M 1.0, ct=11543: "
+                    + "the server does not take this LwM2M version or these content formats; next attempt in 1 s");
             long refusedAt = System.nanoTime();
 
-            // The next attempt comes after the wait, in the kept form, and alone (no second fallback).
+            // The next attempt comes after the wait, in the kept form, and alone (no second fallback); the reason
+            // is not explained again, the wait doubles up to its longest.
             Received next = server.awaitRegister();
-            assertThat(Duration.ofNanos(System.nanoTime() - refusedAt)).isGreaterThan(retryWait.minusMillis(100));
+            assertThat(Duration.ofNanos(System.nanoTime() - refusedAt)).isGreaterThan(Duration.ofMillis(900));
             assertThat(next.query()).containsEntry("lwm2m", "1.0");
-            assertThat(notice()).isEqualTo(client.endpoint() + ": " + server.coapUri() + " refused the Register as "
-                    + "LwM2M 1.0, ct=11543 (4.00 BAD_REQUEST: unknown endpoint??WARN forged log line); not "
-                    + "registered, next attempt in 1 s");
-            assertThat(server.registers()).hasSize(3);
+            assertThat(notice()).isEqualTo(client.endpoint() + ": not registered at " + server.coapUri()
+                    + " (same reason); next attempt in 2 s");
+            server.awaitRegister();
+            assertThat(notice()).endsWith("(same reason); next attempt in 2 s");
+            assertThat(server.registers()).hasSize(4);
         }
     }
 

@@ -105,6 +105,30 @@ class TokenKeysTest {
     }
 
     @Test
+    void a_token_chosen_by_its_label_holds_the_keys() throws Exception {
+        SoftHsmToken.emptyToken();
+        Pkcs11KeySource keys = new Pkcs11KeySource(Pkcs11KeySource.Token.labelled(SoftHsmToken.LIBRARY,
+                SoftHsmToken.LABEL, SoftHsmToken.PIN.toCharArray()), "meter-label", null);
+
+        assertThat(Pkcs11KeySource.tokenLabels(SoftHsmToken.LIBRARY)).containsExactly(SoftHsmToken.LABEL);
+        assertThat(keys.signingKey("default").chain().get(0).getSubjectX500Principal().getName())
+                .isEqualTo("CN=meter-label");
+        assertThat(keys).hasToString("PKCS#11 token '" + SoftHsmToken.LABEL + "' of " + SoftHsmToken.LIBRARY);
+    }
+
+    @Test
+    void a_label_no_token_has_is_refused_with_the_labels_there_are() throws Exception {
+        SoftHsmToken.emptyToken();
+        Pkcs11KeySource keys = new Pkcs11KeySource(Pkcs11KeySource.Token.labelled(SoftHsmToken.LIBRARY, "nope",
+                SoftHsmToken.PIN.toCharArray()), "meter-label", null);
+
+        assertThatThrownBy(() -> keys.signingKey("default")).isInstanceOfSatisfying(KeyUnavailableException.class,
+                e -> assertThat(e.reason()).isEqualTo(KeyUnavailableException.Reason.NOT_FOUND))
+                .hasMessage("no PKCS#11 token labelled 'nope' in " + SoftHsmToken.LIBRARY + " (its tokens: '"
+                        + SoftHsmToken.LABEL + "')");
+    }
+
+    @Test
     void a_wrong_pin_and_a_missing_library_say_so() throws Exception {
         SoftHsmToken.emptyToken();
         Pkcs11KeySource wrongPin = new Pkcs11KeySource(new Pkcs11KeySource.Token(SoftHsmToken.LIBRARY, 0,

@@ -166,7 +166,8 @@ public final class PortfolioServer implements AutoCloseable {
 
     /** The plain CoAP URI, or null when plain CoAP is off (a CoAP port of -1). */
     public String coapUri() {
-        return lwm2m.getEndpoint(Protocol.COAP) == null ? null : lwm2m.getEndpoint(Protocol.COAP).getURI().toString();
+        return lwm2m.getEndpoint(Protocol.COAP) == null ? null
+                : ListenAddresses.usable(lwm2m.getEndpoint(Protocol.COAP).getURI().toString());
     }
 
     /** The LwM2M URIs that listen, e.g. "coap://0.0.0.0:5683 and coaps://0.0.0.0:5684" or only the coaps one. */
@@ -175,7 +176,17 @@ public final class PortfolioServer implements AutoCloseable {
     }
 
     public String coapsUri() {
-        return lwm2m.getEndpoint(Protocol.COAPS).getURI().toString();
+        return ListenAddresses.usable(lwm2m.getEndpoint(Protocol.COAPS).getURI().toString());
+    }
+
+    /** Whether the LwM2M endpoints listen on every interface (bound to the wildcard address). */
+    public boolean lwm2mOnAllInterfaces() {
+        return ListenAddresses.isWildcard(lwm2m.getEndpoint(Protocol.COAPS).getURI().getHost());
+    }
+
+    /** Whether the REST API listens on every interface (its URI then names 127.0.0.1). */
+    public boolean restOnAllInterfaces() {
+        return rest != null && rest.onAllInterfaces();
     }
 
     /** The REST API's base URI, e.g. http://127.0.0.1:8080, or null when it is off. */

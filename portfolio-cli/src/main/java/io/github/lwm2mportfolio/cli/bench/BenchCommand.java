@@ -65,8 +65,8 @@ public final class BenchCommand implements Callable<Integer> {
             + "measured, so that its code is compiled; 0 for none. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--timeout", defaultValue = "PT10M",
-            description = "Longest wait for one run's devices (ISO-8601). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--timeout", defaultValue = "10m", paramLabel = "DURATION",
+            description = "Longest wait for one run's devices (e.g. 10m, or ISO-8601). Default: ${DEFAULT-VALUE}.")
     Duration timeout;
 
     @Override

@@ -52,8 +52,9 @@ public final class BenchServerCommand implements Callable<Integer> {
                     + "done. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--timeout", defaultValue = "PT10M",
-            description = "Longest wait for every device, from READY (ISO-8601). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--timeout", defaultValue = "10m", paramLabel = "DURATION",
+            description = "Longest wait for every device, from READY (e.g. 10m, or ISO-8601). Default: "
+                    + "${DEFAULT-VALUE}.")
     Duration timeout;
 
     private final InputStream stdin;

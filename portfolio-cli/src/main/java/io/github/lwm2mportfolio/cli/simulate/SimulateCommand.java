@@ -94,7 +94,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "8", description = "Threads of each shared pool. Default: ${DEFAULT-VALUE}.")
     int threads;
 
-    @Option(names = "--duration", description = "Stop after this long (ISO-8601, e.g. PT5M). Default: until Ctrl-C.")
+    @Option(names = "--duration", paramLabel = "DURATION",
+            description = "Stop after this long (e.g. 5m, 1h or ISO-8601 PT5M). Default: until Ctrl-C.")
     Duration duration;
 
     @Option(names = "--trust-out", description = "Write the simulator's CA certificate into this directory "
@@ -124,8 +125,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--stats-file", description = "Write the summary as JSON to this file.")
     Path statsFile;
 
-    @Option(names = "--progress-interval", defaultValue = "PT1S",
-            description = "How often the progress line is shown (ISO-8601). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--progress-interval", defaultValue = "1s", paramLabel = "DURATION",
+            description = "How often the progress line is shown (e.g. 1s, or ISO-8601). Default: ${DEFAULT-VALUE}.")
     Duration progressInterval;
 
     @Override

@@ -32,6 +32,27 @@ class TokenCommandsTest {
     Path dir;
 
     @Test
+    void a_token_label_no_token_has_is_bad_usage_naming_the_labels_there_are() throws Exception {
+        SoftHsmToken.emptyToken();
+        Path pin = dir.resolve("pin");
+        Files.writeString(pin, SoftHsmToken.PIN + "\n");
+        Files.setPosixFilePermissions(pin, PosixFilePermissions.fromString("rw-------"));
+        String[] client = { "client", "--endpoint", "meter-label", "--server", "coap://127.0.0.1:5683", "--data",
+            dir.resolve("meter-label").toString(), "--token-library", SoftHsmToken.LIBRARY.toString(),
+            "--token-pin-file", pin.toString() };
+
+        KeysCommandTest.Run unknown = run(concat(client, new String[] { "--token-label", "nope" }));
+        KeysCommandTest.Run both = run(concat(client, new String[] { "--token-label", SoftHsmToken.LABEL,
+            "--token-slot-index", "0" }));
+
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("--token-label 'nope': no token with this label in "
+                + SoftHsmToken.LIBRARY + "; its tokens: '" + SoftHsmToken.LABEL + "'\n");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("--token-label and --token-slot-index exclude each other");
+    }
+
+    @Test
     void a_token_key_certified_through_a_csr_makes_the_device_compliant() throws Exception {
         SoftHsmToken.emptyToken();
         Path pin = dir.resolve("pin");

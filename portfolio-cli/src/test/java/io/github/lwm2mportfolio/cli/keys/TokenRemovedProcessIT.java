@@ -38,7 +38,9 @@ import io.github.lwm2mportfolio.server.inventory.VerificationOutcome;
 
 /**
  * A token taken away from a running {@code portfolio client} (a process of its own, with a SoftHSM2 token of its
- * own): the next GetAuthData ends in AuthStatus ERROR with the reason in its log, and the client keeps serving.
+ * own, chosen by its label through the jar's Add-Exports): the next GetAuthData ends in AuthStatus ERROR with the
+ * reason in its log, and the client keeps serving. (A token put back is not tested: SoftHSM2 does not see a token
+ * made again while a process has its library loaded; C_GetSlotList then answers CKR_GENERAL_ERROR.)
  */
 class TokenRemovedProcessIT {
 
@@ -55,12 +57,7 @@ class TokenRemovedProcessIT {
         Path conf = work.resolve("softhsm2.conf");
         Path tokens = Files.createDirectories(work.resolve("tokens"));
         Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\n");
-        ProcessBuilder init = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", "removable",
-                "--pin", "2468", "--so-pin", "13579").redirectErrorStream(true);
-        init.environment().put("SOFTHSM2_CONF", conf.toString());
-        Process initProcess = init.start();
-        initProcess.getInputStream().readAllBytes();
-        assertThat(initProcess.waitFor()).isZero();
+        initToken(conf);
         Path pin = ownerOnly("pin", "2468");
         Path secret = work.resolve("fleet.secret");
         assertThat(run("keys", "fleet-secret", "--out", secret.toString()).exitCode()).isZero();
@@ -75,7 +72,8 @@ class TokenRemovedProcessIT {
             ProcessBuilder clientCommand = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin",
                     "java").toString(), "-jar", Path.of(System.getProperty("portfolio.jar")).toAbsolutePath()
                     .toString(), "client", "--endpoint", "meter-token", "--server", server.coapUri(), "--data",
-                    work.resolve("meter-token").toString(), "--token-library", LIBRARY.toString(), "--token-pin-file",
+                    work.resolve("meter-token").toString(), "--token-library", LIBRARY.toString(), "--token-label",
+                    "removable", "--token-pin-file",
                     pin.toString(), "--fleet-key-file", secret.toString(), "--host-id", "HOST-T",
                     "--host-manufacturer", "Northwind Metering", "--host-model", "NW-E350", "--host-sw-version",
                     "3.4.1")).redirectErrorStream(true);
@@ -109,6 +107,15 @@ class TokenRemovedProcessIT {
                 }
             }
         }
+    }
+
+    private static void initToken(Path conf) throws IOException, InterruptedException {
+        ProcessBuilder init = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", "removable",
+                "--pin", "2468", "--so-pin", "13579").redirectErrorStream(true);
+        init.environment().put("SOFTHSM2_CONF", conf.toString());
+        Process initProcess = init.start();
+        initProcess.getInputStream().readAllBytes();
+        assertThat(initProcess.waitFor()).isZero();
     }
 
     private Path ownerOnly(String name, String content) throws IOException {

@@ -1,6 +1,5 @@
 package io.github.lwm2mportfolio.client.registration;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * optional content format in the root link; this sender rewrites the Register (and the object links of an Update)
  * into the server's {@link RegistrationForm}. When a server answers 4.00 or 4.12 to a Register in any other form, it
  * retries at once, a single time, in {@link RegistrationForm#CONSERVATIVE}, and keeps that form for the server. A
- * refusal of that form too goes back to the engine, which waits its retry time: there is no busy loop.
+ * refusal of that form too goes back to the engine, which tells it and waits its back-off: there is no busy loop.
  */
 final class FormAdaptingSender implements UplinkRequestSender {
 
@@ -38,23 +37,18 @@ final class FormAdaptingSender implements UplinkRequestSender {
     private static final Map<LwM2mVersion, LinkFormatHelper> LINKS = Map.of(LwM2mVersion.V1_0,
             new LinkFormatHelper(LwM2mVersion.V1_0), LwM2mVersion.V1_1, new LinkFormatHelper(LwM2mVersion.V1_1));
 
-    /** Characters of a server's error message kept in a notice. */
-    private static final int MAX_REASON = 200;
-
     private final UplinkRequestSender transport;
     private final LwM2mObjectTree objects;
     private final Set<ContentFormat> supported;
     private final ServerForms forms;
-    private final Duration retryWait;
     private final Consumer<String> notices;
 
     FormAdaptingSender(UplinkRequestSender transport, LwM2mObjectTree objects, Set<ContentFormat> supported,
-            ServerForms forms, Duration retryWait, Consumer<String> notices) {
+            ServerForms forms, Consumer<String> notices) {
         this.transport = transport;
         this.objects = objects;
         this.supported = supported;
         this.forms = forms;
-        this.retryWait = retryWait;
         this.notices = notices;
     }
 
@@ -83,26 +77,14 @@ final class FormAdaptingSender implements UplinkRequestSender {
             throws InterruptedException {
         RegistrationForm form = forms.formFor(server.getUri());
         RegisterResponse response = transport.send(server, inForm(request, form), timeoutInMs);
-        if (!refusesForm(response)) {
+        if (!refusesForm(response) || form.equals(RegistrationForm.CONSERVATIVE)) {
             return response;
         }
-        String endpoint = request.getEndpointName();
-        String refused = endpoint + ": " + server.getUri() + " refused the Register as ";
-        if (!form.equals(RegistrationForm.CONSERVATIVE)) {
-            forms.fallBack(server.getUri());
-            notice(refused + form + " (" + reason(response) + "); registering as " + RegistrationForm.CONSERVATIVE
-                    + " now and from now on");
-            response = transport.send(server, inForm(request, RegistrationForm.CONSERVATIVE), timeoutInMs);
-            if (!refusesForm(response)) {
-                return response;
-            }
-            refused += RegistrationForm.CONSERVATIVE + " too";
-        } else {
-            refused += form;
-        }
-        notice(refused + " (" + reason(response) + "); not registered, next attempt in " + retryWait.toSeconds()
-                + " s");
-        return response;
+        forms.fallBack(server.getUri());
+        notice(request.getEndpointName() + ": " + server.getUri() + " refused the Register as " + form + " ("
+                + RegistrationProblems.codeInWords(response.getCode(), response.getErrorMessage())
+                + "); registering as " + RegistrationForm.CONSERVATIVE + " now and from now on");
+        return transport.send(server, inForm(request, RegistrationForm.CONSERVATIVE), timeoutInMs);
     }
 
     private void notice(String line) {
@@ -141,17 +123,5 @@ final class FormAdaptingSender implements UplinkRequestSender {
     private static boolean refusesForm(RegisterResponse response) {
         return response != null && (response.getCode().equals(ResponseCode.BAD_REQUEST)
                 || response.getCode().equals(ResponseCode.PRECONDITION_FAILED));
-    }
-
-    /** The code and the server's own words, made one printable line of reasonable length whatever it sent. */
-    private static String reason(RegisterResponse response) {
-        int code = response.getCode().getCode();
-        String message = response.getErrorMessage() == null ? "" : response.getErrorMessage().strip();
-        message = message.replaceAll("\\p{Cntrl}", "?");
-        if (message.length() > MAX_REASON) {
-            message = message.substring(0, MAX_REASON) + "...";
-        }
-        return String.format("%d.%02d %s", code / 100, code % 100, response.getCode().getName())
-                + (message.isEmpty() ? "" : ": " + message);
     }
 }

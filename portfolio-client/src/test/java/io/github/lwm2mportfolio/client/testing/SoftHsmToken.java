@@ -25,7 +25,7 @@ public final class SoftHsmToken {
 
     public static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
     public static final String PIN = "4711";
-    private static final String LABEL = "portfolio-test";
+    public static final String LABEL = "portfolio-test";
     private static boolean made;
 
     private SoftHsmToken() {

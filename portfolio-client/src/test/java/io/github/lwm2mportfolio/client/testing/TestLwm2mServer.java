@@ -129,6 +129,11 @@ public final class TestLwm2mServer implements AutoCloseable {
         securityStore.add(SecurityInfo.newPreSharedKeyInfo(endpoint, identity, key));
     }
 
+    /** The device's credential goes: it may register without security again. */
+    public void removeSecurity(String endpoint) {
+        securityStore.remove(endpoint, false);
+    }
+
     /** A device that authenticates with this raw public key. */
     public void addRpk(String endpoint, PublicKey devicePublicKey) throws NonUniqueSecurityInfoException {
         securityStore.add(SecurityInfo.newRawPublicKeyInfo(endpoint, devicePublicKey));

@@ -52,17 +52,41 @@ public final class Pkcs11KeySource implements KeySource {
     private static final Duration VALIDITY = Duration.ofDays(3653);
     private static final String DEFAULT_KEY_ID = Pkcs12KeySource.DEFAULT_KEY_ID;
 
-    /** Which token: its PKCS#11 library, its index in the library's list of slots with a token, and its PIN. */
-    public record Token(Path library, int slotListIndex, char[] pin) {
+    /**
+     * Which token: its PKCS#11 library, its label or else its index in the library's list of slots with a token, and
+     * its PIN. A label is looked up each time the token is reached, so that a token put back in another slot is
+     * found again.
+     */
+    public record Token(Path library, int slotListIndex, String label, char[] pin) {
         public Token {
             Objects.requireNonNull(library, "library");
             pin = Objects.requireNonNull(pin, "pin").clone();
         }
 
-        @Override
-        public String toString() {
-            return "PKCS#11 token " + slotListIndex + " of " + library; // never the PIN
+        /** The token at this index of the library's slots that hold one. */
+        public Token(Path library, int slotListIndex, char[] pin) {
+            this(library, slotListIndex, null, pin);
         }
+
+        /** The token with this label (see {@link Pkcs11Slots} for what the JVM needs). */
+        public static Token labelled(Path library, String label, char[] pin) {
+            return new Token(library, -1, Objects.requireNonNull(label, "label"), pin);
+        }
+
+        @Override
+        public String toString() { // never the PIN
+            return "PKCS#11 token " + (label != null ? "'" + label + "'" : String.valueOf(slotListIndex)) + " of "
+                    + library;
+        }
+    }
+
+    /** The labels of the tokens the library has now, in slot order (for messages and checks at start). */
+    public static List<String> tokenLabels(Path library) throws KeyUnavailableException {
+        List<String> labels = new ArrayList<>();
+        for (Pkcs11Slots.Slot slot : Pkcs11Slots.slotsWithToken(library)) {
+            labels.add(slot.label());
+        }
+        return labels;
     }
 
     private final Token token;
@@ -171,9 +195,11 @@ public final class Pkcs11KeySource implements KeySource {
             throw new KeyUnavailableException(KeyUnavailableException.Reason.STORE_UNREADABLE, "no PKCS#11 library "
                     + token.library());
         }
+        String slot = token.label() != null ? "slot = " + Pkcs11Slots.slotOf(token.library(), token.label())
+                : "slotListIndex = " + token.slotListIndex();
         String config = "--name = portfolio-" + PROVIDERS.incrementAndGet() + "\n"
                 + "library = \"" + token.library().toAbsolutePath() + "\"\n"
-                + "slotListIndex = " + token.slotListIndex() + "\n"
+                + slot + "\n"
                 // Keys made in the token stay there: not readable, not extractable.
                 + "attributes(*, CKO_PRIVATE_KEY, *) = { CKA_SENSITIVE = true CKA_EXTRACTABLE = false }\n"
                 + "attributes(*, CKO_SECRET_KEY, *) = { CKA_SENSITIVE = true CKA_EXTRACTABLE = false }\n";

@@ -198,7 +198,7 @@ public final class Pkcs12KeySource implements KeySource {
             X509Certificate certificate = SelfSignedCertificates.create(pair, endpoint, VALIDITY, random);
             SigningKey signing = new SigningKey(DEFAULT_KEY_ID, pair.getPrivate(), List.of(certificate));
             Pkcs12KeySource source = store(file, password, signing, macKey, encKey);
-            LOG.info("created key store {} with a new P-256 key for endpoint {} ({} shared keys)", file, endpoint,
+            LOG.debug("created key store {} with a new P-256 key for endpoint {} ({} shared keys)", file, endpoint,
                     master != null ? "derived" : "random");
             return source;
         } catch (GeneralSecurityException e) {

@@ -312,8 +312,9 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         }
         PortfolioReader.Result result = reader.read(registration);
         inventory.portfoliosCollected(endpoint, result.portfolios(), result.extDevInfoPresent(), clock.instant());
-        events.publish("collected", endpoint, result.portfolios().size() + " Portfolio instances"
-                + (result.remarks().isEmpty() ? "" : "; " + String.join("; ", result.remarks())));
+        int instances = result.portfolios().size();
+        events.publish("collected", endpoint, instances + (instances == 1 ? " Portfolio instance"
+                : " Portfolio instances") + (result.remarks().isEmpty() ? "" : "; " + String.join("; ", result.remarks())));
         if (!result.remarks().isEmpty()) {
             LOG.info("{}: {}", endpoint, String.join("; ", result.remarks()));
         }

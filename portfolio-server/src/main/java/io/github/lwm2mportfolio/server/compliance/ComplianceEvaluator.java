@@ -15,11 +15,11 @@ import io.github.lwm2mportfolio.server.inventory.VerificationOutcome;
  * Decides a device's {@link ComplianceState} from what the inventory knows of it. Pure functions: no clock,
  * no database. The checks run in the order of {@link ComplianceState}; the first that applies wins:
  * <ol>
- * <li>NO_PORTFOLIO: the client has no object 16, the last collection found no ExtDevInfo (/3/0/22), or no
- * Portfolio instance linked from it describes a host (the host view is null or has no field at all);</li>
+ * <li>NO_PORTFOLIO: the client has no object 16, or the last collection found no ExtDevInfo (/3/0/22) link to a
+ * Portfolio instance it could read;</li>
  * <li>UNCERTIFIED: no certification record equals the host's (manufacturer, model, software version), each
- * trimmed and compared with exact case; or the operator allocated unique IDs and the host's (trimmed)
- * unique ID is not one of them;</li>
+ * trimmed and compared with exact case (a host instance without these values matches none); or the operator
+ * allocated unique IDs and the host's (trimmed) unique ID is not one of them;</li>
  * <li>UNVERIFIED: the last verification is missing, is not VERIFIED, is older than the freshness limit
  * ({@code at < now - freshness}), or is older than the last Identity change of the device;</li>
  * <li>COMPLIANT otherwise.</li>
@@ -35,7 +35,7 @@ public final class ComplianceEvaluator {
             Verification lastVerification, Instant lastIdentityChange, CertificationList certs, Instant now,
             Duration freshness) {
         Objects.requireNonNull(certs, "certs");
-        boolean certified = hasHost(hasPortfolioObject, extDevInfoPresent, host) && isCertified(host, certs);
+        boolean certified = linksHostInstance(hasPortfolioObject, extDevInfoPresent) && isCertified(host, certs);
         return evaluate(hasPortfolioObject, extDevInfoPresent, host, certified, lastVerification, lastIdentityChange,
                 now, freshness);
     }
@@ -47,7 +47,7 @@ public final class ComplianceEvaluator {
     public static ComplianceState evaluate(boolean hasPortfolioObject, boolean extDevInfoPresent, HostIdentityView host,
             boolean certified, Verification lastVerification, Instant lastIdentityChange, Instant now,
             Duration freshness) {
-        if (!hasHost(hasPortfolioObject, extDevInfoPresent, host)) {
+        if (!linksHostInstance(hasPortfolioObject, extDevInfoPresent)) {
             return ComplianceState.NO_PORTFOLIO;
         }
         if (!certified) {
@@ -59,9 +59,13 @@ public final class ComplianceEvaluator {
         return ComplianceState.COMPLIANT;
     }
 
-    /** Whether the device describes a host at all: object 16, ExtDevInfo and a linked instance with values. */
-    public static boolean hasHost(boolean hasPortfolioObject, boolean extDevInfoPresent, HostIdentityView host) {
-        return hasPortfolioObject && extDevInfoPresent && host != null && !host.equals(HostIdentityView.UNKNOWN);
+    /**
+     * Whether the device has a host instance: object 16, and an ExtDevInfo link to a Portfolio instance
+     * ({@code extDevInfoPresent} as the inventory keeps it). Whether that instance has any values is for the
+     * certification check to judge: an empty one makes the device UNCERTIFIED, not NO_PORTFOLIO.
+     */
+    public static boolean linksHostInstance(boolean hasPortfolioObject, boolean extDevInfoPresent) {
+        return hasPortfolioObject && extDevInfoPresent;
     }
 
     /** Whether the host matches a certification record and, when IDs were allocated, its unique ID is one. */

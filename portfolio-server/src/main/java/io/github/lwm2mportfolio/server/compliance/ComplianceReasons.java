@@ -32,8 +32,7 @@ public final class ComplianceReasons {
         List<String> reasons = new ArrayList<>();
         switch (state) {
         case NO_PORTFOLIO -> reasons.add(!hasPortfolioObject ? "the client has no object 16 (Portfolio)"
-                : !extDevInfoPresent ? "no ExtDevInfo link (/3/0/22) to a Portfolio instance"
-                : "no Portfolio instance linked from /3/0/22 gives host identities");
+                : "no ExtDevInfo link (/3/0/22) to a Portfolio instance");
         case UNCERTIFIED -> {
             reasons.add(uncertified(host));
             String verification = verificationProblem(lastVerification, lastIdentityChange, verifiedNotBefore);
@@ -52,9 +51,22 @@ public final class ComplianceReasons {
 
     private static String uncertified(HostIdentityView host) {
         HostIdentityView known = host == null ? HostIdentityView.UNKNOWN : host;
-        if (known.manufacturer() == null || known.model() == null || known.softwareVersion() == null) {
-            return "the host's manufacturer, model or software version is unknown, so no certification record "
-                    + "can match";
+        List<String> missing = new ArrayList<>();
+        if (known.manufacturer() == null) {
+            missing.add("manufacturer");
+        }
+        if (known.model() == null) {
+            missing.add("model");
+        }
+        if (known.softwareVersion() == null) {
+            missing.add("software version");
+        }
+        if (missing.size() == 3) {
+            return "the host reported no manufacturer, model or software version, so no certification record can "
+                    + "match";
+        }
+        if (!missing.isEmpty()) {
+            return "the host reported no " + String.join(" or ", missing) + ", so no certification record can match";
         }
         return "no certification record for " + known.manufacturer() + " / " + known.model() + " / "
                 + known.softwareVersion() + " (or its unique ID " + known.uniqueId() + " is not an allocated one)";

@@ -126,7 +126,7 @@ final class CertificationTable {
                 PreparedBatch updates = h.prepareBatch("UPDATE devices SET state = ? WHERE endpoint = ?");
                 for (DeviceRow row : rows) {
                     ComplianceState state = states.evaluate(row,
-                            DeviceStates.hasHost(row) && certified.test(row.host), now);
+                            DeviceStates.linksHostInstance(row) && certified.test(row.host), now);
                     if (state != row.state) {
                         updates.bind(0, state.name()).bind(1, row.endpoint).add();
                         deltas.merge(CountKey.of(row.state, row.endpoint), -1L, Long::sum);

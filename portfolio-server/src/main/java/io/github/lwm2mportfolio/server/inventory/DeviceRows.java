@@ -50,7 +50,7 @@ final class DeviceRows {
         Instant now = clock.instant();
         ComplianceState before = row.inserted ? null : row.state;
         row.state = states.evaluate(row,
-                DeviceStates.hasHost(row) && CertificationTable.certifiedInDatabase(h, row.host), now);
+                DeviceStates.linksHostInstance(row) && CertificationTable.certifiedInDatabase(h, row.host), now);
         Verification v = row.lastVerification;
         h.createUpdate("UPDATE devices SET lwm2m_version = ?, online = ?, has_portfolio_object = ?, "
                 + "ext_dev_info_present = ?, registered_at = ?, last_seen = ?, state = ?, collection_error = ?, "

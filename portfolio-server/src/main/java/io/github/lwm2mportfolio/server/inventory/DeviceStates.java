@@ -28,8 +28,8 @@ final class DeviceStates {
                 row.lastVerification, row.lastIdentityChange, now, freshness);
     }
 
-    static boolean hasHost(DeviceRow row) {
-        return ComplianceEvaluator.hasHost(row.hasPortfolioObject, row.extDevInfoPresent, row.host);
+    static boolean linksHostInstance(DeviceRow row) {
+        return ComplianceEvaluator.linksHostInstance(row.hasPortfolioObject, row.extDevInfoPresent);
     }
 
     /** The epoch milliseconds before which a verdict no longer keeps a device COMPLIANT. */

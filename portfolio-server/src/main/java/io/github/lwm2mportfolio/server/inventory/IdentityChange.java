@@ -1,6 +1,11 @@
 package io.github.lwm2mportfolio.server.inventory;
 
 import java.time.Instant;
+import java.util.Locale;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import io.github.lwm2mportfolio.core.model.HostIdentity;
 
 /**
  * One Identity value that changed (oldValue null: it appeared; newValue null: it went away), or was only
@@ -17,5 +22,16 @@ public record IdentityChange(Instant at, int instanceId, int identityId, String 
     /** A change applied at once. */
     public IdentityChange(Instant at, int instanceId, int identityId, String oldValue, String newValue) {
         this(at, instanceId, identityId, oldValue, newValue, null, null);
+    }
+
+    /**
+     * The Identity as a person reads it: its name in the host-device profile and its number, e.g.
+     * "manufacturer (1)", or "identity 7" outside the profile.
+     */
+    @JsonProperty("identity")
+    public String identity() {
+        return HostIdentity.forInstanceId(identityId)
+                .map(known -> known.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " (" + identityId + ")")
+                .orElse("identity " + identityId);
     }
 }

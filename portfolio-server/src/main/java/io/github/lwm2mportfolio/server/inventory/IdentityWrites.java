@@ -56,6 +56,8 @@ final class IdentityWrites {
         }
         HostIdentityView hostView = host == null ? HostIdentityView.UNKNOWN : HostIdentityView.of(host.identities());
         PortfolioSnapshot claimedHost = host;
+        // Kept as "/3/0/22 links a Portfolio instance that was read": without one the device has no portfolio.
+        boolean linksHost = extDevInfoPresent && host != null;
         transactions.write(h -> {
             DeviceRow row = rows.lockDevice(h, endpoint);
             if (row.hostVerified && !hostView.equals(row.host)) {
@@ -96,7 +98,7 @@ final class IdentityWrites {
             if (appendHistory(h, endpoint, old, fresh, when)) {
                 row.lastIdentityChange = latest(row.lastIdentityChange, when);
             }
-            row.extDevInfoPresent = extDevInfoPresent;
+            row.extDevInfoPresent = linksHost;
             row.collectionError = null;
             row.host = hostView;
             rows.save(h, row);

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import io.github.lwm2mportfolio.server.ListenAddresses;
 import io.github.lwm2mportfolio.server.ServerEvents;
 import io.github.lwm2mportfolio.server.collector.DeviceOperations;
 import io.github.lwm2mportfolio.server.inventory.Inventory;
@@ -89,8 +90,15 @@ public final class RestApi {
     }
 
     /** The base URI, e.g. http://127.0.0.1:8080 (https:// when HTTPS is on). */
+    /** Whether the API listens on every interface (bound to 0.0.0.0 or ::). */
+    public boolean onAllInterfaces() {
+        return ListenAddresses.isWildcard(settings.host());
+    }
+
+    /** E.g. http://127.0.0.1:8080: an API on every interface (0.0.0.0, ::) is named by 127.0.0.1. */
     public String uri() {
-        String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+        String host = ListenAddresses.isWildcard(settings.host()) ? "127.0.0.1"
+                : settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
         return (settings.https() == null ? "http://" : "https://") + host + ":" + port();
     }
 

@@ -53,11 +53,12 @@ class ComplianceEvaluatorTest {
     }
 
     @Test
-    void aClientWhoseExtDevInfoLinksNoInstanceHasNoPortfolio() {
+    void aHostInstanceWithoutValuesIsUncertifiedNotWithoutPortfolio() {
+        // Object 16 and the /3/0/22 link are there (README: that is a portfolio); nothing can match a certification.
         assertThat(evaluate(true, true, HostIdentityView.UNKNOWN, FRESH_VERDICT, CHANGED_BEFORE, CERTIFIED))
-                .isEqualTo(ComplianceState.NO_PORTFOLIO);
-        assertThat(evaluate(true, true, null, FRESH_VERDICT, CHANGED_BEFORE, CERTIFIED))
-                .isEqualTo(ComplianceState.NO_PORTFOLIO);
+                .isEqualTo(ComplianceState.UNCERTIFIED);
+        assertThat(evaluate(true, true, new HostIdentityView("IMEI-1", null, null, null), FRESH_VERDICT,
+                CHANGED_BEFORE, CERTIFIED)).isEqualTo(ComplianceState.UNCERTIFIED);
     }
 
     @Test

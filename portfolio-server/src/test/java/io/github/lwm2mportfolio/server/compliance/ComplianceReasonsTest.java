@@ -55,6 +55,16 @@ class ComplianceReasonsTest {
     }
 
     @Test
+    void a_host_instance_without_values_is_uncertified_and_says_what_the_host_did_not_report() {
+        assertThat(decide(HostIdentityView.UNKNOWN, CertificationList.EMPTY, VERIFIED)).isEqualTo("UNCERTIFIED "
+                + "because the host reported no manufacturer, model or software version, so no certification record "
+                + "can match");
+        assertThat(decide(new HostIdentityView("HDID-1", "Northwind", null, null), CertificationList.EMPTY, FAILED))
+                .isEqualTo("UNCERTIFIED because the host reported no model or software version, so no certification "
+                        + "record can match; AuthData FAILED: signature does not verify");
+    }
+
+    @Test
     void a_stale_or_superseded_verdict_says_so() {
         Verification old = new Verification(NOW.minus(Duration.ofDays(2)), VerificationOutcome.VERIFIED, null,
                 "sign", 0, 1L, "{}");

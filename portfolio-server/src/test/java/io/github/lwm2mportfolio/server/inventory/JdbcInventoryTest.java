@@ -284,8 +284,29 @@ abstract class JdbcInventoryTest {
         inventory.replaceCertifications(ACME_WIDGET_1);
         inventory.portfoliosCollected("ep-1", List.of(unlinked(0, "IMEI-1", "Acme", "Widget", "1.0")), true, T0);
 
-        assertThat(detail("ep-1").extDevInfoPresent()).isTrue();
-        assertThat(state("ep-1")).isEqualTo(ComplianceState.NO_PORTFOLIO);
+        DeviceDetail detail = detail("ep-1");
+        assertThat(detail.extDevInfoPresent()).as("no link to an instance").isFalse();
+        assertThat(detail.summary().state()).isEqualTo(ComplianceState.NO_PORTFOLIO);
+        assertThat(detail.summary().reason()).isEqualTo("no ExtDevInfo link (/3/0/22) to a Portfolio instance");
+    }
+
+    @Test
+    void aLinkedHostInstanceWithoutValuesIsUncertifiedWithTheReason() {
+        // A client started without --host-*: object 16, the /3/0/22 link, an instance with no Identity values.
+        inventory.registered("ep-1", "1.1", true, T0);
+        inventory.replaceCertifications(ACME_WIDGET_1);
+        inventory.portfoliosCollected("ep-1", List.of(new PortfolioSnapshot(0, new java.util.TreeMap<>(), true)),
+                true, T0);
+        inventory.verificationRecorded("ep-1", verified(T0.plusSeconds(1), 1));
+
+        DeviceDetail detail = detail("ep-1");
+        assertThat(detail.extDevInfoPresent()).isTrue();
+        assertThat(detail.summary().state()).isEqualTo(ComplianceState.UNCERTIFIED);
+        assertThat(detail.summary().reason()).isEqualTo("the host reported no manufacturer, model or software "
+                + "version, so no certification record can match");
+        inventory.replaceCertifications(ACME_WIDGET_1); // states recomputed from the rows keep the same answer
+        assertThat(state("ep-1")).isEqualTo(ComplianceState.UNCERTIFIED);
+        assertCountsMatchTheDevices();
     }
 
     @Test

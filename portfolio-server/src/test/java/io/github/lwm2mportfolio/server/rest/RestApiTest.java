@@ -80,7 +80,8 @@ class RestApiTest {
                 new CertificationList(List.of(new Certification("Acme", "Meter", "1.0")), Set.of()));
         hostDevice("meter-1", "SN-1", "1.0");
         inventory.verificationRecorded("meter-1", new Verification(COLLECTED.plusSeconds(1),
-                VerificationOutcome.VERIFIED, "all AuthData verified", "sign", 0, 1L, "{}"));
+                VerificationOutcome.VERIFIED, "all AuthData verified", "sign", 0, 1L,
+                "{\"manufacturer\":\"Acme\",\"counter\":1}"));
         hostDevice("meter-2", "SN-2", "2.0");
         hostDevice("meter-3", "SN-3", "1.0");
         inventory.registered("sensor-4", "1.1", false, COLLECTED);
@@ -119,6 +120,10 @@ class RestApiTest {
         assertThat(meter1.get("state").asText()).isEqualTo("COMPLIANT");
         assertThat(meter1.get("host").get("manufacturer").asText()).isEqualTo("Acme");
         assertThat(meter1.get("lastVerification").get("outcome").asText()).isEqualTo("VERIFIED");
+        // The claims are a JSON object, not JSON inside a string.
+        assertThat(meter1.get("lastVerification").get("claims").isObject()).isTrue();
+        assertThat(meter1.get("lastVerification").get("claims").get("counter").asLong()).isEqualTo(1);
+        assertThat(meter1.get("lastVerification").has("claimsJson")).isFalse();
         assertThat(Instant.parse(meter1.get("registeredAt").asText())).isEqualTo(COLLECTED);
     }
 
@@ -246,6 +251,11 @@ class RestApiTest {
         assertThat(portfolio.get("identities").get("0").asText()).isEqualTo("SN-1");
         assertThat(portfolio.get("identities").get("3").asText()).isEqualTo("1.0");
         assertThat(body.get("verifications").get(0).get("outcome").asText()).isEqualTo("VERIFIED");
+        assertThat(body.get("verifications").get(0).get("claims").get("manufacturer").asText()).isEqualTo("Acme");
+        // The history names each Identity, not only its number.
+        List<String> named = new java.util.ArrayList<>();
+        body.get("history").forEach(change -> named.add(change.get("identity").asText()));
+        assertThat(named).contains("unique id (0)", "manufacturer (1)", "model (2)", "software version (3)");
     }
 
     @Test
