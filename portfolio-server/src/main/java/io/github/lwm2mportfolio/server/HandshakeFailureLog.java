@@ -1,5 +1,8 @@
 package io.github.lwm2mportfolio.server;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import org.eclipse.californium.elements.Connector;
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
@@ -17,11 +20,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Leshan's CoAPs endpoint with a DTLS connector that logs each failed handshake at WARN with the peer's address
  * and Scandium's reason (Californium itself only logs them at DEBUG): a device with a wrong PSK or an untrusted
- * certificate shows up in the server's log.
+ * certificate shows up in the server's log, at most 20 lines a minute ({@link LogBudget}).
  */
 final class HandshakeFailureLog extends CoapsServerProtocolProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeFailureLog.class);
+    /** Peers that fail on purpose must not flood the log: 20 lines a minute, then a count of the others. */
+    private final LogBudget budget = new LogBudget(20, Duration.ofMinutes(1), Clock.systemUTC());
 
     @Override
     public CaliforniumServerEndpointFactory createDefaultEndpointFactory(EndpointUri uri,
@@ -33,7 +38,7 @@ final class HandshakeFailureLog extends CoapsServerProtocolProvider {
                         dtlsConnectorConfigInitializer, coapEndpointConfigInitializer, getUriHandler()) {
                     @Override
                     protected Connector createConnector(DtlsConnectorConfig config) {
-                        return new LoggingConnector(config);
+                        return new LoggingConnector(config, budget);
                     }
                 };
             }
@@ -41,13 +46,18 @@ final class HandshakeFailureLog extends CoapsServerProtocolProvider {
     }
 
     private static final class LoggingConnector extends DTLSConnector {
-        LoggingConnector(DtlsConnectorConfig config) {
+        LoggingConnector(DtlsConnectorConfig config, LogBudget budget) {
             super(config);
             addSessionListener(new SessionAdapter() {
                 @Override
                 public void handshakeFailed(Handshaker handshaker, Throwable error) {
-                    LOG.warn("DTLS handshake with {} failed: {}", handshaker.getPeerAddress(),
-                            error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage());
+                    LogBudget.Decision decision = budget.spend();
+                    if (decision.write()) {
+                        LOG.warn("DTLS handshake with {} failed: {}{}", handshaker.getPeerAddress(),
+                                error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage(),
+                                decision.leftOut() == 0 ? ""
+                                        : " (" + decision.leftOut() + " failed handshakes before it not logged)");
+                    }
                 }
             });
         }

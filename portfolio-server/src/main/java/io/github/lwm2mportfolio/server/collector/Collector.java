@@ -239,9 +239,23 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         server.getObservationService().cancelObservations(registration);
         // Straight from the store: no "unregistered" event, which would write the device back into the inventory.
         server.getRegistrationStore().removeRegistration(registration.getId());
+        awaitRunningCollection(endpoint);
         LOG.info("forgot the registration of {}: its next update is refused (4.04) and it registers again",
                 endpoint);
         return true;
+    }
+
+    /** A collection of the device that already runs would write it back after its removal: let it end first. */
+    private void awaitRunningCollection(String endpoint) {
+        long deadline = System.nanoTime()
+                + config.requestTimeout().multipliedBy(4).plus(config.authTimeout()).toNanos();
+        try {
+            while (running.containsKey(endpoint) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---- the work ----
