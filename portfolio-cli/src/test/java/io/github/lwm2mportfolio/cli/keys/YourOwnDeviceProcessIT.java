@@ -39,7 +39,7 @@ import io.github.lwm2mportfolio.core.keys.Pem;
  */
 class YourOwnDeviceProcessIT {
 
-    private static final Pattern LWM2M_URIS = Pattern.compile("LwM2M server: (coap://\\S+) and (coaps://\\S+)");
+    private static final Pattern COAPS_URI = Pattern.compile("LwM2M server: (coaps://\\S+) \\(plain CoAP off\\)");
     private static final Pattern REST_URI = Pattern.compile("REST API:\\s+(http://\\S+?)/api/devices");
     /** A server whose REST API asks for tokens prints its first admin token on a line of its own. */
     private static final Pattern ADMIN_TOKEN = Pattern.compile("Admin token: (\\S+)");
@@ -73,15 +73,15 @@ class YourOwnDeviceProcessIT {
         Lines server = start("server", "--trust", "fleet-ca", "--certified", "certified.csv", "--data", "server",
                 "--bind", "127.0.0.1", "--coap-port", "0", "--coaps-port", "0", "--http-port", "0");
         String serving = server.until("serving until Ctrl-C");
-        Matcher lwm2m = LWM2M_URIS.matcher(serving);
+        Matcher lwm2m = COAPS_URI.matcher(serving);
         Matcher rest = REST_URI.matcher(serving);
         assertThat(lwm2m.find() && rest.find()).as(serving).isTrue();
         assertThat(serving).contains("DTLS certificate: " + Path.of("server", "server-certificate.pem"));
 
-        Lines client = start("client", "--endpoint", "meter-1", "--server", lwm2m.group(2), "--data", "meter-1",
+        Lines client = start("client", "--endpoint", "meter-1", "--server", lwm2m.group(1), "--data", "meter-1",
                 "--x509", "--server-certificate", "server/server-certificate.pem", "--host-id", "HOST-1",
                 "--host-manufacturer", "Northwind Metering", "--host-model", "NW-E350", "--host-sw-version", "3.4.1");
-        assertThat(client.until("registered meter-1")).contains("registered meter-1 at " + lwm2m.group(2));
+        assertThat(client.until("registered meter-1")).contains("registered meter-1 at " + lwm2m.group(1));
 
         String api = rest.group(1);
         Matcher token = ADMIN_TOKEN.matcher(serving);
