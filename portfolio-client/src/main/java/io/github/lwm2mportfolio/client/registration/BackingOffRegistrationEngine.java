@@ -79,6 +79,7 @@ final class BackingOffRegistrationEngine extends LwM2mClientObserverAdapter impl
 
     @Override
     public synchronized void onRegistrationSuccess(LwM2mServer server, RegisterRequest request, String id) {
+        attemptsSinceStart = 0; // a later re-registration by Leshan (after a failed update) counts from here
         failuresInARow = 0;
         lastReason = null;
         handshakeFailure = null;

@@ -114,14 +114,37 @@ class CollectorEndToEndTest {
     }
 
     @Test
-    void a_device_without_host_identity_has_no_portfolio() throws Exception {
+    void a_device_without_host_instance_has_no_portfolio() throws Exception {
         String endpoint = Fleet.newEndpoint("bare");
-        fleet.start(fleet.client(endpoint, true), Fleet.HostSetup.none());
+        java.util.concurrent.CountDownLatch collected = new java.util.concurrent.CountDownLatch(1);
+        try (AutoCloseable events = server.events().subscribe(event -> {
+            if (event.type().equals("collected") && event.endpoint().equals(endpoint)) {
+                collected.countDown();
+            }
+        })) {
+            fleet.start(fleet.client(endpoint, true), Fleet.HostSetup.none());
 
-        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(server.inventory().device(endpoint))
-                .hasValueSatisfying(d -> assertThat(d.extDevInfoPresent()).isTrue()));
-        assertThat(server.inventory().device(endpoint).orElseThrow().summary().state())
-                .isEqualTo(ComplianceState.NO_PORTFOLIO);
+            assertThat(collected.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+        DeviceDetail device = server.inventory().device(endpoint).orElseThrow();
+        // /3/0/22 is there, but links no Portfolio instance: no portfolio, as the README defines it.
+        assertThat(device.extDevInfoPresent()).isFalse();
+        assertThat(device.summary().state()).isEqualTo(ComplianceState.NO_PORTFOLIO);
+        assertThat(device.summary().reason()).isEqualTo("no ExtDevInfo link (/3/0/22) to a Portfolio instance");
+    }
+
+    @Test
+    void a_host_instance_without_values_is_uncertified_with_the_reason() throws Exception {
+        // A client started without --host-*: object 16, the /3/0/22 link, a host instance with no values.
+        String endpoint = Fleet.newEndpoint("blank");
+        fleet.start(fleet.client(endpoint, false), client -> client.hostDevice().instanceId());
+
+        DeviceDetail device = awaitVerdict(endpoint);
+
+        assertThat(device.extDevInfoPresent()).isTrue();
+        assertThat(device.summary().state()).isEqualTo(ComplianceState.UNCERTIFIED);
+        assertThat(device.summary().reason()).startsWith("the host reported no manufacturer, model or software "
+                + "version, so no certification record can match");
     }
 
     @Test
