@@ -1,5 +1,6 @@
 package io.github.lwm2mportfolio.server.collector;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -25,6 +26,8 @@ final class CollectionQueue {
     private final int onDemandCapacity;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition available = lock.newCondition();
+    /** Signalled when a collection ends (its own condition, so that no worker's wake-up goes to a waiter). */
+    private final Condition ended = lock.newCondition();
     private final ArrayDeque<Runnable> onDemand = new ArrayDeque<>();
     private final LinkedHashMap<String, Integer> established = new LinkedHashMap<>();
     private final LinkedHashMap<String, Integer> strangers = new LinkedHashMap<>();
@@ -102,12 +105,30 @@ final class CollectionQueue {
         }
     }
 
+    /** Waits until no collection of this endpoint runs, at most {@code limit}; false when one still runs. */
+    boolean awaitNotRunning(String endpoint, Duration limit) throws InterruptedException {
+        long nanos = limit.toNanos();
+        lock.lockInterruptibly();
+        try {
+            while (running.contains(endpoint)) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = ended.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The collection of this endpoint ended; it may be taken again. */
     void done(String endpoint) {
         lock.lock();
         try {
             running.remove(endpoint);
             available.signalAll();
+            ended.signalAll();
         } finally {
             lock.unlock();
         }

@@ -247,12 +247,8 @@ public final class Collector implements DeviceOperations, AutoCloseable {
 
     /** A collection of the device that already runs would write it back after its removal: let it end first. */
     private void awaitRunningCollection(String endpoint) {
-        long deadline = System.nanoTime()
-                + config.requestTimeout().multipliedBy(4).plus(config.authTimeout()).toNanos();
         try {
-            while (running.containsKey(endpoint) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            queue.awaitNotRunning(endpoint, config.requestTimeout().multipliedBy(4).plus(config.authTimeout()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
