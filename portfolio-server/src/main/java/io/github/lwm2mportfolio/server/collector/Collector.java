@@ -69,6 +69,8 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
     /** What a refused verification tells the caller to wait. */
     private static final Duration RETRY_AFTER_WHEN_BUSY = Duration.ofSeconds(5);
+    /** How long {@link #close()} waits for the workers to end. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final LeshanServer server;
     private final Inventory inventory;
@@ -414,11 +416,28 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                 .forEachRemaining(registration -> requestCollection(registration.getEndpoint()));
     }
 
+    /**
+     * Stops the work: the workers are interrupted, and waited for (a few seconds at most) so that what an interrupted
+     * collection records reaches the inventory before the server closes it.
+     */
     @Override
     public void close() {
         closing = true;
         scheduler.shutdownNow();
         workers.forEach(Thread::interrupt);
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (Thread worker : workers) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || worker == Thread.currentThread()) {
+                continue;
+            }
+            try {
+                worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private final class Registrations implements RegistrationListener {

@@ -10,7 +10,7 @@ import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 /**
  * The child process of {@link ServerCrashTest}: a server on an H2 file that collects its own clients again and
  * again, until it is killed. Standard output acknowledges what the inventory committed: "collected ENDPOINT" once a
- * collection's rows are written, "verified ENDPOINT" once a VERIFIED verdict is; "ready" when the clients started.
+ * collection's rows are written, "verified ENDPOINT" once a VERIFIED verdict is.
  */
 public final class CollectingServerMain {
 
@@ -43,10 +43,6 @@ public final class CollectingServerMain {
         for (int i = 0; i < clients; i++) {
             String endpoint = "crash-" + i;
             fleet.start(fleet.client(endpoint, true), Fleet.HostSetup.certified("HD-" + endpoint));
-        }
-        synchronized (out) {
-            out.println("ready");
-            out.flush();
         }
         Thread.sleep(Long.MAX_VALUE); // until killed
     }

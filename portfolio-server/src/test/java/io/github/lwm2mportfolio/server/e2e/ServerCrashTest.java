@@ -49,15 +49,19 @@ class ServerCrashTest {
             Process child = start(kill);
             try {
                 BlockingQueue<String> lines = WriterProcesses.readLinesInBackground(child, "server-output-" + kill);
-                int collectionsThisRun = 0;
-                boolean ready = false;
-                // Kill it at a random moment once every client has been collected at least once in this run.
-                while (!ready || collectionsThisRun < CLIENTS + random.nextInt(4 * CLIENTS)) {
+                Set<String> verifiedThisRun = new HashSet<>();
+                int extraCollections = random.nextInt(4 * CLIENTS);
+                // Kill it at a random moment once every client was verified in this run: some collections later.
+                while (verifiedThisRun.size() < CLIENTS || extraCollections > 0) {
                     String line = lines.poll(120, TimeUnit.SECONDS);
                     assertThat(line).as("run %d: the server went quiet or ended (see its stderr)", kill).isNotNull()
                             .isNotEqualTo(WriterProcesses.END);
-                    ready |= line.equals("ready");
-                    collectionsThisRun += acknowledge(line, collected, verified) ? 1 : 0;
+                    boolean collection = acknowledge(line, collected, verified);
+                    if (line.startsWith("verified ")) {
+                        verifiedThisRun.add(line);
+                    } else if (collection && verifiedThisRun.size() == CLIENTS) {
+                        extraCollections--;
+                    }
                 }
                 child.destroyForcibly();
                 assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
