@@ -32,6 +32,16 @@ export function decodeClaims(verification) {
   return verification.claimsJson || null;
 }
 
+/** Claims that hold a time in seconds since 1970 (AuthData's issuedAt), shown as a date. */
+const TIME_CLAIMS = /^(issuedAt|iat|time)$/;
+
+function renderClaim(key, value) {
+  if (TIME_CLAIMS.test(key) && typeof value === 'number') {
+    return h('span', {class: 'mono', title: String(value)}, new Date(value * 1000).toISOString());
+  }
+  return renderValue(value);
+}
+
 /** Any JSON value as markup: a list of objects as a table, an object as a definition list. */
 function renderValue(value) {
   if (Array.isArray(value)) {
@@ -40,13 +50,13 @@ function renderValue(value) {
       return h('div', {class: 'table-wrap'}, h('table', {class: 'claims'},
         h('thead', {}, h('tr', {}, keys.map(key => h('th', {scope: 'col'}, key)))),
         h('tbody', {}, value.map(item => h('tr', {}, keys.map(key => h('td', {'data-label': key},
-          renderValue(item[key]))))))));
+          renderClaim(key, item[key]))))))));
     }
     return h('span', {}, value.map(v => JSON.stringify(v)).join(', '));
   }
   if (value && typeof value === 'object') {
     return h('dl', {class: 'pairs'}, Object.entries(value).map(([key, v]) => [h('dt', {}, key),
-      h('dd', {}, renderValue(v))]));
+      h('dd', {}, renderClaim(key, v))]));
   }
   return h('span', {class: 'mono'}, value === null || value === undefined ? '—' : String(value));
 }

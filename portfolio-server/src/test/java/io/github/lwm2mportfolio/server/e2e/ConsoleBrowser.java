@@ -104,10 +104,16 @@ final class ConsoleBrowser implements AutoCloseable {
      * statuses the test provoked on purpose (Chromium logs every 4xx answer so, even one the page handles).
      */
     List<String> consoleErrors(int... expectedStatuses) {
+        return consoleErrorsBut(List.of(), expectedStatuses);
+    }
+
+    /** The same, leaving out also the lines that contain any of these texts. */
+    List<String> consoleErrorsBut(List<String> expectedTexts, int... expectedStatuses) {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
                 .map(LogEntry::getMessage)
                 .filter(message -> !expected(message, expectedStatuses))
+                .filter(message -> expectedTexts.stream().noneMatch(message::contains))
                 .toList();
     }
 
