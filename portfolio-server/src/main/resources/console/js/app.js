@@ -1,5 +1,5 @@
 // The console's shell: login, navigation between pages (#/fleet, #/summary, #/device/<endpoint>,
-// #/certifications), the live-event status and the banner for failures that concern every page.
+// #/certifications), the live-event status and the banner shown while the server is out of reach.
 
 import {api, describe, forgetToken, onUnauthorized, saveToken, token} from './api.js';
 import {h, fill} from './dom.js';
@@ -22,12 +22,11 @@ const LIVE_TEXT = {
 feed.onStatus(status => {
   live.textContent = LIVE_TEXT[status];
   live.className = `live ${status}`;
+  const lost = status === 'reconnecting';
+  banner.textContent = lost ? 'Lost the connection to the server: what this page shows may be out of date. '
+    + 'Reconnecting…' : '';
+  banner.hidden = !lost;
 });
-
-export function showBanner(message) {
-  banner.textContent = message;
-  banner.hidden = !message;
-}
 
 onUnauthorized(reason => {
   forgetToken();
@@ -82,7 +81,7 @@ function showLogin(message) {
   input.focus();
 }
 
-function route() {
+function route(moveFocus = false) {
   if (!token()) {
     showLogin();
     return;
@@ -91,7 +90,6 @@ function route() {
     cleanup();
     cleanup = null;
   }
-  showBanner('');
   const hash = location.hash || '#/fleet';
   const [, page, ...rest] = hash.split('/');
   for (const link of nav.querySelectorAll('a')) {
@@ -101,7 +99,7 @@ function route() {
       link.removeAttribute('aria-current');
     }
   }
-  const context = {feed, showBanner};
+  const context = {feed};
   if (page === 'device' && rest.length > 0) {
     cleanup = renderDevice(main, decodeURIComponent(rest.join('/')), context);
   } else if (page === 'summary') {
@@ -110,6 +108,9 @@ function route() {
     cleanup = renderCertifications(main, context);
   } else {
     cleanup = renderFleet(main, context);
+  }
+  if (moveFocus) {
+    main.focus({preventScroll: true}); // the link followed is gone: the keyboard goes on in the new page
   }
 }
 
@@ -148,7 +149,7 @@ window.addEventListener('hashchange', () => {
   if (location.hash.startsWith('#login=')) {
     loginWithCode(location.hash.slice('#login='.length));
   } else if (token()) {
-    route();
+    route(true);
   }
 });
 

@@ -73,6 +73,7 @@ class ConsoleFailuresTest {
         server.close();
 
         browser.awaitText(By.id("live"), "server unreachable");
+        browser.awaitText(By.id("banner"), "Lost the connection to the server");
         browser.click(By.id("verify"));
         browser.awaitText(By.id("verify-progress"), "The server is unreachable");
         assertThat(browser.consoleErrorsBut(List.of("ERR_CONNECTION_REFUSED"))).isEmpty();
