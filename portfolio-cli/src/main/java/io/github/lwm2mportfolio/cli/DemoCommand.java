@@ -86,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             return 0;
         }
-        ServerCommand.runUntilInterrupted(server, out, () -> runFleet(server, out));
+        ServerCommand.runUntilInterrupted(server, out, true, () -> runFleet(server, out));
         return 0;
     }
 

@@ -176,7 +176,7 @@ final class ServerCommand implements Callable<Integer> {
         out.println("DTLS certificate: " + ServerCertificateFile.write(dataDirectory, server.serverCertificate())
                 + " (for clients' --server-certificate)");
         printAdminToken(server, newAdminToken, out);
-        runUntilInterrupted(server, out, () -> () -> {
+        runUntilInterrupted(server, out, false, () -> () -> {
         });
         return 0;
     }
@@ -267,9 +267,10 @@ final class ServerCommand implements Callable<Integer> {
 
     /**
      * Starts the server, starts what goes with it (closed before the server on the way out), then serves
-     * until the JVM is asked to stop (Ctrl-C).
+     * until the JVM is asked to stop (Ctrl-C). The first line after the start is the web console's address, with
+     * a one-time login code when {@code loginLink} (the demo: a server's output may be kept in logs).
      */
-    static void runUntilInterrupted(PortfolioServer server, PrintWriter out,
+    static void runUntilInterrupted(PortfolioServer server, PrintWriter out, boolean loginLink,
             Callable<AutoCloseable> afterStart) throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicReference<AutoCloseable> companion = new AtomicReference<>();
@@ -286,6 +287,11 @@ final class ServerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(shutdown);
         try {
             server.start();
+            if (server.restUri() != null) {
+                out.println(loginLink
+                        ? "Console:      " + server.consoleLoginLink() + "  (one-time login link, valid 15 minutes)"
+                        : "Console:      " + server.restUri() + "/  (log in with an API token)");
+            }
             out.println("LwM2M server: " + server.lwm2mUris()
                     + (server.lwm2mOnAllInterfaces() ? " (listening on all interfaces)" : ""));
             out.println("DTLS identity: " + server.serverCertificate().getSubjectX500Principal().getName()

@@ -57,6 +57,18 @@ class DemoProcessIT {
                     .build(), BodyHandlers.ofString());
             assertThat(reply.statusCode()).isEqualTo(200);
             assertThat(reply.body()).contains("demo-000");
+            // the console's one-time login link, the first line after the start, logs in once
+            Matcher console = Pattern.compile("(?m)^Console: +(http://\\S+)/#login=(\\S+)  \\(one-time")
+                    .matcher(seen);
+            assertThat(console.find()).as(seen.toString()).isTrue();
+            assertThat(seen.toString().lines().dropWhile(l -> !l.startsWith("Console:")).skip(1).findFirst())
+                    .hasValueSatisfying(next -> assertThat(next).startsWith("LwM2M server:"));
+            HttpRequest login = HttpRequest.newBuilder(URI.create(console.group(1) + "/console/login"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"" + console.group(2) + "\"}")).build();
+            HttpResponse<String> session = http.send(login, BodyHandlers.ofString());
+            assertThat(session.statusCode()).as(session.body()).isEqualTo(200);
+            assertThat(http.send(login, BodyHandlers.ofString()).statusCode()).isEqualTo(401);
 
             process.toHandle().destroy(); // SIGTERM, as Ctrl-C
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -194,6 +194,14 @@ public final class PortfolioServer implements AutoCloseable {
         return rest == null ? null : rest.uri();
     }
 
+    /**
+     * The web console's address with a one-time login code (good for one login within 15 minutes), or null
+     * when the REST API is off. Each call makes a new code.
+     */
+    public String consoleLoginLink() {
+        return rest == null ? null : rest.consoleLoginLink();
+    }
+
     /** The REST API's tokens: {@code tokens().create("ci", Role.OPERATOR).secret()} is a new token's text. */
     public TokenStore tokens() {
         return inventory.tokens();

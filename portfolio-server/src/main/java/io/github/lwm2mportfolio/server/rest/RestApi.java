@@ -3,6 +3,7 @@ package io.github.lwm2mportfolio.server.rest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,8 +29,9 @@ import io.javalin.json.JavalinJackson;
  * demand ({@link DeviceRoutes}), compliance counts and report ({@link ComplianceRoutes}), certifications
  * ({@link CertificationRoutes}), DTLS credentials ({@link CredentialRoutes}), server-sent events
  * ({@link EventStream}), API tokens ({@link TokenRoutes}), revocations ({@link RevocationRoutes}), health without
- * a token ({@link HealthRoutes}) and the OpenAPI description. Every change is logged with its caller
- * ({@link ChangeLog}). Every {@code /api} route
+ * a token ({@link HealthRoutes}), the OpenAPI description, and the web console's files (classpath
+ * {@code /console}) with its login and activity routes ({@link ConsoleRoutes}). Every change is logged with its
+ * caller ({@link ChangeLog}). Every {@code /api} route
  * needs a token whose role includes the route's ({@link AccessGuard}). Every error leaves through
  * {@link ApiErrors}, as {@code {"error": "..."}}.
  */
@@ -44,6 +46,8 @@ public final class RestApi {
     private final byte[] openApi;
     private final EventStream eventStream;
     private final HealthChecks health;
+    private final ConsoleLogins consoleLogins;
+    private final ActivityCounts activity;
     private Javalin app;
 
     private RestApi(RestSettings settings, Inventory inventory, DeviceOperations devices, ServerEvents events,
@@ -55,6 +59,8 @@ public final class RestApi {
         this.mapper = objectMapper();
         this.openApi = resource("/openapi.json");
         this.eventStream = new EventStream(events, mapper, settings.maxEventStreams());
+        this.consoleLogins = new ConsoleLogins(inventory.tokens(), Clock.systemUTC());
+        this.activity = new ActivityCounts(events, Clock.systemUTC());
     }
 
     /**
@@ -112,8 +118,17 @@ public final class RestApi {
         return app.port();
     }
 
+    /**
+     * The web console's address with a new one-time login code in its fragment, which browsers never send to the
+     * server (nor into its access log): {@code http://127.0.0.1:8080/#login=...}.
+     */
+    public String consoleLoginLink() {
+        return uri() + "/#login=" + consoleLogins.issue();
+    }
+
     public void stop() {
         eventStream.stop();
+        activity.close();
         app.stop();
     }
 
@@ -159,6 +174,7 @@ public final class RestApi {
         new TokenRoutes(inventory.tokens(), bodies).addTo(javalin);
         new HealthRoutes(inventory, health).addTo(javalin);
         eventStream.addTo(javalin);
+        new ConsoleRoutes(consoleLogins, activity, bodies).addTo(javalin);
         javalin.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
         javalin.exception(HttpResponseException.class, ApiErrors::handleException);
         javalin.exception(Exception.class, ApiErrors::handleException);

@@ -726,6 +726,7 @@ class RestApiTest {
                 Map.entry("/api/devices/{endpoint}/verify", List.of("post")),
                 Map.entry("/api/devices/{endpoint}/portfolio/{n}/identity/{i}", List.of("put")),
                 Map.entry("/api/compliance", List.of("get")), Map.entry("/api/compliance/report.csv", List.of("get")),
+                Map.entry("/api/activity", List.of("get")),
                 Map.entry("/api/certifications", List.of("get", "put", "post", "delete")),
                 Map.entry("/api/certifications/unique-ids", List.of("post")),
                 Map.entry("/api/credentials", List.of("get")),
