@@ -13,14 +13,14 @@ import picocli.CommandLine.TypeConversionException;
  * Every Duration option of the command: a number and a unit as people write them ({@code 500ms}, {@code 5s},
  * {@code 2m}, {@code 1h}, {@code 1d}), or ISO-8601 ({@code PT5S}); never negative.
  */
-final class DurationConverter implements ITypeConverter<Duration> {
+public final class DurationConverter implements ITypeConverter<Duration> {
 
     private static final Pattern SHORT = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|min|h|d)");
 
     @Override
     public Duration convert(String value) {
         String text = value.strip().toLowerCase(Locale.ROOT);
-        Duration duration = text.startsWith("p") ? iso(value) : shortForm(value, text);
+        Duration duration = text.startsWith("p") || text.startsWith("-p") ? iso(value) : shortForm(value, text);
         if (duration.isNegative()) {
             throw new TypeConversionException("'" + value + "' is negative: give a duration such as 30s");
         }

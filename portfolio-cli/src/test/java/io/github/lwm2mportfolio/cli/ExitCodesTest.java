@@ -55,7 +55,7 @@ class ExitCodesTest {
                 Arguments.of("server", List.of("--registration-rate", "NaN"),
                         "--registration-rate must be a positive number, got NaN"),
                 Arguments.of("server", List.of("--purge-strangers-after", "-PT1S"),
-                        "--purge-strangers-after must not be negative"),
+                        "'-PT1S' is negative: give a duration such as 30s"),
                 Arguments.of("server", List.of("--webhook", "ftp://hooks.example/x"),
                         "--webhook must be an http:// or https:// URL with a host"),
                 Arguments.of("devices", List.of("remove", "--url", NO_SERVER, "--token", "t"), "ENDPOINT"),

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.lwm2mportfolio.cli.DurationConverter;
 import io.github.lwm2mportfolio.cli.PortfolioCommand;
 import io.github.lwm2mportfolio.client.PortfolioClient;
 import io.github.lwm2mportfolio.core.keys.Pkcs12KeySource;
@@ -176,7 +177,8 @@ class BenchServerCommandTest {
     }
 
     private String startServer(String... args) throws Exception {
-        CommandLine commandLine = new CommandLine(new BenchServerCommand(new PipedInputStream(stdin)));
+        CommandLine commandLine = new CommandLine(new BenchServerCommand(new PipedInputStream(stdin)))
+                .registerConverter(Duration.class, new DurationConverter()); // as the portfolio command does
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         exitCode = runner.submit(() -> commandLine.execute(args));
