@@ -99,7 +99,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--service", defaultValue = "sign", description = "GetAuthData service to ask for: sign, mac or encrypt. Default: ${DEFAULT-VALUE}.")
     String service;
 
-    @Option(names = "--collection-interval", defaultValue = "6h", paramLabel = "DURATION",
+    @Option(names = "--collection-interval", defaultValue = "6h", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Collect every registered device again this often (e.g. 30m, 6h; at least 1m; 0: only on "
                     + "registration and changes). Default: ${DEFAULT-VALUE}.")
     Duration collectionInterval;
