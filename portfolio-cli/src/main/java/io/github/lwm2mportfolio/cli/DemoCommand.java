@@ -45,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "portfolio-data/demo", description = "Data directory. Default: ${DEFAULT-VALUE}.")
     Path dataDirectory;
 
-    @Option(names = "--settle-timeout", defaultValue = "60s", paramLabel = "DURATION",
+    @Option(names = "--settle-timeout", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long to wait for collection to settle (e.g. 30s, 2m or ISO-8601 PT30S). Default: "
                     + "${DEFAULT-VALUE}.")
     Duration settleTimeout;

@@ -11,7 +11,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Every Duration option of the command: a number and a unit as people write them ({@code 500ms}, {@code 5s},
- * {@code 2m}, {@code 1h}, {@code 1d}), or ISO-8601 ({@code PT5S}); never negative.
+ * {@code 2m}, {@code 1h}, {@code 1d}), or ISO-8601 ({@code PT5S}); never negative. Registered for the whole command
+ * line, and named on each Duration option too, for commands built on their own (bench-server in its process).
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
 

@@ -119,12 +119,14 @@ final class ServerCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     double registrationRate;
 
-    @Option(names = "--purge-strangers-after", paramLabel = "DURATION", defaultValue = "1h", description = "Remove "
+    @Option(names = "--purge-strangers-after", paramLabel = "DURATION", defaultValue = "1h",
+            converter = DurationConverter.class, description = "Remove "
             + "devices that never became established (no credential, no collection with a Portfolio object) once they "
             + "are gone this long (e.g. 30m, 1h; 0 keeps them). Default: ${DEFAULT-VALUE}.")
     Duration purgeStrangersAfter;
 
     @Option(names = "--collection-interval", defaultValue = "6h", paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "Collect every registered device again this often (e.g. 30m, 6h; at least 1m; 0: only on "
                     + "registration and changes). Default: ${DEFAULT-VALUE}.")
     Duration collectionInterval;

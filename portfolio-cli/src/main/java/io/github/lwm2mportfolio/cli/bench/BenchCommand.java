@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.github.lwm2mportfolio.cli.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -65,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
             + "measured, so that its code is compiled; 0 for none. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--timeout", defaultValue = "10m", paramLabel = "DURATION",
+    @Option(names = "--timeout", defaultValue = "10m", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Longest wait for one run's devices (e.g. 10m, or ISO-8601). Default: ${DEFAULT-VALUE}.")
     Duration timeout;
 

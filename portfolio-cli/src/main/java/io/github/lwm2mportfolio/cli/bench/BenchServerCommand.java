@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.github.lwm2mportfolio.cli.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,7 +53,7 @@ public final class BenchServerCommand implements Callable<Integer> {
                     + "done. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--timeout", defaultValue = "10m", paramLabel = "DURATION",
+    @Option(names = "--timeout", defaultValue = "10m", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Longest wait for every device, from READY (e.g. 10m, or ISO-8601). Default: "
                     + "${DEFAULT-VALUE}.")
     Duration timeout;

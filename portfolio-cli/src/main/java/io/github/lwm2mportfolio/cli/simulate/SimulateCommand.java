@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.github.lwm2mportfolio.cli.ApiAccess;
+import io.github.lwm2mportfolio.cli.DurationConverter;
 import io.github.lwm2mportfolio.cli.Options;
 import io.github.lwm2mportfolio.cli.RestClient;
 import io.github.lwm2mportfolio.core.io.AtomicFiles;
@@ -94,7 +95,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "8", description = "Threads of each shared pool. Default: ${DEFAULT-VALUE}.")
     int threads;
 
-    @Option(names = "--duration", paramLabel = "DURATION",
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Stop after this long (e.g. 5m, 1h or ISO-8601 PT5M). Default: until Ctrl-C.")
     Duration duration;
 
@@ -125,7 +126,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--stats-file", description = "Write the summary as JSON to this file.")
     Path statsFile;
 
-    @Option(names = "--progress-interval", defaultValue = "1s", paramLabel = "DURATION",
+    @Option(names = "--progress-interval", defaultValue = "1s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How often the progress line is shown (e.g. 1s, or ISO-8601). Default: ${DEFAULT-VALUE}.")
     Duration progressInterval;
 
