@@ -14,22 +14,9 @@ const IDENTITY_NAMES = {0: 'Unique ID', 1: 'Manufacturer', 2: 'Model', 3: 'Softw
 /** Instances this page saw the device refuse a write to (4.01): the server does not collect the lock itself. */
 const lockedSeen = new Set();
 
-/** The claims of a verdict: claimsJson (a JSON text) in older servers, claims (an object) in newer ones. */
-export function decodeClaims(verification) {
-  if (!verification) {
-    return null;
-  }
-  if (verification.claims !== undefined && verification.claims !== null) {
-    return verification.claims;
-  }
-  if (typeof verification.claimsJson === 'string') {
-    try {
-      return JSON.parse(verification.claimsJson);
-    } catch (e) {
-      return verification.claimsJson;
-    }
-  }
-  return verification.claimsJson || null;
+/** The claims of a verdict: one object per AuthData value checked (endpoint, path, Identity, counter...). */
+function decodeClaims(verification) {
+  return verification && verification.claims !== undefined ? verification.claims : null;
 }
 
 /** Claims that hold a time in seconds since 1970 (AuthData's issuedAt), shown as a date. */

@@ -1,6 +1,7 @@
 package io.github.lwm2mportfolio.server.collector;
 
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,8 @@ import io.github.lwm2mportfolio.core.auth.AuthService;
 import io.github.lwm2mportfolio.core.auth.Expectation;
 import io.github.lwm2mportfolio.core.auth.Verdict;
 import io.github.lwm2mportfolio.core.auth.VerifierKeys;
+import io.github.lwm2mportfolio.core.cose.CoseException;
+import io.github.lwm2mportfolio.core.cose.CoseSign1;
 import io.github.lwm2mportfolio.core.model.AuthStatus;
 import io.github.lwm2mportfolio.core.model.PortfolioObject;
 import io.github.lwm2mportfolio.core.profile.GetAuthDataRequest;
@@ -159,7 +162,7 @@ final class AuthChallenge {
                     PortfolioObject.instancePath(n), identity.getKey(), identity.getValue(), nonce, counter, service),
                     keys);
             if (verdict.claims() != null) {
-                claims.add(claimsView(verdict.claims()));
+                claims.add(claimsView(verdict.claims(), service == AuthService.SIGN ? signer(bytes) : null));
             }
             if (!verdict.accepted()) {
                 return verdict(VerificationOutcome.FAILED, "Identity " + identity.getKey() + ": " + verdict.reason()
@@ -184,14 +187,30 @@ final class AuthChallenge {
                 instanceId, counter, claimsJson);
     }
 
-    private static Map<String, Object> claimsView(AuthClaims claims) {
+    /** The certificate a sign AuthData value carries (x5chain, leaf first), or null: shown with its claims. */
+    private static X509Certificate signer(byte[] authData) {
+        try {
+            List<X509Certificate> chain = CoseSign1.parse(authData).x5chain();
+            return chain.isEmpty() ? null : chain.get(0);
+        } catch (CoseException e) {
+            return null; // the verdict says what is wrong with it
+        }
+    }
+
+    private static Map<String, Object> claimsView(AuthClaims claims, X509Certificate signer) {
         Map<String, Object> view = new LinkedHashMap<>();
+        view.put("endpoint", claims.endpoint());
+        view.put("path", claims.instancePath());
         view.put("identityId", claims.identityId());
         view.put("identityValue", claims.identityValue());
         view.put("counter", claims.counter());
         view.put("issuedAt", claims.issuedAt());
         if (claims.nonce() != null) {
             view.put("nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(claims.nonce()));
+        }
+        if (signer != null) {
+            view.put("certificateSubject", signer.getSubjectX500Principal().getName());
+            view.put("certificateIssuer", signer.getIssuerX500Principal().getName());
         }
         return view;
     }

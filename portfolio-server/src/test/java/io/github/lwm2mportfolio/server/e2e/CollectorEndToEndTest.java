@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.github.lwm2mportfolio.client.PortfolioClient;
 import io.github.lwm2mportfolio.core.auth.AuthService;
 import io.github.lwm2mportfolio.server.PortfolioServer;
@@ -74,6 +76,11 @@ class CollectorEndToEndTest {
         assertThat(device.portfolios().get(0).linkedFromDevice()).isTrue();
         assertThat(device.extDevInfoPresent()).isTrue();
         assertThat(device.summary().lastVerification().claimsJson()).contains("Northwind Metering");
+        JsonNode firstClaims = device.summary().lastVerification().claims().get(0);
+        assertThat(firstClaims.get("endpoint").asText()).isEqualTo(endpoint);
+        assertThat(firstClaims.get("path").asText()).isEqualTo("/16/0");
+        assertThat(firstClaims.get("certificateSubject").asText()).contains("CN=" + endpoint);
+        assertThat(firstClaims.get("certificateIssuer").asText()).isNotBlank();
     }
 
     @Test
