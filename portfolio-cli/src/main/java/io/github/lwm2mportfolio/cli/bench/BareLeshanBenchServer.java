@@ -1,51 +1,29 @@
 package io.github.lwm2mportfolio.cli.bench;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.Collection;
 
 import org.eclipse.leshan.core.LwM2mId;
-import org.eclipse.leshan.core.endpoint.Protocol;
 import org.eclipse.leshan.core.observation.Observation;
 import org.eclipse.leshan.core.request.ReadRequest;
-import org.eclipse.leshan.server.LeshanServer;
-import org.eclipse.leshan.server.LeshanServerBuilder;
 import org.eclipse.leshan.server.registration.Registration;
 import org.eclipse.leshan.server.registration.RegistrationListener;
 import org.eclipse.leshan.server.registration.RegistrationUpdate;
-import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider;
-import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerProtocolProvider;
 
 /**
  * The baseline: Leshan as it comes (in-memory registration store, its default models, CoAP only) reading
  * /3/0 once from every client that registers. A device is done when the read is answered.
  */
-final class BareLeshanBenchServer implements BenchServer {
+final class BareLeshanBenchServer extends LeshanBenchServer {
 
     /** Far above any answer on loopback: only a lost device reaches it. */
     private static final long READ_TIMEOUT_MS = 30_000;
 
-    private final LeshanServer server;
     private final DeviceOutcomes tracker;
 
     BareLeshanBenchServer(DeviceOutcomes tracker) {
+        super(leshanAsItComes -> leshanAsItComes);
         this.tracker = tracker;
-        CaliforniumServerEndpointsProvider endpoints = new CaliforniumServerEndpointsProvider.Builder(
-                new CoapServerProtocolProvider())
-                .addEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Protocol.COAP).build();
-        server = new LeshanServerBuilder().setEndpointsProviders(endpoints).build();
         server.getRegistrationService().addListener(new ReadOnRegistration());
-    }
-
-    @Override
-    public String start() {
-        server.start();
-        return server.getEndpoint(Protocol.COAP).getURI().toString();
-    }
-
-    @Override
-    public void close() {
-        server.destroy();
     }
 
     private final class ReadOnRegistration implements RegistrationListener {

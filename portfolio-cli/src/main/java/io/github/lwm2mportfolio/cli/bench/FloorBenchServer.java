@@ -2,8 +2,6 @@ package io.github.lwm2mportfolio.cli.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -21,7 +19,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-import org.eclipse.leshan.core.endpoint.Protocol;
 import org.eclipse.leshan.core.node.LwM2mMultipleResource;
 import org.eclipse.leshan.core.node.LwM2mNode;
 import org.eclipse.leshan.core.node.LwM2mResourceInstance;
@@ -38,16 +35,11 @@ import org.eclipse.leshan.core.request.ReadRequest;
 import org.eclipse.leshan.core.response.LwM2mResponse;
 import org.eclipse.leshan.core.response.ObserveCompositeResponse;
 import org.eclipse.leshan.core.response.ObserveResponse;
-import org.eclipse.leshan.core.response.ReadResponse;
-import org.eclipse.leshan.server.LeshanServer;
-import org.eclipse.leshan.server.LeshanServerBuilder;
 import org.eclipse.leshan.server.model.VersionedModelProvider;
 import org.eclipse.leshan.server.observation.ObservationListener;
 import org.eclipse.leshan.server.registration.Registration;
 import org.eclipse.leshan.server.registration.RegistrationListener;
 import org.eclipse.leshan.server.registration.RegistrationUpdate;
-import org.eclipse.leshan.transport.californium.server.endpoint.CaliforniumServerEndpointsProvider;
-import org.eclipse.leshan.transport.californium.server.endpoint.coap.CoapServerProtocolProvider;
 
 import io.github.lwm2mportfolio.core.auth.AuthService;
 import io.github.lwm2mportfolio.core.cose.CoseException;
@@ -66,13 +58,12 @@ import io.github.lwm2mportfolio.core.profile.GetAuthDataRequest;
  * value's COSE_Sign1 signature. It checks no claim and stores nothing, and it never blocks a thread: every
  * step runs in the callback of the one before. A device is done when its signatures are checked.
  */
-final class FloorBenchServer implements BenchServer {
+final class FloorBenchServer extends LeshanBenchServer {
 
     private static final long REQUEST_TIMEOUT_MS = 30_000;
     private static final int NONCE_BYTES = 16;
     private static final long DATA_AVAIL = 1;
 
-    private final LeshanServer server;
     private final DeviceOutcomes tracker;
     private final List<X509Certificate> anchors;
     private final SecureRandom random = new SecureRandom();
@@ -81,26 +72,11 @@ final class FloorBenchServer implements BenchServer {
 
     /** @param trustDirectory certificates (PEM or DER) of the CAs that sign the devices' certificates */
     FloorBenchServer(DeviceOutcomes tracker, Path trustDirectory) throws IOException, GeneralSecurityException {
+        super(leshan -> leshan.setObjectModelProvider(new VersionedModelProvider(PortfolioModels.serverModels())));
         this.tracker = tracker;
         this.anchors = readAnchors(trustDirectory);
-        CaliforniumServerEndpointsProvider endpoints = new CaliforniumServerEndpointsProvider.Builder(
-                new CoapServerProtocolProvider())
-                .addEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Protocol.COAP).build();
-        server = new LeshanServerBuilder().setEndpointsProviders(endpoints)
-                .setObjectModelProvider(new VersionedModelProvider(PortfolioModels.serverModels())).build();
         server.getRegistrationService().addListener(new ChallengeOnRegistration());
         server.getObservationService().addListener(new AuthStatusNotifications());
-    }
-
-    @Override
-    public String start() {
-        server.start();
-        return server.getEndpoint(Protocol.COAP).getURI().toString();
-    }
-
-    @Override
-    public void close() {
-        server.destroy();
     }
 
     private void challenge(Registration registration) {
