@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
@@ -94,14 +95,19 @@ class ConsoleRoutesTest {
     }
 
     @Test
-    void a_made_up_blank_or_missing_code_logs_nobody_in() throws Exception {
+    void a_made_up_code_is_401_and_a_missing_or_malformed_one_400_and_none_logs_anybody_in() throws Exception {
         api.consoleLoginLink();
 
-        assertThat(login("A".repeat(32)).statusCode()).isEqualTo(401);
-        assertThat(login(" ").statusCode()).isEqualTo(401);
-        assertThat(send("POST", "/console/login", null, "application/json", "{}").statusCode()).isEqualTo(401);
-        assertThat(send("POST", "/console/login", null, "application/json", "{\"code\": 5}").statusCode())
-                .isEqualTo(400);
+        HttpResponse<String> madeUp = login("A".repeat(32));
+        assertThat(madeUp.statusCode()).isEqualTo(401);
+        assertThat(json.readTree(madeUp.body()).get("error").asText()).contains("was never issued");
+        for (String body : List.of("{}", "{\"code\": 5}", "{\"code\": \" \"}", "{\"code\": \"not a code\"}",
+                "{\"code\": null}")) {
+            HttpResponse<String> missing = send("POST", "/console/login", null, "application/json", body);
+            assertThat(missing.statusCode()).as(body).isEqualTo(400);
+            assertThat(json.readTree(missing.body()).get("error").asText()).as(body)
+                    .startsWith("no login code in the request");
+        }
         assertThat(send("POST", "/console/login", null, "application/json", "not json").statusCode())
                 .isEqualTo(400);
         assertThat(send("POST", "/console/login", null, "text/plain", "{\"code\":\"x\"}").statusCode())
