@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
+import org.eclipse.leshan.core.request.exception.RequestCanceledException;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,8 @@ import io.javalin.http.NotFoundResponse;
 final class ApiErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+    static final String DEVICE_WENT_AWAY = "the device re-registered or went away during the request; try again";
 
     private ApiErrors() {
     }
@@ -60,6 +63,10 @@ final class ApiErrors {
         } else if (exception instanceof DeviceOfflineException) {
             status = 503;
             message = exception.getMessage();
+        } else if (exception instanceof RequestCanceledException) {
+            // Leshan cancels what is under way to a device when it registers again or deregisters
+            status = 503;
+            message = DEVICE_WENT_AWAY;
         } else if (exception instanceof TimeoutException) {
             status = 504;
             message = "the device did not answer in time";
