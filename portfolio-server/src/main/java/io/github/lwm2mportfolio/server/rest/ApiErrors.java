@@ -70,6 +70,11 @@ final class ApiErrors {
         } else if (exception instanceof TimeoutException) {
             status = 504;
             message = "the device did not answer in time";
+        } else if (DatabaseOutage.isOutage(exception)) {
+            status = 503;
+            message = "the inventory database is unavailable: " + DatabaseOutage.cause(exception) + "; try again";
+            ctx.header("Retry-After", String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS));
+            LOG.warn("{} {}: {}", ctx.method(), ctx.path(), message);
         } else if (sqlState(exception) != null) {
             // a database message names the statement and may carry its values (a key): never logged
             LOG.error("{} {} failed in the database: SQLState {} ({})", ctx.method(), ctx.path(), sqlState(exception),
