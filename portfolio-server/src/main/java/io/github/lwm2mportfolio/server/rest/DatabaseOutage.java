@@ -5,8 +5,6 @@ import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 
-import org.jdbi.v3.core.ConnectionException;
-
 /**
  * Tells a database that cannot be reached (refused, gone, no connection in time) from a failing statement, and
  * says why in a few words: never the driver's message, which may name the URL or a statement's values.
@@ -18,10 +16,13 @@ final class DatabaseOutage {
     private DatabaseOutage() {
     }
 
-    /** Whether the failure is a connection to the database that could not be had or was lost. */
+    /**
+     * Whether the failure is a connection to the database that could not be had or was lost. Jdbi's
+     * ConnectionException alone is not enough: a pool closed by a stopping server throws one too.
+     */
     static boolean isOutage(Throwable exception) {
         for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectionException || t instanceof SQLTransientConnectionException
+            if (t instanceof SQLTransientConnectionException
                     || t instanceof SQLException sql && sql.getSQLState() != null
                             && sql.getSQLState().startsWith("08")) { // SQL's class 08: connection exception
                 return true;
