@@ -83,6 +83,7 @@ class TokensCommandTest {
         Run badRole = run("tokens", "create", "--name", "x", "--role", "root");
         Run taken = run("tokens", "create", "--name", "admin", "--role", "viewer");
         Run unknown = run("tokens", "revoke", "nobody");
+        Run lastAdmin = run("tokens", "revoke", "admin");
 
         assertThat(badRole.exitCode()).isEqualTo(2);
         assertThat(badRole.err()).contains("Invalid value for option '--role'");
@@ -90,6 +91,9 @@ class TokensCommandTest {
         assertThat(taken.err().strip()).startsWith("portfolio: a token named 'admin' exists already").endsWith("(HTTP 409)");
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.err().strip()).isEqualTo("portfolio: no token named 'nobody' (HTTP 404)");
+        assertThat(lastAdmin.exitCode()).isEqualTo(1);
+        assertThat(lastAdmin.err().strip()).startsWith("portfolio: 'admin' is the last admin token")
+                .contains("create another admin token first").endsWith("(HTTP 409)");
         assertThat(server.tokens().list()).extracting(ApiToken::name).containsExactly("admin");
     }
 

@@ -5,7 +5,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,7 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * thread of its own empties, so that a slow or dead receiver never holds up collection: when the queue is full
  * the newest event is dropped (and counted in the log). A failed delivery (no connection, 5xx, 429) is tried
  * again after 1, 2, 4... seconds, up to {@link Settings#attempts()} times; any other 4xx is given up at once.
- * The URL is logged as scheme, host and port only: its path, query or user info may hold a secret.
+ * The URL is logged as scheme, host and port only: its path, query or user info may hold a secret. User info
+ * ({@code http://user:secret@host/hook}) is sent as HTTP Basic authorization, never in the request line.
  */
 public final class ComplianceWebhook implements AutoCloseable {
 
@@ -36,6 +40,7 @@ public final class ComplianceWebhook implements AutoCloseable {
     }
 
     private final URI uri;
+    private final Optional<String> authorization;
     private final String shownUri;
     private final Settings settings;
     private final ObjectMapper mapper;
@@ -47,7 +52,8 @@ public final class ComplianceWebhook implements AutoCloseable {
     private final AutoCloseable subscription;
 
     private ComplianceWebhook(URI uri, Settings settings, ObjectMapper mapper, ServerEvents events) {
-        this.uri = uri;
+        this.uri = withoutUserInfo(uri);
+        this.authorization = basicAuthorization(uri);
         this.shownUri = shown(uri);
         this.settings = settings;
         this.mapper = mapper;
@@ -76,6 +82,21 @@ public final class ComplianceWebhook implements AutoCloseable {
     /** The URL as it may be logged: scheme, host and port. */
     static String shown(URI uri) {
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + "/...";
+    }
+
+    /** The {@code Authorization} value for the URL's user info ({@code user:password}, percent-decoded). */
+    static Optional<String> basicAuthorization(URI uri) {
+        return Optional.ofNullable(uri.getUserInfo()).map(userInfo -> "Basic "
+                + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static URI withoutUserInfo(URI uri) {
+        if (uri.getRawUserInfo() == null) {
+            return uri;
+        }
+        String raw = uri.toString();
+        int at = raw.indexOf('@', raw.indexOf("//") + 2);
+        return URI.create(raw.substring(0, raw.indexOf("//") + 2) + raw.substring(at + 1));
     }
 
     /** Events delivered so far (answered 2xx). */
@@ -119,9 +140,10 @@ public final class ComplianceWebhook implements AutoCloseable {
             LOG.warn("cannot write the compliance event of {} as JSON: {}", event.endpoint(), e.getOriginalMessage());
             return;
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        authorization.ifPresent(value -> builder.header("Authorization", value));
+        HttpRequest request = builder.build();
         long pause = settings.firstBackoff().toMillis();
         for (int attempt = 1;; attempt++) {
             String failure;

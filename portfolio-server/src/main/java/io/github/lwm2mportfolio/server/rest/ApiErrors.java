@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
+import org.eclipse.leshan.core.request.exception.RequestCanceledException;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,8 @@ import io.javalin.http.NotFoundResponse;
 final class ApiErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+    static final String DEVICE_WENT_AWAY = "the device re-registered or went away during the request; try again";
 
     private ApiErrors() {
     }
@@ -60,9 +63,18 @@ final class ApiErrors {
         } else if (exception instanceof DeviceOfflineException) {
             status = 503;
             message = exception.getMessage();
+        } else if (exception instanceof RequestCanceledException) {
+            // Leshan cancels what is under way to a device when it registers again or deregisters
+            status = 503;
+            message = DEVICE_WENT_AWAY;
         } else if (exception instanceof TimeoutException) {
             status = 504;
             message = "the device did not answer in time";
+        } else if (DatabaseOutage.isOutage(exception)) {
+            status = 503;
+            message = "the inventory database is unavailable: " + DatabaseOutage.cause(exception) + "; try again";
+            ctx.header("Retry-After", String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS));
+            LOG.warn("{} {}: {}", ctx.method(), ctx.path(), message);
         } else if (sqlState(exception) != null) {
             // a database message names the statement and may carry its values (a key): never logged
             LOG.error("{} {} failed in the database: SQLState {} ({})", ctx.method(), ctx.path(), sqlState(exception),

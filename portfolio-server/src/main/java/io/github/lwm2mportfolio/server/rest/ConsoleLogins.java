@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.access.TokenStore;
@@ -26,6 +27,7 @@ final class ConsoleLogins {
     static final Duration VALID_FOR = Duration.ofMinutes(15);
     static final String SESSION_TOKEN = "console";
     private static final int CODE_BYTES = 24;
+    private static final Pattern CODE_FORM = Pattern.compile("[A-Za-z0-9_-]{" + (CODE_BYTES * 4 / 3) + "}");
 
     private final TokenStore tokens;
     private final Clock clock;
@@ -46,6 +48,11 @@ final class ConsoleLogins {
         pending.values().removeIf(expiry -> expiry.isBefore(now));
         pending.put(hash(code), now.plus(VALID_FOR));
         return code;
+    }
+
+    /** Whether this text has the form of a code (base64url of {@value #CODE_BYTES} bytes), issued or not. */
+    static boolean looksLikeCode(String text) {
+        return CODE_FORM.matcher(text.strip()).matches();
     }
 
     /** The session token's text for a code issued, unused and unexpired; empty for any other text. */

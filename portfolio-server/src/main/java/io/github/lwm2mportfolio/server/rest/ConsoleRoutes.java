@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.github.lwm2mportfolio.server.rest.RestApi.ApiException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -32,8 +34,12 @@ final class ConsoleRoutes {
     }
 
     private void login(Context ctx) {
-        String code = RequestInput.text(bodies.json(ctx), "code");
-        String token = logins.redeem(code).orElseThrow(() -> new ApiException(401,
+        JsonNode code = bodies.json(ctx).get("code");
+        if (code == null || !code.isTextual() || !ConsoleLogins.looksLikeCode(code.asText())) {
+            throw new ApiException(400, "no login code in the request: the body must be {\"code\": \"...\"}, the"
+                    + " text after #login= in the login link the server printed");
+        }
+        String token = logins.redeem(code.asText()).orElseThrow(() -> new ApiException(401,
                 "this login link was used already, has expired (after " + ConsoleLogins.VALID_FOR.toMinutes()
                         + " minutes) or was never issued: paste an API token instead"));
         ctx.header("Cache-Control", "no-store");

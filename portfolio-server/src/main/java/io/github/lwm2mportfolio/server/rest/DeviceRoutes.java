@@ -181,7 +181,8 @@ final class DeviceRoutes {
             throw new ApiException(503, "interrupted while waiting for device '" + endpoint + "'");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof TimeoutException) {
+            if (cause instanceof TimeoutException
+                    || cause instanceof org.eclipse.leshan.core.request.exception.TimeoutException) {
                 throw deviceTimeout(endpoint);
             }
             if (cause instanceof RuntimeException runtime) {

@@ -163,6 +163,7 @@ public final class RestApi {
                 });
             }
         });
+        SecurityHeaders.addTo(javalin);
         new AccessGuard(inventory.tokens(), new FailedLogins(settings.failedLoginLimit(), settings.failedLoginWindow()))
                 .addTo(javalin);
         RequestBodies bodies = new RequestBodies(mapper, settings);

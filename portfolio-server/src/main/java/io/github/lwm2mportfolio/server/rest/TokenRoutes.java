@@ -1,6 +1,7 @@
 package io.github.lwm2mportfolio.server.rest;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -62,13 +63,28 @@ final class TokenRoutes {
         ctx.status(201).header("Cache-Control", "no-store").json(view);
     }
 
-    private void revokeToken(Context ctx) {
+    /** Synchronized so that two revocations at once cannot both pass the last-admin check. */
+    private synchronized void revokeToken(Context ctx) {
         String name = ctx.pathParam("name");
+        if (isLastAdmin(name)) {
+            throw new ApiException(409, "'" + name + "' is the last admin token: revoking it would lock every admin"
+                    + " out; create another admin token first (portfolio tokens create --name NAME --role admin)");
+        }
         if (!tokens.revoke(name)) {
             throw new ApiException(404, "no token named '" + name + "'");
         }
         LOG.info("API token '{}' revoked by token '{}'", name, AccessGuard.callerName(ctx));
         ctx.status(204);
+    }
+
+    /**
+     * Whether this is the only admin token left. The console's session token does not count: it lives in one
+     * browser and is replaced at each console login.
+     */
+    private boolean isLastAdmin(String name) {
+        List<ApiToken> admins = tokens.list().stream()
+                .filter(t -> t.role() == Role.ADMIN && !t.name().equals(ConsoleLogins.SESSION_TOKEN)).toList();
+        return admins.size() == 1 && admins.get(0).name().equals(name);
     }
 
     private static Map<String, Object> view(ApiToken token) {

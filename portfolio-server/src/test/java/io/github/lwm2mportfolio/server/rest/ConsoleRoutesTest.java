@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
@@ -66,6 +67,31 @@ class ConsoleRoutesTest {
     }
 
     @Test
+    void the_console_the_api_and_their_errors_carry_the_browser_protections() throws Exception {
+        String admin = inventory.tokens().create("root", Role.ADMIN).secret();
+        for (HttpResponse<String> reply : List.of(send("GET", "/", null, null, null),
+                send("GET", "/js/app.js", null, null, null), send("GET", "/console.css", null, null, null),
+                send("GET", "/api/devices", admin, null, null), send("GET", "/api/devices", null, null, null),
+                send("GET", "/no-such-page", null, null, null), send("GET", "/health/live", null, null, null))) {
+            String what = reply.request().uri().getPath() + " " + reply.statusCode();
+            assertThat(reply.headers().firstValue("Content-Security-Policy")).as(what)
+                    .hasValueSatisfying(csp -> assertThat(csp).startsWith("default-src 'self';")
+                            .contains("frame-ancestors 'none'").doesNotContain("unsafe-inline", "unsafe-eval"));
+            assertThat(reply.headers().firstValue("X-Frame-Options")).as(what).hasValue("DENY");
+            assertThat(reply.headers().firstValue("X-Content-Type-Options")).as(what).hasValue("nosniff");
+            assertThat(reply.headers().firstValue("Referrer-Policy")).as(what).hasValue("no-referrer");
+        }
+    }
+
+    @Test
+    void the_console_page_has_no_inline_script_or_style_that_its_policy_would_block() throws Exception {
+        String page = send("GET", "/", null, null, null).body();
+
+        assertThat(page).doesNotContainPattern("<script(?![^>]*\\bsrc=)").doesNotContain("<style", "style=",
+                " onclick=", " onload=", "javascript:");
+    }
+
+    @Test
     void a_login_link_logs_in_once_with_the_console_token_and_the_next_link_replaces_it() throws Exception {
         String link = api.consoleLoginLink();
         assertThat(link).startsWith(api.uri() + "/#login=");
@@ -94,14 +120,19 @@ class ConsoleRoutesTest {
     }
 
     @Test
-    void a_made_up_blank_or_missing_code_logs_nobody_in() throws Exception {
+    void a_made_up_code_is_401_and_a_missing_or_malformed_one_400_and_none_logs_anybody_in() throws Exception {
         api.consoleLoginLink();
 
-        assertThat(login("A".repeat(32)).statusCode()).isEqualTo(401);
-        assertThat(login(" ").statusCode()).isEqualTo(401);
-        assertThat(send("POST", "/console/login", null, "application/json", "{}").statusCode()).isEqualTo(401);
-        assertThat(send("POST", "/console/login", null, "application/json", "{\"code\": 5}").statusCode())
-                .isEqualTo(400);
+        HttpResponse<String> madeUp = login("A".repeat(32));
+        assertThat(madeUp.statusCode()).isEqualTo(401);
+        assertThat(json.readTree(madeUp.body()).get("error").asText()).contains("was never issued");
+        for (String body : List.of("{}", "{\"code\": 5}", "{\"code\": \" \"}", "{\"code\": \"not a code\"}",
+                "{\"code\": null}")) {
+            HttpResponse<String> missing = send("POST", "/console/login", null, "application/json", body);
+            assertThat(missing.statusCode()).as(body).isEqualTo(400);
+            assertThat(json.readTree(missing.body()).get("error").asText()).as(body)
+                    .startsWith("no login code in the request");
+        }
         assertThat(send("POST", "/console/login", null, "application/json", "not json").statusCode())
                 .isEqualTo(400);
         assertThat(send("POST", "/console/login", null, "text/plain", "{\"code\":\"x\"}").statusCode())

@@ -193,6 +193,26 @@ class RestAccessTest {
     }
 
     @Test
+    void the_last_admin_token_cannot_be_revoked_the_console_session_not_counting_as_one() throws Exception {
+        inventory.tokens().create(ConsoleLogins.SESSION_TOKEN, Role.ADMIN);
+
+        HttpResponse<String> refused = send("DELETE", "/api/tokens/root", admin, null, null);
+
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(json.readTree(refused.body()).get("error").asText())
+                .contains("'root' is the last admin token", "create another admin token first");
+        assertThat(send("GET", "/api/tokens", admin, null, null).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> created = send("POST", "/api/tokens", admin, "application/json",
+                "{\"name\":\"root2\",\"role\":\"admin\"}");
+        String second = json.readTree(created.body()).get("token").asText();
+
+        assertThat(send("DELETE", "/api/tokens/root", second, null, null).statusCode()).isEqualTo(204);
+        assertThat(send("DELETE", "/api/tokens/root2", second, null, null).statusCode()).isEqualTo(409);
+        assertThat(inventory.tokens().list()).extracting(t -> t.name()).contains("root2", "console");
+    }
+
+    @Test
     void a_bad_or_taken_token_name_or_an_unknown_role_is_refused() throws Exception {
         HttpResponse<String> taken = send("POST", "/api/tokens", admin, "application/json",
                 "{\"name\":\"ops\",\"role\":\"admin\"}");

@@ -29,6 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
+import org.eclipse.leshan.core.request.exception.RequestCanceledException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -373,6 +374,30 @@ class RestApiTest {
 
         assertThat(offline.status()).isEqualTo(503);
         assertThat(silent.status()).isEqualTo(504);
+    }
+
+    @Test
+    void a_write_cancelled_because_the_device_registered_again_is_503_saying_to_try_again() throws Exception {
+        // what Leshan fails a request with when the registration it was sent under is replaced
+        devices.writeAnswer = CompletableFuture.failedFuture(new RequestCanceledException(
+                "Request %s cancelled because registration %s was replaced", "WriteRequest", "reg-1"));
+
+        Reply reply = put("/api/devices/meter-1/portfolio/0/identity/9", "application/json", "{\"value\":\"x\"}");
+
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.error()).isEqualTo("the device re-registered or went away during the request; try again");
+    }
+
+    @Test
+    void a_write_that_leshan_timed_out_is_504() throws Exception {
+        devices.writeAnswer = CompletableFuture.failedFuture(new org.eclipse.leshan.core.request.exception
+                .TimeoutException(org.eclipse.leshan.core.request.exception.TimeoutException.Type.RESPONSE_TIMEOUT,
+                        "no answer to %s", "WriteRequest"));
+
+        Reply reply = put("/api/devices/meter-1/portfolio/0/identity/1", "application/json", "{\"value\":\"x\"}");
+
+        assertThat(reply.status()).isEqualTo(504);
+        assertThat(reply.error()).isEqualTo("device 'meter-1' did not answer in time");
     }
 
     @Test
