@@ -2,8 +2,6 @@ package io.github.lwm2mportfolio.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -115,8 +113,7 @@ final class CertificationsCommand {
     }
 
     private static String csv(CommandSpec spec, Path file) throws IOException {
-        Options.readableFile(spec, "FILE", file, CSV_EXPECTED);
-        return Files.readString(file, StandardCharsets.UTF_8);
+        return InputFiles.text(spec, "FILE", file, CSV_EXPECTED);
     }
 
     private static void print(CommandSpec spec, String line) {

@@ -1,7 +1,11 @@
 package io.github.lwm2mportfolio.cli;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,6 +76,24 @@ public final class Options {
         }
     }
 
+    /** A JDBC URL of a database the server supports (null: the default H2 file). */
+    public static void jdbcUrl(CommandSpec spec, String option, String url) {
+        if (url != null && !url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            throw new ParameterException(spec.commandLine(), option + " must be a jdbc:h2: or jdbc:postgresql: URL, "
+                    + "e.g. jdbc:postgresql://127.0.0.1:5432/portfolio?user=portfolio");
+        }
+    }
+
+    /** An address to listen on: an IP address or a name that resolves, so that a typo is not a failed start. */
+    public static void resolvableHost(CommandSpec spec, String option, String host) {
+        try {
+            InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new ParameterException(spec.commandLine(), option + ": cannot resolve host '"
+                    + InputFiles.shorten(host) + "'; give an IP address or a host name of this machine");
+        }
+    }
+
     /** A file the command reads (null when the option was not given): it exists, is a file and is readable. */
     public static void readableFile(CommandSpec spec, String option, Path file, String expected) {
         if (file == null) {
@@ -120,6 +142,15 @@ public final class Options {
         if (problem != null) {
             throw new ParameterException(spec.commandLine(), subject + " " + problem + "; choose another " + option
                     + " or fix the path's permissions");
+        }
+        // Permission bits do not tell everything (root, /proc, read-only mounts): making it does.
+        try {
+            SecretFiles.createPrivateDirectory(directory);
+        } catch (IOException e) {
+            String reason = e instanceof FileSystemException files ? PortfolioCommand.fileProblem(files)
+                    : PortfolioCommand.oneLineReason(e);
+            throw new ParameterException(spec.commandLine(), option + ": cannot create directory " + directory + ": "
+                    + reason + "; choose a writable place");
         }
     }
 

@@ -63,7 +63,7 @@ public final class PortfolioCommand {
     }
 
     /** Java names only the path for these: say what was wrong with it. */
-    private static String fileProblem(FileSystemException exception) {
+    static String fileProblem(FileSystemException exception) {
         String problem;
         if (exception instanceof NoSuchFileException) {
             problem = "not found";

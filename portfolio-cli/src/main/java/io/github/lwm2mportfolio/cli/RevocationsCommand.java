@@ -2,8 +2,6 @@ package io.github.lwm2mportfolio.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +61,8 @@ final class RevocationsCommand {
 
         @Override
         public Integer call() throws IOException {
-            Options.readableFile(spec, "FILE", file, "a file of serial numbers or SHA-256 fingerprints");
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> lines = InputFiles.text(spec, "FILE", file, "a file of serial numbers or SHA-256 "
+                    + "fingerprints").lines().toList();
             try {
                 Revocations.parse(lines, file.toString()); // a bad line is named before anything is sent
             } catch (IllegalArgumentException e) {

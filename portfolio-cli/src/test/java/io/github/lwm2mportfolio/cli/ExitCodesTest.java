@@ -63,6 +63,26 @@ class ExitCodesTest {
                         "FILE nope.csv: not found"),
                 Arguments.of("revocations", List.of("replace", badRevocations(), "--url", NO_SERVER, "--token", "t"),
                         "line 2: 'not-hex' is neither"),
+                Arguments.of("client", List.of("--endpoint", "m", "--server", "coap://127.0.0.1:5683", "--lifetime",
+                        "-1", "--data", dir.resolve("client-lifetime").toString()),
+                        "--lifetime must be 10 to 2592000 seconds (30 days), got -1"),
+                Arguments.of("client", List.of("--endpoint", "m", "--server", "coap://127.0.0.1:5683", "--lifetime",
+                        "0", "--data", dir.resolve("client-lifetime").toString()), "--lifetime must be 10 to 2592000"),
+                Arguments.of("client", List.of("--endpoint", "m", "--server", "coap://127.0.0.1:5683", "--lifetime",
+                        "2592001", "--data", dir.resolve("client-lifetime").toString()),
+                        "--lifetime must be 10 to 2592000"),
+                Arguments.of("server", List.of("--db", "garbage", "--data", dir.resolve("never").toString()),
+                        "--db must be a jdbc:h2: or jdbc:postgresql: URL"),
+                Arguments.of("server", List.of("--bind", "999.1.1.1", "--data", dir.resolve("never").toString()),
+                        "--bind: cannot resolve host '999.1.1.1'; give an IP address or a host name"),
+                Arguments.of("server", List.of("--http-host", "nosuch.invalid", "--data",
+                        dir.resolve("never").toString()), "--http-host: cannot resolve host 'nosuch.invalid'"),
+                Arguments.of("server", List.of("--certified", badCertifications(), "--data",
+                        dir.resolve("never").toString()), "line 2"),
+                Arguments.of("keys", List.of("device", "--ca", "nope", "--endpoint", "m", "--out",
+                        dir.resolve("device").toString()), "--ca nope: not found"),
+                Arguments.of("keys", List.of("device", "--ca", dir.toString(), "--endpoint", "m", "--out",
+                        dir.resolve("device").toString()), "no ca.p12 in it"),
                 Arguments.of("bench", List.of("--runs", "many"), "--runs"),
                 Arguments.of("bench-server", List.of("--mode", "baseline"), "--clients"));
     }
@@ -87,6 +107,15 @@ class ExitCodesTest {
                 Arguments.of("revocations", List.of("list", "--url", NO_SERVER, "--token", "t"), NO_SERVER));
     }
 
+    private static String badCertifications() {
+        try {
+            return Files.writeString(dir.resolve("certified.csv"), "manufacturer,model,software_version\n"
+                    + "only-one-field\n").toString();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String badRevocations() {
         try {
             return Files.writeString(dir.resolve("revoked.txt"), "0a\nnot-hex\n").toString();
@@ -102,6 +131,14 @@ class ExitCodesTest {
 
         assertThat(run.code()).as(run.err()).isEqualTo(2);
         assertThat(run.err()).contains(reason);
+    }
+
+    @org.junit.jupiter.api.Test
+    void bad_usage_of_the_server_makes_nothing() {
+        run("server", List.of("--certified", badCertifications(), "--data", dir.resolve("untouched").toString()));
+        run("server", List.of("--db", "garbage", "--data", dir.resolve("untouched").toString()));
+
+        assertThat(dir.resolve("untouched")).as("no data directory, no server identity").doesNotExist();
     }
 
     @ParameterizedTest(name = "{0} {1}")

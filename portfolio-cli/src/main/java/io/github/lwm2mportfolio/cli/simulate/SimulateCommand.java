@@ -299,6 +299,7 @@ public final class SimulateCommand implements Callable<Integer> {
         if (progressInterval.isNegative() || progressInterval.isZero()) {
             throw new ParameterException(spec.commandLine(), "--progress-interval must be positive");
         }
+        Options.writableDirectory(spec, "--data", dataDirectory);
         if (apiUrl != null) {
             apiToken = ApiAccess.token(spec, null, tokenFile);
         }
