@@ -56,7 +56,8 @@ final class CertificationsCommand {
 
         @Override
         public Integer call() throws IOException {
-            Map<String, Object> answer = api.client(spec).send("POST", PATH, "text/csv", csv(spec, file));
+            String csv = csv(spec, file);
+            Map<String, Object> answer = api.client(spec).send("POST", PATH, "text/csv", csv);
             print(spec, "added " + answer.get("added") + " records (" + answer.get("alreadyListed")
                     + " already listed); the list has " + answer.get("count"));
             return 0;
@@ -77,7 +78,8 @@ final class CertificationsCommand {
 
         @Override
         public Integer call() throws IOException {
-            Map<String, Object> answer = api.client(spec).send("PUT", PATH, "text/csv", csv(spec, file));
+            String csv = csv(spec, file);
+            Map<String, Object> answer = api.client(spec).send("PUT", PATH, "text/csv", csv);
             print(spec, "the list has " + answer.get("count") + " records (it had " + answer.get("replaced") + ")");
             return 0;
         }

@@ -1,6 +1,7 @@
 package io.github.lwm2mportfolio.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -122,15 +123,19 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The fleet table through the REST API, as {@code portfolio inventory} shows it, with a token of its own. */
-    private void printFleet(PortfolioServer server, PrintWriter out) {
+    private void printFleet(PortfolioServer server, PrintWriter out) throws java.io.IOException {
         server.tokens().revoke(TABLE_TOKEN); // left by a demo that was killed
         String token = server.tokens().create(TABLE_TOKEN, Role.VIEWER).secret();
+        // In a file, as a user would give it: --token would warn that it shows in the process list.
+        Path tokenFile = dataDirectory.resolve(TABLE_TOKEN + ".token");
         try {
+            SecretFiles.writeLine(tokenFile, token);
             new CommandLine(new InventoryCommand()).setOut(out).setErr(spec.commandLine().getErr())
-                    .execute("--url", server.restUri(), "--token", token);
+                    .execute("--url", server.restUri(), "--token-file", tokenFile.toString());
             out.flush();
         } finally {
             server.tokens().revoke(TABLE_TOKEN);
+            Files.deleteIfExists(tokenFile);
         }
     }
 

@@ -42,10 +42,10 @@ class ExitCodesTest {
                         "--endpoint must be a name"),
                 Arguments.of("client", List.of("--endpoint", "m", "--server", "coap://127.0.0.1:99999"),
                         "--server must be coap://HOST:PORT"),
-                Arguments.of("inventory", List.of("--url", NO_SERVER, "--state", "GREEN", "--token", "t"),
+                Arguments.of("inventory", List.of("--url", NO_SERVER, "--state", "GREEN", "--token-file", tokenFile()),
                         "--state"),
-                Arguments.of("credentials", List.of("add", "--url", NO_SERVER, "--token", "t"), "--endpoint"),
-                Arguments.of("tokens", List.of("create", "--url", NO_SERVER, "--token", "t", "--name", "ci"),
+                Arguments.of("credentials", List.of("add", "--url", NO_SERVER, "--token-file", tokenFile()), "--endpoint"),
+                Arguments.of("tokens", List.of("create", "--url", NO_SERVER, "--token-file", tokenFile(), "--name", "ci"),
                         "--role"),
                 Arguments.of("simulate", List.of("--clients", "1", "--server", "http://127.0.0.1:5683"),
                         "--server must be coap://HOST:PORT"),
@@ -58,10 +58,10 @@ class ExitCodesTest {
                         "'-PT1S' is negative: give a duration such as 30s"),
                 Arguments.of("server", List.of("--webhook", "ftp://hooks.example/x"),
                         "--webhook must be an http:// or https:// URL with a host"),
-                Arguments.of("devices", List.of("remove", "--url", NO_SERVER, "--token", "t"), "ENDPOINT"),
-                Arguments.of("certifications", List.of("add", "nope.csv", "--url", NO_SERVER, "--token", "t"),
+                Arguments.of("devices", List.of("remove", "--url", NO_SERVER, "--token-file", tokenFile()), "ENDPOINT"),
+                Arguments.of("certifications", List.of("add", "nope.csv", "--url", NO_SERVER, "--token-file", tokenFile()),
                         "FILE nope.csv: not found"),
-                Arguments.of("revocations", List.of("replace", badRevocations(), "--url", NO_SERVER, "--token", "t"),
+                Arguments.of("revocations", List.of("replace", badRevocations(), "--url", NO_SERVER, "--token-file", tokenFile()),
                         "line 2: 'not-hex' is neither"),
                 Arguments.of("client", List.of("--endpoint", "m", "--server", "coap://127.0.0.1:5683", "--lifetime",
                         "-1", "--data", dir.resolve("client-lifetime").toString()),
@@ -99,12 +99,26 @@ class ExitCodesTest {
                         "REST API port " + HELD_PORT.getLocalPort()),
                 Arguments.of("client", List.of("--endpoint", "m", "--server", "coap://127.0.0.1:5683", "--data",
                         corruptStore.toString()), "portfolio.json"),
-                Arguments.of("inventory", List.of("--url", NO_SERVER, "--token", "t"), NO_SERVER),
-                Arguments.of("credentials", List.of("list", "--url", NO_SERVER, "--token", "t"), NO_SERVER),
-                Arguments.of("tokens", List.of("list", "--url", NO_SERVER, "--token", "t"), NO_SERVER),
-                Arguments.of("devices", List.of("re-enrol", "m", "--url", NO_SERVER, "--token", "t"), NO_SERVER),
-                Arguments.of("certifications", List.of("list", "--url", NO_SERVER, "--token", "t"), NO_SERVER),
-                Arguments.of("revocations", List.of("list", "--url", NO_SERVER, "--token", "t"), NO_SERVER));
+                Arguments.of("inventory", List.of("--url", NO_SERVER, "--token-file", tokenFile()), NO_SERVER),
+                Arguments.of("credentials", List.of("list", "--url", NO_SERVER, "--token-file", tokenFile()), NO_SERVER),
+                Arguments.of("tokens", List.of("list", "--url", NO_SERVER, "--token-file", tokenFile()), NO_SERVER),
+                Arguments.of("devices", List.of("re-enrol", "m", "--url", NO_SERVER, "--token-file", tokenFile()), NO_SERVER),
+                Arguments.of("certifications", List.of("list", "--url", NO_SERVER, "--token-file", tokenFile()), NO_SERVER),
+                Arguments.of("revocations", List.of("list", "--url", NO_SERVER, "--token-file", tokenFile()), NO_SERVER));
+    }
+
+    /** A token in an owner-only file: --token would add its process-list warning to the one line. */
+    private static String tokenFile() {
+        try {
+            Path file = dir.resolve("token");
+            if (!Files.exists(file)) {
+                Files.writeString(file, "pft_t\n");
+                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+            return file.toString();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String badCertifications() {
@@ -139,6 +153,15 @@ class ExitCodesTest {
         run("server", List.of("--db", "garbage", "--data", dir.resolve("untouched").toString()));
 
         assertThat(dir.resolve("untouched")).as("no data directory, no server identity").doesNotExist();
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_token_on_the_command_line_works_with_a_warning_that_others_may_see_it() {
+        Run run = run("inventory", List.of("--url", NO_SERVER, "--token", "t"));
+
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err().lines().toList()).hasSize(2).first().isEqualTo("portfolio: warning: --token shows in "
+                + "the process list of this machine; use PORTFOLIO_TOKEN or --token-file FILE");
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -57,9 +57,18 @@ class LifecycleCommandsTest {
         server.close();
     }
 
+    /** With the token in an owner-only file: --token would add its process-list warning. */
     private Run run(String token, String... args) {
+        Path tokenFile = dir.resolve("token");
+        try {
+            Files.writeString(tokenFile, token + "\n");
+            Files.setPosixFilePermissions(tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    "rw-------"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         List<String> arguments = new ArrayList<>(List.of(args));
-        arguments.addAll(List.of("--url", server.restUri() + "/api", "--token", token));
+        arguments.addAll(List.of("--url", server.restUri() + "/api", "--token-file", tokenFile.toString()));
         CommandLine commandLine = PortfolioCommand.newCommandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
