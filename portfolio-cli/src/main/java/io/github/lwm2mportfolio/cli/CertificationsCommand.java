@@ -58,7 +58,7 @@ final class CertificationsCommand {
         public Integer call() throws IOException {
             String csv = csv(spec, file);
             Map<String, Object> answer = api.client(spec).send("POST", PATH, "text/csv", csv);
-            print(spec, "added " + answer.get("added") + " records (" + answer.get("alreadyListed")
+            print(spec, "added " + Counts.of(answer.get("added"), "record", "records") + " (" + answer.get("alreadyListed")
                     + " already listed); the list has " + answer.get("count"));
             return 0;
         }
@@ -80,7 +80,7 @@ final class CertificationsCommand {
         public Integer call() throws IOException {
             String csv = csv(spec, file);
             Map<String, Object> answer = api.client(spec).send("PUT", PATH, "text/csv", csv);
-            print(spec, "the list has " + answer.get("count") + " records (it had " + answer.get("replaced") + ")");
+            print(spec, "the list has " + Counts.of(answer.get("count"), "record", "records") + " (it had " + answer.get("replaced") + ")");
             return 0;
         }
     }

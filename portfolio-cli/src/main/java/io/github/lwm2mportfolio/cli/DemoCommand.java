@@ -82,8 +82,8 @@ final class DemoCommand implements Callable<Integer> {
                 runFleet(server, out).close();
             }
             if (!fleetSettled) {
-                throw new IllegalStateException("collection did not settle within " + settleTimeout
-                        + " (the table above is the fleet so far): give it longer with --settle-timeout");
+                throw new IllegalStateException("collection did not settle within "
+                        + DurationConverter.format(settleTimeout) + " (the table above is the fleet so far): give it longer with --settle-timeout");
             }
             return 0;
         }
@@ -109,8 +109,8 @@ final class DemoCommand implements Callable<Integer> {
             out.flush();
             boolean done = awaitSettled(server, fleet.endpoints(), settled, out);
             fleetSettled = done;
-            out.println(done ? "collection settled:" : "collection did not settle within " + settleTimeout
-                    + "; the fleet so far:");
+            out.println(done ? "collection settled:" : "collection did not settle within "
+                    + DurationConverter.format(settleTimeout) + "; the fleet so far:");
             out.flush();
             printFleet(server, out);
             return fleet;

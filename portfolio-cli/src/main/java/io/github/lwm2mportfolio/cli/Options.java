@@ -31,7 +31,9 @@ public final class Options {
         try {
             return HexFormat.of().parseHex(value);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), option + " must be hexadecimal: " + e.getMessage());
+            // Not Java's message (it names a character code): what the value must look like.
+            throw new ParameterException(spec.commandLine(), option + " must be hexadecimal: digits 0-9 and a-f, "
+                    + "two for each byte");
         }
     }
 
@@ -166,7 +168,7 @@ public final class Options {
     public static Duration collectionInterval(CommandSpec spec, String option, Duration value) {
         if (!value.isZero() && value.compareTo(Duration.ofMinutes(1)) < 0) {
             throw new ParameterException(spec.commandLine(), option + " must be 0 (never) or at least 1m, got "
-                    + value.toString().substring(2).toLowerCase(java.util.Locale.ROOT));
+                    + DurationConverter.format(value));
         }
         return value;
     }

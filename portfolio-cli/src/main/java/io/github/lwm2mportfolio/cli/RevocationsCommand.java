@@ -42,6 +42,9 @@ final class RevocationsCommand {
             for (Object fingerprint : (List<?>) list.get("fingerprints")) {
                 out.println(fingerprint + "  # SHA-256 fingerprint");
             }
+            if (((List<?>) list.get("serialNumbers")).isEmpty() && ((List<?>) list.get("fingerprints")).isEmpty()) {
+                out.println("no revoked certificates");
+            }
             out.flush();
             return 0;
         }
@@ -71,7 +74,8 @@ final class RevocationsCommand {
             List<String> entries = lines.stream().map(line -> line.replaceFirst("#.*", "").strip())
                     .filter(line -> !line.isEmpty()).toList();
             Map<String, Object> answer = api.client(spec).sendJson("PUT", PATH, Map.of("entries", entries));
-            spec.commandLine().getOut().println(answer.get("count") + " revoked certificates in force; devices "
+            spec.commandLine().getOut().println(Counts.of(answer.get("count"), "revoked certificate",
+                    "revoked certificates") + " in force; devices "
                     + "signing under them are UNVERIFIED at their next verification");
             spec.commandLine().getOut().flush();
             return 0;

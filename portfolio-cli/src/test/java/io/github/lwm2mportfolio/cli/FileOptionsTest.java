@@ -134,6 +134,18 @@ class FileOptionsTest {
     }
 
     @Test
+    void a_token_file_that_is_not_text_says_so() throws Exception {
+        Path binary = Files.write(dir.resolve("token.bin"), new byte[] { (byte) 0xff, (byte) 0xfe, 0, 1 });
+        Files.setPosixFilePermissions(binary, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+        Run run = run("inventory", "--url", "http://127.0.0.1:1", "--token-file", binary.toString());
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("--token-file " + binary + ": not a text file (not UTF-8); give a file "
+                + "whose first line is the secret");
+    }
+
+    @Test
     void a_file_error_from_deeper_down_says_what_was_wrong_with_the_path() {
         assertThat(PortfolioCommand.oneLineReason(new java.nio.file.AccessDeniedException("/srv/data/sub")))
                 .isEqualTo("/srv/data/sub: permission denied (check the owner and mode of the path)");
