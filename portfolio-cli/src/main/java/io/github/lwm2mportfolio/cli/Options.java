@@ -5,8 +5,8 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -149,7 +149,8 @@ public final class Options {
         try {
             SecretFiles.createPrivateDirectory(directory);
         } catch (IOException e) {
-            String reason = e instanceof FileSystemException files ? PortfolioCommand.fileProblem(files)
+            // Linux answers "no such file" for a directory that /proc or /sys cannot hold.
+            String reason = e instanceof NoSuchFileException ? "the file system does not allow it"
                     : PortfolioCommand.oneLineReason(e);
             throw new ParameterException(spec.commandLine(), option + ": cannot create directory " + directory + ": "
                     + reason + "; choose a writable place");

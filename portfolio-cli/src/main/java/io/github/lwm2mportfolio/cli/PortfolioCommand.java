@@ -63,7 +63,7 @@ public final class PortfolioCommand {
     }
 
     /** Java names only the path for these: say what was wrong with it. */
-    static String fileProblem(FileSystemException exception) {
+    private static String fileProblem(FileSystemException exception) {
         String problem;
         if (exception instanceof NoSuchFileException) {
             problem = "not found";
