@@ -41,6 +41,12 @@ public final class ApiAccess {
             throw new ParameterException(spec.commandLine(), "give --token or --token-file, not both");
         }
         String found = token;
+        if (token != null) {
+            // As --psk-key: it works (scripts, tests), but the user should know who else can read it.
+            spec.commandLine().getErr().println("portfolio: warning: --token shows in the process list of this "
+                    + "machine; use " + TOKEN_VARIABLE + " or --token-file FILE");
+            spec.commandLine().getErr().flush();
+        }
         if (tokenFile != null) {
             found = SecretFiles.readLine(spec, "--token-file", tokenFile);
         } else if (found == null) {

@@ -2,8 +2,6 @@ package io.github.lwm2mportfolio.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -58,8 +56,9 @@ final class CertificationsCommand {
 
         @Override
         public Integer call() throws IOException {
-            Map<String, Object> answer = api.client(spec).send("POST", PATH, "text/csv", csv(spec, file));
-            print(spec, "added " + answer.get("added") + " records (" + answer.get("alreadyListed")
+            String csv = csv(spec, file);
+            Map<String, Object> answer = api.client(spec).send("POST", PATH, "text/csv", csv);
+            print(spec, "added " + Counts.of(answer.get("added"), "record", "records") + " (" + answer.get("alreadyListed")
                     + " already listed); the list has " + answer.get("count"));
             return 0;
         }
@@ -79,8 +78,9 @@ final class CertificationsCommand {
 
         @Override
         public Integer call() throws IOException {
-            Map<String, Object> answer = api.client(spec).send("PUT", PATH, "text/csv", csv(spec, file));
-            print(spec, "the list has " + answer.get("count") + " records (it had " + answer.get("replaced") + ")");
+            String csv = csv(spec, file);
+            Map<String, Object> answer = api.client(spec).send("PUT", PATH, "text/csv", csv);
+            print(spec, "the list has " + Counts.of(answer.get("count"), "record", "records") + " (it had " + answer.get("replaced") + ")");
             return 0;
         }
     }
@@ -115,8 +115,7 @@ final class CertificationsCommand {
     }
 
     private static String csv(CommandSpec spec, Path file) throws IOException {
-        Options.readableFile(spec, "FILE", file, CSV_EXPECTED);
-        return Files.readString(file, StandardCharsets.UTF_8);
+        return InputFiles.text(spec, "FILE", file, CSV_EXPECTED);
     }
 
     private static void print(CommandSpec spec, String line) {

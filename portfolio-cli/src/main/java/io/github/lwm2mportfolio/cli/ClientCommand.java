@@ -93,7 +93,11 @@ final class ClientCommand implements Callable<Integer> {
             description = "Service when GetAuthData names none: sign, mac or encrypt. Default: ${DEFAULT-VALUE}.")
     String defaultService;
 
-    @Option(names = "--lifetime", defaultValue = "300", description = "Registration lifetime in seconds.")
+    private static final long MIN_LIFETIME = 10;
+    private static final long MAX_LIFETIME = 2_592_000;
+
+    @Option(names = "--lifetime", defaultValue = "300", description = "Registration lifetime in seconds (10 to "
+            + "2592000). Default: ${DEFAULT-VALUE}.")
     long lifetime;
 
     @Option(names = "--lwm2m-version", defaultValue = "1.1",
@@ -114,6 +118,11 @@ final class ClientCommand implements Callable<Integer> {
                 fleetKeyFile);
         Path directory = dataDirectory != null ? dataDirectory : Path.of("portfolio-data", endpoint);
         Options.writableDirectory(spec, "--data", directory);
+        if (lifetime < MIN_LIFETIME || lifetime > MAX_LIFETIME) {
+            // What the server accepts: outside it, registering would fail and be retried forever.
+            throw new ParameterException(spec.commandLine(), "--lifetime must be " + MIN_LIFETIME + " to "
+                    + MAX_LIFETIME + " seconds (30 days), got " + lifetime);
+        }
         if (token.given() && (x509 || rpk)) {
             throw new ParameterException(spec.commandLine(), "--x509 and --rpk need the key's bytes for DTLS, which a "
                     + "token never gives: use PSK for DTLS with --token-library (AuthData is still signed in the token)");

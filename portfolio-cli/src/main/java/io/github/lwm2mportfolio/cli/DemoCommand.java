@@ -1,6 +1,7 @@
 package io.github.lwm2mportfolio.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -81,8 +82,8 @@ final class DemoCommand implements Callable<Integer> {
                 runFleet(server, out).close();
             }
             if (!fleetSettled) {
-                throw new IllegalStateException("collection did not settle within " + settleTimeout
-                        + " (the table above is the fleet so far): give it longer with --settle-timeout");
+                throw new IllegalStateException("collection did not settle within "
+                        + DurationConverter.format(settleTimeout) + " (the table above is the fleet so far): give it longer with --settle-timeout");
             }
             return 0;
         }
@@ -108,8 +109,8 @@ final class DemoCommand implements Callable<Integer> {
             out.flush();
             boolean done = awaitSettled(server, fleet.endpoints(), settled, out);
             fleetSettled = done;
-            out.println(done ? "collection settled:" : "collection did not settle within " + settleTimeout
-                    + "; the fleet so far:");
+            out.println(done ? "collection settled:" : "collection did not settle within "
+                    + DurationConverter.format(settleTimeout) + "; the fleet so far:");
             out.flush();
             printFleet(server, out);
             return fleet;
@@ -122,15 +123,19 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The fleet table through the REST API, as {@code portfolio inventory} shows it, with a token of its own. */
-    private void printFleet(PortfolioServer server, PrintWriter out) {
+    private void printFleet(PortfolioServer server, PrintWriter out) throws java.io.IOException {
         server.tokens().revoke(TABLE_TOKEN); // left by a demo that was killed
         String token = server.tokens().create(TABLE_TOKEN, Role.VIEWER).secret();
+        // In a file, as a user would give it: --token would warn that it shows in the process list.
+        Path tokenFile = dataDirectory.resolve(TABLE_TOKEN + ".token");
         try {
+            SecretFiles.writeLine(tokenFile, token);
             new CommandLine(new InventoryCommand()).setOut(out).setErr(spec.commandLine().getErr())
-                    .execute("--url", server.restUri(), "--token", token);
+                    .execute("--url", server.restUri(), "--token-file", tokenFile.toString());
             out.flush();
         } finally {
             server.tokens().revoke(TABLE_TOKEN);
+            Files.deleteIfExists(tokenFile);
         }
     }
 

@@ -28,6 +28,22 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         return duration;
     }
 
+    /** A duration as this converter takes it and people write it: 100ms, 5s, 2m, 1h, 1d (the largest exact unit). */
+    public static String format(Duration duration) {
+        if (duration.toNanos() % 1_000_000 != 0 && duration.toSeconds() < 1) {
+            return duration.toString(); // below a millisecond: no unit of ours says it
+        }
+        if (duration.toMillis() % 1000 != 0) {
+            return duration.toMillis() + "ms";
+        }
+        long seconds = duration.toSeconds();
+        if (seconds == 0) {
+            return "0s";
+        }
+        return seconds % 86_400 == 0 ? seconds / 86_400 + "d" : seconds % 3600 == 0 ? seconds / 3600 + "h"
+                : seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+    }
+
     private static Duration shortForm(String value, String text) {
         Matcher matcher = SHORT.matcher(text);
         if (!matcher.matches()) {

@@ -1,8 +1,12 @@
 package io.github.lwm2mportfolio.cli;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -27,7 +31,9 @@ public final class Options {
         try {
             return HexFormat.of().parseHex(value);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), option + " must be hexadecimal: " + e.getMessage());
+            // Not Java's message (it names a character code): what the value must look like.
+            throw new ParameterException(spec.commandLine(), option + " must be hexadecimal: digits 0-9 and a-f, "
+                    + "two for each byte");
         }
     }
 
@@ -69,6 +75,24 @@ public final class Options {
                             option.longestName() + " must be a port from 0 to 65535, got " + port);
                 }
             }
+        }
+    }
+
+    /** A JDBC URL of a database the server supports (null: the default H2 file). */
+    public static void jdbcUrl(CommandSpec spec, String option, String url) {
+        if (url != null && !url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            throw new ParameterException(spec.commandLine(), option + " must be a jdbc:h2: or jdbc:postgresql: URL, "
+                    + "e.g. jdbc:postgresql://127.0.0.1:5432/portfolio?user=portfolio");
+        }
+    }
+
+    /** An address to listen on: an IP address or a name that resolves, so that a typo is not a failed start. */
+    public static void resolvableHost(CommandSpec spec, String option, String host) {
+        try {
+            InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new ParameterException(spec.commandLine(), option + ": cannot resolve host '"
+                    + InputFiles.shorten(host) + "'; give an IP address or a host name of this machine");
         }
     }
 
@@ -121,6 +145,16 @@ public final class Options {
             throw new ParameterException(spec.commandLine(), subject + " " + problem + "; choose another " + option
                     + " or fix the path's permissions");
         }
+        // Permission bits do not tell everything (root, /proc, read-only mounts): making it does.
+        try {
+            SecretFiles.createPrivateDirectory(directory);
+        } catch (IOException e) {
+            // Linux answers "no such file" for a directory that /proc or /sys cannot hold.
+            String reason = e instanceof NoSuchFileException ? "the file system does not allow it"
+                    : PortfolioCommand.oneLineReason(e);
+            throw new ParameterException(spec.commandLine(), option + ": cannot create directory " + directory + ": "
+                    + reason + "; choose a writable place");
+        }
     }
 
     /** The first line of a file that holds a secret (a password, a key): secrets never go on the command line. */
@@ -135,7 +169,7 @@ public final class Options {
     public static Duration collectionInterval(CommandSpec spec, String option, Duration value) {
         if (!value.isZero() && value.compareTo(Duration.ofMinutes(1)) < 0) {
             throw new ParameterException(spec.commandLine(), option + " must be 0 (never) or at least 1m, got "
-                    + value.toString().substring(2).toLowerCase(java.util.Locale.ROOT));
+                    + DurationConverter.format(value));
         }
         return value;
     }

@@ -2,8 +2,6 @@ package io.github.lwm2mportfolio.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +42,9 @@ final class RevocationsCommand {
             for (Object fingerprint : (List<?>) list.get("fingerprints")) {
                 out.println(fingerprint + "  # SHA-256 fingerprint");
             }
+            if (((List<?>) list.get("serialNumbers")).isEmpty() && ((List<?>) list.get("fingerprints")).isEmpty()) {
+                out.println("no revoked certificates");
+            }
             out.flush();
             return 0;
         }
@@ -63,8 +64,8 @@ final class RevocationsCommand {
 
         @Override
         public Integer call() throws IOException {
-            Options.readableFile(spec, "FILE", file, "a file of serial numbers or SHA-256 fingerprints");
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> lines = InputFiles.text(spec, "FILE", file, "a file of serial numbers or SHA-256 "
+                    + "fingerprints").lines().toList();
             try {
                 Revocations.parse(lines, file.toString()); // a bad line is named before anything is sent
             } catch (IllegalArgumentException e) {
@@ -73,7 +74,8 @@ final class RevocationsCommand {
             List<String> entries = lines.stream().map(line -> line.replaceFirst("#.*", "").strip())
                     .filter(line -> !line.isEmpty()).toList();
             Map<String, Object> answer = api.client(spec).sendJson("PUT", PATH, Map.of("entries", entries));
-            spec.commandLine().getOut().println(answer.get("count") + " revoked certificates in force; devices "
+            spec.commandLine().getOut().println(Counts.of(answer.get("count"), "revoked certificate",
+                    "revoked certificates") + " in force; devices "
                     + "signing under them are UNVERIFIED at their next verification");
             spec.commandLine().getOut().flush();
             return 0;

@@ -67,6 +67,9 @@ public final class SecretFiles {
             throw new ParameterException(spec.commandLine(), option + " " + file + ": no such file");
         } catch (UnsafeSecretFileException e) {
             throw new ParameterException(spec.commandLine(), option + " " + e.getMessage());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ParameterException(spec.commandLine(), option + " " + file + ": not a text file (not UTF-8); "
+                    + "give a file whose first line is the secret");
         } catch (IOException e) {
             throw new ParameterException(spec.commandLine(), option + " " + file + ": cannot read it: "
                     + e.getMessage());

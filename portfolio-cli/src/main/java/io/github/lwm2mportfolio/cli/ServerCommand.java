@@ -1,7 +1,7 @@
 package io.github.lwm2mportfolio.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +18,7 @@ import io.github.lwm2mportfolio.server.PortfolioServer;
 import io.github.lwm2mportfolio.server.Revocations;
 import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
+import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
 import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,6 +30,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Run the LwM2M server that collects, verifies and keeps host-device identities.")
 final class ServerCommand implements Callable<Integer> {
+
+    private static final String CERTIFIED_EXPECTED = "a CSV file of manufacturer,model,software_version";
 
     @Spec
     CommandSpec spec;
@@ -137,10 +140,12 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Options.writableDirectory(spec, "--data", dataDirectory);
-        Options.readableFile(spec, "--certified", certified, "a CSV file of manufacturer,model,software_version");
+        checkCertified();
         Options.readableDirectory(spec, "--trust", trust, "a directory of PEM or DER certificates");
         Options.readableFile(spec, "--identity", identity, "a PKCS#12 file (.p12)");
+        Options.jdbcUrl(spec, "--db", jdbcUrl);
+        Options.resolvableHost(spec, "--bind", bind);
+        Options.resolvableHost(spec, "--http-host", httpHost);
         PortfolioServer.Builder builder = PortfolioServer.builder().bindHost(bind).httpHost(httpHost)
                 .coapPort(coapPort == 0 ? -1 : coapPort)
                 .coapsPort(coapsPort).httpPort(httpPort).jdbcUrl(jdbcUrl).dataDirectory(dataDirectory)
@@ -170,6 +175,8 @@ final class ServerCommand implements Callable<Integer> {
         if (webhook != null) {
             builder.webhook(webhookUri());
         }
+        // Last of the checks: it makes the directory.
+        Options.writableDirectory(spec, "--data", dataDirectory);
         PortfolioServer server = builder.build();
         if (keyedFleetSecrets() != null) {
             server.keys().useFleetSecrets(keyedFleetSecrets());
@@ -254,15 +261,28 @@ final class ServerCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--webhook must be an http:// or https:// URL with a host");
     }
 
+    /** A bad --certified file is bad usage, found before anything (the server's identity) is made. */
+    private void checkCertified() {
+        if (certified == null) {
+            return;
+        }
+        String csv = InputFiles.text(spec, "--certified", certified, CERTIFIED_EXPECTED);
+        try {
+            CertificationCsv.parseCertifications(new StringReader(csv));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--certified " + certified + ": " + e.getMessage()
+                    + "; give the path of " + CERTIFIED_EXPECTED);
+        }
+    }
+
     private Revocations revocations() {
         if (revoked == null) {
             return Revocations.NONE;
         }
+        String text = InputFiles.text(spec, "--revoked", revoked, "a file of serial numbers or SHA-256 fingerprints");
         try {
-            return Revocations.read(revoked);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new ParameterException(spec.commandLine(), "--revoked " + revoked + ": no such file");
-        } catch (IOException | IllegalArgumentException e) {
+            return Revocations.parse(text.lines().toList(), revoked.toString());
+        } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--revoked " + revoked + ": " + e.getMessage());
         }
     }

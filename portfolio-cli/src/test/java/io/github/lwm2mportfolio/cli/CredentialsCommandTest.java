@@ -50,9 +50,13 @@ class CredentialsCommandTest {
     }
 
     /** Runs the command with the admin token (in-process: the token cannot come from the environment). */
-    private Run run(String... args) {
+    /** With the admin token in an owner-only file: --token would add its process-list warning. */
+    private Run run(String... args) throws java.io.IOException {
+        Path tokenFile = dataDir.resolve("admin.token");
+        Files.writeString(tokenFile, adminToken + "\n");
+        Files.setPosixFilePermissions(tokenFile, OWNER_ONLY);
         List<String> arguments = new ArrayList<>(List.of(args));
-        arguments.addAll(List.of("--token", adminToken));
+        arguments.addAll(List.of("--token-file", tokenFile.toString()));
         CommandLine commandLine = PortfolioCommand.newCommandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -62,7 +66,7 @@ class CredentialsCommandTest {
     }
 
     @Test
-    void a_psk_credential_is_added_listed_without_its_key_and_removed() {
+    void a_psk_credential_is_added_listed_without_its_key_and_removed() throws Exception {
         Run added = run("credentials", "add", "--url", server.restUri(), "--endpoint", "meter-7", "--psk-identity",
                 "id-7", "--psk-key", "00112233445566778899aabbccddeeff");
         assertThat(added.exitCode()).as(added.err()).isZero();
@@ -93,7 +97,7 @@ class CredentialsCommandTest {
     }
 
     @Test
-    void a_psk_of_8_bytes_is_refused_by_the_server_with_the_reason() {
+    void a_psk_of_8_bytes_is_refused_by_the_server_with_the_reason() throws Exception {
         Run added = run("credentials", "add", "--url", server.restUri(), "--endpoint", "meter-9", "--psk-identity",
                 "id-9", "--psk-key", "0011223344556677");
 
@@ -104,7 +108,7 @@ class CredentialsCommandTest {
     }
 
     @Test
-    void removing_an_unknown_credential_is_a_one_line_failure() {
+    void removing_an_unknown_credential_is_a_one_line_failure() throws Exception {
         Run removed = run("credentials", "remove", "--url", server.restUri(), "--endpoint", "nobody");
 
         assertThat(removed.exitCode()).isEqualTo(1);
@@ -112,7 +116,7 @@ class CredentialsCommandTest {
     }
 
     @Test
-    void psk_and_x509_together_is_bad_usage() {
+    void psk_and_x509_together_is_bad_usage() throws Exception {
         Run both = run("credentials", "add", "--url", server.restUri(), "--endpoint", "x", "--psk-identity", "i",
                 "--psk-key", "00", "--x509");
 
@@ -121,7 +125,7 @@ class CredentialsCommandTest {
     }
 
     @Test
-    void a_psk_key_that_is_not_hex_is_bad_usage() {
+    void a_psk_key_that_is_not_hex_is_bad_usage() throws Exception {
         Run bad = run("credentials", "add", "--url", server.restUri(), "--endpoint", "x", "--psk-identity", "i",
                 "--psk-key", "xyz");
 

@@ -253,8 +253,9 @@ class InventoryCommandTest {
         Run run = runAsIs("--url", url, "--token", TokenSecrets.newToken());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip())
-                .isEqualTo("portfolio: the API token is not valid (revoked, or never issued) (HTTP 401)");
+        assertThat(run.err().lines().toList()).containsExactly("portfolio: warning: --token shows in the process list "
+                + "of this machine; use PORTFOLIO_TOKEN or --token-file FILE",
+                "portfolio: the API token is not valid (revoked, or never issued) (HTTP 401)");
     }
 
     @Test

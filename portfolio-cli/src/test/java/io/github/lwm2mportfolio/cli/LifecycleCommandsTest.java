@@ -57,9 +57,18 @@ class LifecycleCommandsTest {
         server.close();
     }
 
+    /** With the token in an owner-only file: --token would add its process-list warning. */
     private Run run(String token, String... args) {
+        Path tokenFile = dir.resolve("token");
+        try {
+            Files.writeString(tokenFile, token + "\n");
+            Files.setPosixFilePermissions(tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    "rw-------"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         List<String> arguments = new ArrayList<>(List.of(args));
-        arguments.addAll(List.of("--url", server.restUri() + "/api", "--token", token));
+        arguments.addAll(List.of("--url", server.restUri() + "/api", "--token-file", tokenFile.toString()));
         CommandLine commandLine = PortfolioCommand.newCommandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -101,7 +110,7 @@ class LifecycleCommandsTest {
         Path only = Files.writeString(dir.resolve("only.csv"), HEADER + "Other,Thing,9\nOther,Thing,10\n");
 
         Run added = run(adminToken, "certifications", "add", more.toString());
-        assertThat(added.out().strip()).isEqualTo("added 1 records (1 already listed); the list has 2");
+        assertThat(added.out().strip()).isEqualTo("added 1 record (1 already listed); the list has 2");
         Run listed = run(adminToken, "certifications", "list");
         assertThat(listed.out()).isEqualTo("manufacturer,model,software_version\r\nAcme,Meter,1.0\r\nAcme,Meter,2.0\r\n");
         Run replaced = run(adminToken, "certifications", "replace", only.toString());
@@ -139,5 +148,20 @@ class LifecycleCommandsTest {
         assertThat(server.inventory().revocations()).isEqualTo(new Revocations(Set.of(BigInteger.TEN),
                 Set.of("ab".repeat(32))));
         assertThat(listed.out()).isEqualTo("a  # serial number\n" + "ab".repeat(32) + "  # SHA-256 fingerprint\n");
+    }
+
+    @Test
+    void one_revocation_is_counted_in_the_singular_and_an_empty_list_says_so() throws Exception {
+        Path one = Files.writeString(dir.resolve("one.txt"), "0a\n");
+        Path none = Files.writeString(dir.resolve("none.txt"), "# nothing revoked\n");
+
+        Run replaced = run(adminToken, "revocations", "replace", one.toString());
+        Run emptied = run(adminToken, "revocations", "replace", none.toString());
+        Run listed = run(viewerToken, "revocations", "list");
+
+        assertThat(replaced.out()).startsWith("1 revoked certificate in force;");
+        assertThat(emptied.out()).startsWith("0 revoked certificates in force;");
+        assertThat(listed.exitCode()).isZero();
+        assertThat(listed.out()).isEqualTo("no revoked certificates\n");
     }
 }

@@ -44,6 +44,44 @@ class OptionValuesTest {
     }
 
     @Test
+    void durations_are_echoed_as_people_write_them() {
+        assertThat(DurationConverter.format(Duration.ofMillis(100))).isEqualTo("100ms");
+        assertThat(DurationConverter.format(Duration.ofSeconds(5))).isEqualTo("5s");
+        assertThat(DurationConverter.format(Duration.ofSeconds(90))).isEqualTo("90s");
+        assertThat(DurationConverter.format(Duration.ofMinutes(2))).isEqualTo("2m");
+        assertThat(DurationConverter.format(Duration.ofHours(6))).isEqualTo("6h");
+        assertThat(DurationConverter.format(Duration.ofDays(1))).isEqualTo("1d");
+        assertThat(DurationConverter.format(Duration.ZERO)).isEqualTo("0s");
+    }
+
+    @Test
+    void counts_name_their_noun_in_the_right_number() {
+        assertThat(Counts.of(1, "record", "records")).isEqualTo("1 record");
+        assertThat(Counts.of(1.0, "record", "records")).isEqualTo("1 record");
+        assertThat(Counts.of(0L, "record", "records")).isEqualTo("0 records");
+        assertThat(Counts.of(2, "record", "records")).isEqualTo("2 records");
+    }
+
+    @Test
+    void a_hex_value_that_is_not_hex_says_what_it_must_be() {
+        Run run = run("credentials", "add", "--url", "http://127.0.0.1:1", "--endpoint", "x", "--rpk-public-key",
+                "zz");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("--rpk-public-key must be hexadecimal: digits 0-9 and a-f, two for each "
+                + "byte").doesNotContain("122");
+    }
+
+    @Test
+    void a_lifetime_outside_what_the_server_accepts_is_bad_usage() {
+        Run run = run("client", "--endpoint", "m", "--server", "coap://127.0.0.1:5683", "--lifetime", "9",
+                "--data", "target/never-made-lifetime");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("--lifetime must be 10 to 2592000 seconds (30 days), got 9");
+    }
+
+    @Test
     void a_duration_that_is_not_one_is_bad_usage_in_one_line() {
         Run run = run("demo", "--settle-timeout", "soon");
 

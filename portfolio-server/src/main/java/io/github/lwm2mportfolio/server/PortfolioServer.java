@@ -432,7 +432,8 @@ public final class PortfolioServer implements AutoCloseable {
             if (trustDirectory != null) {
                 try {
                     int count = keys.trustDirectory(trustDirectory);
-                    LOG.info("trusting {} certificates from {}", count, trustDirectory);
+                    LOG.info("trusting {} {} from {}", count, count == 1 ? "certificate" : "certificates",
+                            trustDirectory);
                 } catch (java.security.cert.CertificateException e) {
                     throw new IllegalArgumentException("bad certificate in " + e.getMessage(), e);
                 }
@@ -453,8 +454,8 @@ public final class PortfolioServer implements AutoCloseable {
                 applyRevocations(inventory, keys);
                 int wereOnline = inventory.markAllOffline();
                 if (wereOnline > 0) {
-                    LOG.info("{} devices online before this start are offline until they register again",
-                            wereOnline);
+                    LOG.info("{} {} online before this start {} offline until they register again",
+                            wereOnline, wereOnline == 1 ? "device" : "devices", wereOnline == 1 ? "is" : "are");
                 }
                 ServerEvents events = new ServerEvents();
                 inventory.addComplianceListener(events::publish);

@@ -47,7 +47,9 @@ public record Revocations(Set<BigInteger> serials, Set<String> fingerprints) {
             }
             String hex = line.replace(":", "").toLowerCase(Locale.ROOT).replaceFirst("^0x", "");
             if (!hex.matches("[0-9a-f]+") || (hex.length() > 40 && hex.length() != 64)) {
-                throw new IllegalArgumentException(source + " line " + (i + 1) + ": '" + line + "' is neither a "
+                // A huge line is cut: the message is one line for a terminal.
+                String shown = line.length() <= 60 ? line : line.substring(0, 60) + "...";
+                throw new IllegalArgumentException(source + " line " + (i + 1) + ": '" + shown + "' is neither a "
                         + "serial number (hex, up to 40 digits) nor a SHA-256 fingerprint (64 hex digits)");
             }
             if (hex.length() == 64) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.Callable;
 
+import io.github.lwm2mportfolio.cli.Options;
 import io.github.lwm2mportfolio.cli.SecretFiles;
 import io.github.lwm2mportfolio.core.keys.KeyStorePasswords;
 import picocli.CommandLine.Command;
@@ -45,7 +46,7 @@ final class CaCommand implements Callable<Integer> {
         } else {
             KeysCommand.requireAbsent(spec, out.resolve(FleetAuthority.PASSWORD));
         }
-        SecretFiles.createPrivateDirectory(out);
+        Options.writableDirectory(spec, "--out", out);
         if (password == null) {
             password = KeyStorePasswords.writeNew(out.resolve(FleetAuthority.PASSWORD));
         }

@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.github.lwm2mportfolio.cli.SecretFiles;
+import io.github.lwm2mportfolio.cli.Options;
 import io.github.lwm2mportfolio.core.auth.KeyDerivation;
 import io.github.lwm2mportfolio.core.keys.KeyStorePasswords;
 import io.github.lwm2mportfolio.core.keys.Pem;
@@ -71,7 +71,7 @@ final class DeviceCommand implements Callable<Integer> {
         X509Certificate certificate = authority.issue(pair.getPublic(), endpoint, validity);
         List<X509Certificate> chain = List.of(certificate, authority.certificate());
 
-        SecretFiles.createPrivateDirectory(out);
+        Options.writableDirectory(spec, "--out", out);
         char[] password = KeyStorePasswords.writeNew(out.resolve(KeyFiles.PASSWORD));
         Pkcs12KeySource.store(out.resolve(KeyFiles.KEY_STORE), password,
                 new SigningKey(keyId, pair.getPrivate(), chain),

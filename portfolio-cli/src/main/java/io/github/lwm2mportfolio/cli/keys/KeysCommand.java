@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.github.lwm2mportfolio.cli.Options;
 import io.github.lwm2mportfolio.cli.SecretFiles;
 import io.github.lwm2mportfolio.core.keys.KeyUnavailableException;
 import picocli.CommandLine.Command;
@@ -29,6 +30,12 @@ public final class KeysCommand {
         Path passwordFile;
 
         FleetAuthority open(CommandSpec spec) throws KeyUnavailableException {
+            String expected = "the directory 'portfolio keys ca --out DIR' made";
+            Options.readableDirectory(spec, "--ca", directory, expected);
+            if (!Files.isRegularFile(directory.resolve(FleetAuthority.KEY_STORE))) {
+                throw new ParameterException(spec.commandLine(), "--ca " + directory + ": no "
+                        + FleetAuthority.KEY_STORE + " in it; give the path of " + expected);
+            }
             Path file = passwordFile != null ? passwordFile : directory.resolve(FleetAuthority.PASSWORD);
             if (passwordFile == null && !Files.exists(file) && Files.exists(directory.resolve(FleetAuthority.KEY_STORE))) {
                 throw new ParameterException(spec.commandLine(), "no " + file

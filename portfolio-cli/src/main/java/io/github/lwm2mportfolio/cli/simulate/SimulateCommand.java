@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.github.lwm2mportfolio.cli.ApiAccess;
+import io.github.lwm2mportfolio.cli.Counts;
 import io.github.lwm2mportfolio.cli.DurationConverter;
 import io.github.lwm2mportfolio.cli.Options;
 import io.github.lwm2mportfolio.cli.RestClient;
@@ -261,7 +262,7 @@ public final class SimulateCommand implements Callable<Integer> {
             keys.forEach((endpoint, key) -> csv.append(endpoint).append(',').append(endpoint).append(',')
                     .append(hex.formatHex(key)).append('\n'));
             AtomicFiles.write(pskFile, csv.toString().getBytes(StandardCharsets.UTF_8)); // owner-only: keys
-            out.println("pre-shared keys of the " + keys.size() + " devices: " + pskFile);
+            out.println("pre-shared keys of the " + Counts.of(keys.size(), "device", "devices") + ": " + pskFile);
         }
         if (apiUrl != null) {
             RestClient api = new RestClient(spec, apiUrl, apiToken);
@@ -269,7 +270,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 api.putJson("/api/credentials/" + key.getKey(), Map.of("kind", "PSK", "pskIdentity", key.getKey(),
                         "pskKeyHex", hex.formatHex(key.getValue())));
             }
-            out.println("gave the server the pre-shared keys of the " + keys.size() + " devices");
+            out.println("gave the server the pre-shared keys of the " + Counts.of(keys.size(), "device", "devices"));
         } else if (pskFile == null) {
             out.println("note: the server must know each device's pre-shared key; give --api (our server) or "
                     + "--psk-file (any server)");
@@ -299,6 +300,7 @@ public final class SimulateCommand implements Callable<Integer> {
         if (progressInterval.isNegative() || progressInterval.isZero()) {
             throw new ParameterException(spec.commandLine(), "--progress-interval must be positive");
         }
+        Options.writableDirectory(spec, "--data", dataDirectory);
         if (apiUrl != null) {
             apiToken = ApiAccess.token(spec, null, tokenFile);
         }

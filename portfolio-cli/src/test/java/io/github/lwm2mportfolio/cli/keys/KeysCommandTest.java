@@ -143,8 +143,8 @@ class KeysCommandTest {
         Run run = run("keys", "device", "--ca", dir.resolve("none").toString(), "--endpoint", "m", "--out",
                 dir.resolve("m").toString());
 
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("no fleet CA in " + dir.resolve("none"), "portfolio keys ca --out");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--ca " + dir.resolve("none") + ": not found", "portfolio keys ca --out");
     }
 
     @Test

@@ -34,7 +34,8 @@ class ServerKeyOptionsTest {
                 dir.resolve("s").toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--revoked " + dir.resolve("none.txt") + ": no such file");
+        assertThat(run.err()).contains("--revoked " + dir.resolve("none.txt") + ": not found; give the path of a "
+                + "file of serial numbers or SHA-256 fingerprints");
     }
 
     @Test
