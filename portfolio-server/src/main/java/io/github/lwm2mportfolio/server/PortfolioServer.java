@@ -542,14 +542,14 @@ public final class PortfolioServer implements AutoCloseable {
             // Never an empty array: Californium reads it as "trust every certificate".
             if (!dtlsTrust.isEmpty()) {
                 builder.setTrustedCertificates(dtlsTrust.toArray(X509Certificate[]::new));
-                builder.setAuthorizer(new FleetCertificateAuthorizer(securityStore, refusals));
+                builder.setAuthorizer(new FleetCertificateAuthorizer(securityStore, refusals, inventory));
             } else {
-                builder.setAuthorizer(new RefusingAuthorizer(securityStore, refusals));
+                builder.setAuthorizer(new RefusingAuthorizer(securityStore, refusals, inventory));
             }
             LeshanServer lwm2m = builder.build();
             if (endpoints.getCoapServer() != null) {
                 RegistrationGate.install(endpoints.getCoapServer(), registrationLimits,
-                        endpoint -> lwm2m.getRegistrationService().getByEndpoint(endpoint) != null);
+                        new RegistrationHistory(lwm2m.getRegistrationService(), inventory));
             }
             // Leshan only logs a DTLS configuration it cannot use and runs without CoAPS; refuse that.
             if (lwm2m.getEndpoint(Protocol.COAPS) == null) {
