@@ -458,7 +458,7 @@ public final class PortfolioServer implements AutoCloseable {
                 }
                 ServerEvents events = new ServerEvents();
                 inventory.addComplianceListener(events::publish);
-                LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust);
+                LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust, keys);
                 Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock);
                 return new PortfolioServer(lwm2m, inventory, collector, events, keys, identity,
                         RestSettings.defaults().withAddress(httpHost, Math.max(httpPort, 0)).withHttps(https)
@@ -517,7 +517,7 @@ public final class PortfolioServer implements AutoCloseable {
         }
 
         private LeshanServer lwm2mServer(Inventory inventory, ServerIdentity identity,
-                List<X509Certificate> dtlsTrust) {
+                List<X509Certificate> dtlsTrust, ServerKeys keys) {
             InetAddress address;
             try {
                 address = InetAddress.getByName(bindHost);
@@ -525,7 +525,7 @@ public final class PortfolioServer implements AutoCloseable {
                 throw new IllegalArgumentException("cannot bind to " + bindHost + ": " + e.getMessage(), e);
             }
             CaliforniumServerEndpointsProvider.Builder endpointsBuilder = new CaliforniumServerEndpointsProvider.Builder(
-                    new CoapServerProtocolProvider(), new HandshakeFailureLog());
+                    new CoapServerProtocolProvider(), new HandshakeFailureLog(keys::revocation));
             if (coapPort >= 0) {
                 endpointsBuilder.addEndpoint(new InetSocketAddress(address, coapPort), Protocol.COAP);
             }

@@ -38,6 +38,7 @@ import io.github.lwm2mportfolio.client.ClientSecurity;
 import io.github.lwm2mportfolio.client.PortfolioClient;
 import io.github.lwm2mportfolio.client.testing.TestCertificates;
 import io.github.lwm2mportfolio.server.PortfolioServer;
+import io.github.lwm2mportfolio.server.Revocations;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import io.github.lwm2mportfolio.server.compliance.Certification;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
@@ -214,6 +215,31 @@ class DtlsCredentialsTest {
 
         assertThat(handshakeFailures.poll(10, TimeUnit.SECONDS)).as("a failed DTLS handshake")
                 .hasStackTraceContaining("BAD_CERTIFICATE");
+        assertNeverOnline(endpoint);
+    }
+
+    @Test
+    void a_device_whose_certificate_is_revoked_fails_the_dtls_handshake() throws Exception {
+        String endpoint = Fleet.newEndpoint("x509-revoked");
+        TestCertificates.Credential device = fleetCa.client(endpoint);
+        server.inventory().replaceRevocations(
+                new Revocations(Set.of(device.certificate().getSerialNumber()), Set.of()));
+        BlockingQueue<Exception> handshakeFailures = new LinkedBlockingQueue<>();
+
+        fleet.start(fleet.client(endpoint, true).serverUri(server.coapsUri()).security(
+                ClientSecurity.x509(device.certificate(), device.privateKey(), server.serverCertificate())),
+                Fleet.HostSetup.certified("HDID-REV"), new LwM2mClientObserverAdapter() {
+                    @Override
+                    public void onRegistrationFailure(LwM2mServer lwm2mServer, RegisterRequest request,
+                            ResponseCode responseCode, String errorMessage, Exception cause) {
+                        if (cause != null) {
+                            handshakeFailures.add(cause);
+                        }
+                    }
+                });
+
+        assertThat(handshakeFailures.poll(10, TimeUnit.SECONDS)).as("a failed DTLS handshake")
+                .hasStackTraceContaining("CERTIFICATE_REVOKED");
         assertNeverOnline(endpoint);
     }
 
