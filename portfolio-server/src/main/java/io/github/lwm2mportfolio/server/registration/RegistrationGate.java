@@ -75,8 +75,8 @@ public final class RegistrationGate extends CoapResource {
         if (request.getCode() == Code.POST) {
             String refusal = lifetimeRefusal(request.getOptions().getUriQueryStrings());
             if (refusal != null) {
-                refuse(exchange, ResponseCode.BAD_REQUEST, refusal, null);
                 LOG.info("registration{} from {} refused (4.00): {}", endpointOf(request), source(request), refusal);
+                refuse(exchange, ResponseCode.BAD_REQUEST, refusal, null);
                 return;
             }
             if (request.getOptions().getURIPathCount() == 1 && !admitted(exchange)) {
@@ -90,43 +90,44 @@ public final class RegistrationGate extends CoapResource {
     private boolean admitted(Exchange exchange) {
         Request request = exchange.getRequest();
         String endpoint = query(request.getOptions().getUriQueryStrings(), "ep");
-        boolean secure = request.getSourceContext().getPeerIdentity() != null;
-        if (endpoint != null) {
-            boolean securedBefore;
-            try {
-                // asked over CoAPS too: Leshan's own lookups of the same database would fail with no answer
-                securedBefore = history.securedBefore(endpoint);
-            } catch (RuntimeException e) {
-                refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, "the inventory is unavailable; try again later",
-                        UNAVAILABLE_RETRY_SECONDS);
-                LOG.warn("registration of {} from {} refused: the inventory is unavailable ({})", printable(endpoint),
-                        source(request), e.getMessage());
+        // a Register of an endpoint registered now replaces its own registration and costs no token; the rate
+        // is checked first, so that a flood costs no database reads
+        if (endpoint == null || !history.registeredNow(endpoint)) {
+            InetAddress source = request.getSourceContext().getPeerAddress().getAddress();
+            long retryAfter = perSource.tryAcquire(source);
+            if (retryAfter > 0) {
+                String reason = "too many registrations from " + source.getHostAddress() + " (at most "
+                        + limits.perSourceBurst() + " at once, then " + limits.perSourceRate()
+                        + " per second); try again in " + retryAfter + " s";
+                long now = System.nanoTime();
+                if (now - lastRefusalLog > 1_000_000_000L) {
+                    lastRefusalLog = now;
+                    LOG.info("registration of {} from {} refused (5.03): {}", printable(endpoint), source(request),
+                            reason);
+                }
+                refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, reason, retryAfter);
                 return false;
-            }
-            if (securedBefore && !secure) {
-                refuse(exchange, ResponseCode.FORBIDDEN,
-                        "endpoint has registered over DTLS before: register over CoAPS", null);
-                LOG.warn("registration of {} from {} refused: it came over plain CoAP, but the endpoint has "
-                        + "registered over DTLS before", printable(endpoint), source(request));
-                return false;
-            }
-            if (history.registeredNow(endpoint)) {
-                return true; // it replaces its own registration and costs no token
             }
         }
-        InetAddress source = request.getSourceContext().getPeerAddress().getAddress();
-        long retryAfter = perSource.tryAcquire(source);
-        if (retryAfter > 0) {
-            String reason = "too many registrations from " + source.getHostAddress() + " (at most "
-                    + limits.perSourceBurst() + " at once, then " + limits.perSourceRate()
-                    + " per second); try again in " + retryAfter + " s";
-            refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, reason, retryAfter);
-            long now = System.nanoTime();
-            if (now - lastRefusalLog > 1_000_000_000L) {
-                lastRefusalLog = now;
-                LOG.info("registration of {} from {} refused (5.03): {}", printable(endpoint), source(request),
-                        reason);
-            }
+        if (endpoint == null) {
+            return true; // Leshan refuses it
+        }
+        boolean securedBefore;
+        try {
+            // asked over CoAPS too: Leshan's own lookups of the same database would fail with no answer
+            securedBefore = history.securedBefore(endpoint);
+        } catch (RuntimeException e) { // logged without the trace and the statement (it names the endpoint)
+            LOG.warn("registration of {} from {} refused: the inventory is unavailable ({})", printable(endpoint),
+                    source(request), String.valueOf(e.getCause() != null ? e.getCause() : e));
+            refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, "the inventory is unavailable; try again later",
+                    UNAVAILABLE_RETRY_SECONDS);
+            return false;
+        }
+        if (securedBefore && request.getSourceContext().getPeerIdentity() == null) {
+            LOG.warn("registration of {} from {} refused: it came over plain CoAP, but the endpoint has "
+                    + "registered over DTLS before", printable(endpoint), source(request));
+            refuse(exchange, ResponseCode.FORBIDDEN, "endpoint has registered over DTLS before: register over CoAPS",
+                    null);
             return false;
         }
         return true;
@@ -179,6 +180,7 @@ public final class RegistrationGate extends CoapResource {
         return value.length() <= 24 ? value : value.substring(0, 24) + "...";
     }
 
+    /** Answers; logged before, so that whoever sees the answer finds the log line written. */
     private void refuse(Exchange exchange, ResponseCode code, String reason, Long maxAge) {
         Response response = new Response(code);
         response.setPayload(reason);
