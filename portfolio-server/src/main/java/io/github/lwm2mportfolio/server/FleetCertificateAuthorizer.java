@@ -10,6 +10,8 @@ import org.eclipse.leshan.servers.security.SecurityChecker;
 import org.eclipse.leshan.servers.security.SecurityInfo;
 import org.eclipse.leshan.servers.security.SecurityStore;
 
+import io.github.lwm2mportfolio.server.inventory.Inventory;
+
 /**
  * {@link RefusingAuthorizer}, plus: a device with no stored credential that came over DTLS with an X.509
  * certificate is accepted when the certificate's CN is its endpoint. Only installed with trust anchors: the DTLS handshake has
@@ -20,8 +22,8 @@ final class FleetCertificateAuthorizer extends RefusingAuthorizer {
     private final SecurityStore store;
     private final SecurityChecker checker = new SecurityChecker();
 
-    FleetCertificateAuthorizer(SecurityStore store, RegistrationRefusals refusals) {
-        super(store, refusals);
+    FleetCertificateAuthorizer(SecurityStore store, RegistrationRefusals refusals, Inventory inventory) {
+        super(store, refusals, inventory);
         this.store = store;
     }
 
@@ -35,5 +37,13 @@ final class FleetCertificateAuthorizer extends RefusingAuthorizer {
                     : Authorization.declined();
         }
         return super.checkIdentity(request, registration, sender, endpointUri);
+    }
+
+    @Override
+    protected String reason(String endpoint, LwM2mPeer sender) {
+        if (sender.getIdentity() instanceof X509Identity certificate && store.getByEndpoint(endpoint) == null) {
+            return "the certificate names '" + certificate.getX509CommonName() + "', not this endpoint";
+        }
+        return super.reason(endpoint, sender);
     }
 }

@@ -1,7 +1,10 @@
 package io.github.lwm2mportfolio.server;
 
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
 
 import org.eclipse.californium.elements.Connector;
 import org.eclipse.californium.scandium.DTLSConnector;
@@ -20,13 +23,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Leshan's CoAPs endpoint with a DTLS connector that logs each failed handshake at WARN with the peer's address
  * and Scandium's reason (Californium itself only logs them at DEBUG): a device with a wrong PSK or an untrusted
- * certificate shows up in the server's log, at most 20 lines a minute ({@link LogBudget}).
+ * certificate shows up in the server's log, at most 20 lines a minute ({@link LogBudget}). Its certificate
+ * verifier also refuses revoked device certificates ({@link RevocationCheckingVerifier}).
  */
 final class HandshakeFailureLog extends CoapsServerProtocolProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeFailureLog.class);
     /** Peers that fail on purpose must not flood the log: 20 lines a minute, then a count of the others. */
     private final LogBudget budget = new LogBudget(20, Duration.ofMinutes(1), Clock.systemUTC());
+    private final Function<X509Certificate, Optional<String>> revocation;
+
+    /** @param revocation why a device certificate is revoked, or empty: such a certificate fails the handshake */
+    HandshakeFailureLog(Function<X509Certificate, Optional<String>> revocation) {
+        this.revocation = revocation;
+    }
 
     @Override
     public CaliforniumServerEndpointFactory createDefaultEndpointFactory(EndpointUri uri,
@@ -38,7 +48,12 @@ final class HandshakeFailureLog extends CoapsServerProtocolProvider {
                         dtlsConnectorConfigInitializer, coapEndpointConfigInitializer, getUriHandler()) {
                     @Override
                     protected Connector createConnector(DtlsConnectorConfig config) {
-                        return new LoggingConnector(config, budget);
+                        if (config.getCertificateVerifier() == null) {
+                            return new LoggingConnector(config, budget);
+                        }
+                        return new LoggingConnector(DtlsConnectorConfig.builder(config).setCertificateVerifier(
+                                new RevocationCheckingVerifier(config.getCertificateVerifier(), revocation)).build(),
+                                budget);
                     }
                 };
             }

@@ -459,7 +459,7 @@ public final class PortfolioServer implements AutoCloseable {
                 }
                 ServerEvents events = new ServerEvents();
                 inventory.addComplianceListener(events::publish);
-                LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust);
+                LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust, keys);
                 Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock);
                 return new PortfolioServer(lwm2m, inventory, collector, events, keys, identity,
                         RestSettings.defaults().withAddress(httpHost, Math.max(httpPort, 0)).withHttps(https)
@@ -518,7 +518,7 @@ public final class PortfolioServer implements AutoCloseable {
         }
 
         private LeshanServer lwm2mServer(Inventory inventory, ServerIdentity identity,
-                List<X509Certificate> dtlsTrust) {
+                List<X509Certificate> dtlsTrust, ServerKeys keys) {
             InetAddress address;
             try {
                 address = InetAddress.getByName(bindHost);
@@ -526,7 +526,7 @@ public final class PortfolioServer implements AutoCloseable {
                 throw new IllegalArgumentException("cannot bind to " + bindHost + ": " + e.getMessage(), e);
             }
             CaliforniumServerEndpointsProvider.Builder endpointsBuilder = new CaliforniumServerEndpointsProvider.Builder(
-                    new CoapServerProtocolProvider(), new HandshakeFailureLog());
+                    new CoapServerProtocolProvider(), new HandshakeFailureLog(keys::revocation));
             if (coapPort >= 0) {
                 endpointsBuilder.addEndpoint(new InetSocketAddress(address, coapPort), Protocol.COAP);
             }
@@ -543,14 +543,14 @@ public final class PortfolioServer implements AutoCloseable {
             // Never an empty array: Californium reads it as "trust every certificate".
             if (!dtlsTrust.isEmpty()) {
                 builder.setTrustedCertificates(dtlsTrust.toArray(X509Certificate[]::new));
-                builder.setAuthorizer(new FleetCertificateAuthorizer(securityStore, refusals));
+                builder.setAuthorizer(new FleetCertificateAuthorizer(securityStore, refusals, inventory));
             } else {
-                builder.setAuthorizer(new RefusingAuthorizer(securityStore, refusals));
+                builder.setAuthorizer(new RefusingAuthorizer(securityStore, refusals, inventory));
             }
             LeshanServer lwm2m = builder.build();
             if (endpoints.getCoapServer() != null) {
                 RegistrationGate.install(endpoints.getCoapServer(), registrationLimits,
-                        endpoint -> lwm2m.getRegistrationService().getByEndpoint(endpoint) != null);
+                        new RegistrationHistory(lwm2m.getRegistrationService(), inventory));
             }
             // Leshan only logs a DTLS configuration it cannot use and runs without CoAPS; refuse that.
             if (lwm2m.getEndpoint(Protocol.COAPS) == null) {

@@ -3,39 +3,69 @@ package io.github.lwm2mportfolio.server;
 import org.eclipse.leshan.core.endpoint.EndpointUri;
 import org.eclipse.leshan.core.peer.IpPeer;
 import org.eclipse.leshan.core.peer.LwM2mPeer;
+import org.eclipse.leshan.core.request.RegisterRequest;
 import org.eclipse.leshan.core.request.UplinkRequest;
 import org.eclipse.leshan.server.registration.Registration;
 import org.eclipse.leshan.server.security.DefaultAuthorizer;
 import org.eclipse.leshan.servers.security.Authorization;
 import org.eclipse.leshan.servers.security.SecurityStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.lwm2mportfolio.server.inventory.Inventory;
 
 /**
  * Leshan's authorizer (a device whose endpoint has credentials in the security store must come over DTLS with
  * exactly those; one without any must not present a DTLS identity), which also says why it refused, for the
- * 4.03 the device gets ({@link RegistrationRefusals}).
+ * 4.03 the device gets ({@link RegistrationRefusals}), and logs the refusal. An approved Register over CoAPS is
+ * remembered in the inventory, so that the endpoint is refused over plain CoAP from then on.
  */
 class RefusingAuthorizer extends DefaultAuthorizer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RefusingAuthorizer.class);
+
     private final SecurityStore store;
     private final RegistrationRefusals refusals;
+    private final Inventory inventory;
 
-    RefusingAuthorizer(SecurityStore store, RegistrationRefusals refusals) {
+    RefusingAuthorizer(SecurityStore store, RegistrationRefusals refusals, Inventory inventory) {
         super(store);
         this.store = store;
         this.refusals = refusals;
+        this.inventory = inventory;
     }
 
     @Override
     public Authorization isAuthorized(UplinkRequest<?> request, Registration registration, LwM2mPeer sender,
             EndpointUri endpointUri) {
-        Authorization authorization = super.isAuthorized(request, registration, sender, endpointUri);
-        if (authorization.isDeclined() && sender instanceof IpPeer peer) {
-            refusals.refused(peer.getSocketAddress(), reason(registration.getEndpoint(), sender));
+        String endpoint = registration.getEndpoint();
+        try {
+            Authorization authorization = super.isAuthorized(request, registration, sender, endpointUri);
+            if (authorization.isDeclined()) {
+                refused(endpoint, sender, reason(endpoint, sender), "");
+            } else if (request instanceof RegisterRequest && sender.getIdentity().isSecure()) {
+                inventory.registeredOverDtls(endpoint);
+            }
+            return authorization;
+        } catch (RuntimeException e) {
+            // the gate answers 5.03 when the inventory is down; this only meets one that went down since
+            refused(endpoint, sender, "the inventory is unavailable; try again later", " (" + e.getMessage() + ")");
+            return Authorization.declined();
         }
-        return authorization;
     }
 
-    private String reason(String endpoint, LwM2mPeer sender) {
+    /** Gives the device the reason and logs it, with a detail the device is not told. */
+    private void refused(String endpoint, LwM2mPeer sender, String reason, String detail) {
+        Object from = sender;
+        if (sender instanceof IpPeer peer) {
+            refusals.refused(peer.getSocketAddress(), reason);
+            from = peer.getSocketAddress();
+        }
+        LOG.warn("registration of {} from {} refused (4.03): {}{}", endpoint, from, reason, detail);
+    }
+
+    /** Why the authorizer declined a request from this sender. */
+    protected String reason(String endpoint, LwM2mPeer sender) {
         boolean hasCredentials = store.getByEndpoint(endpoint) != null;
         if (hasCredentials && !sender.getIdentity().isSecure()) {
             return "endpoint has DTLS credentials: register over CoAPS with them";

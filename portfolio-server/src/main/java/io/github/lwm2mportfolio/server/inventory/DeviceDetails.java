@@ -27,6 +27,11 @@ final class DeviceDetails {
         this.states = states;
     }
 
+    boolean hasRegisteredOverDtls(String endpoint) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT registered_over_dtls FROM devices WHERE endpoint = ?")
+                .bind(0, endpoint).mapTo(Boolean.class).findOne().orElse(false));
+    }
+
     Optional<DeviceDetail> device(String endpoint) {
         requireEndpoint(endpoint);
         long cutoff = states.cutoff();

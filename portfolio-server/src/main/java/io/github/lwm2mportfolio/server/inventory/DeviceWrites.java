@@ -33,6 +33,17 @@ final class DeviceWrites {
         });
     }
 
+    void registeredOverDtls(String endpoint) {
+        requireEndpoint(endpoint);
+        transactions.write(h -> {
+            DeviceRow row = rows.lockDevice(h, endpoint);
+            rows.save(h, row);
+            h.createUpdate("UPDATE devices SET registered_over_dtls = TRUE WHERE endpoint = ?").bind(0, endpoint)
+                    .execute();
+            return null;
+        });
+    }
+
     /** A deregistration older than the device's last registration (a late event) leaves it online. */
     void deregistered(String endpoint, Instant at) {
         requireEndpoint(endpoint);

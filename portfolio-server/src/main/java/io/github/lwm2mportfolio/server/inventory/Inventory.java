@@ -20,6 +20,15 @@ public interface Inventory extends AutoCloseable {
     /** A client registered (or re-registered): creates the device or updates it, online. */
     void registered(String endpoint, String lwm2mVersion, boolean hasPortfolioObject, Instant at);
 
+    /**
+     * The endpoint registered over CoAPS: from now on it is refused over plain CoAP, until the device is removed
+     * ({@link #removeDevice(String)}). Creates the device when unknown.
+     */
+    void registeredOverDtls(String endpoint);
+
+    /** Whether the endpoint ever registered over CoAPS since it was last removed. */
+    boolean hasRegisteredOverDtls(String endpoint);
+
     /** A client deregistered or expired: kept, offline. */
     void deregistered(String endpoint, Instant at);
 

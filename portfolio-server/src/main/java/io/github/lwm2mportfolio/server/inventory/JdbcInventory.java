@@ -165,6 +165,16 @@ public final class JdbcInventory implements Inventory {
     }
 
     @Override
+    public void registeredOverDtls(String endpoint) {
+        deviceWrites.registeredOverDtls(endpoint);
+    }
+
+    @Override
+    public boolean hasRegisteredOverDtls(String endpoint) {
+        return deviceDetails.hasRegisteredOverDtls(endpoint);
+    }
+
+    @Override
     public void deregistered(String endpoint, Instant at) {
         deviceWrites.deregistered(endpoint, at);
     }

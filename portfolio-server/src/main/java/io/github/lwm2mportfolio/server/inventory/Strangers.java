@@ -22,6 +22,7 @@ final class Strangers {
             + "AND COALESCE(d.last_seen, d.registered_at, 0) < :cutoff "
             + "AND (d.collected_at IS NULL OR (d.has_portfolio_object = FALSE AND NOT EXISTS "
             + "(SELECT 1 FROM portfolio_instances p WHERE p.endpoint = d.endpoint))) "
+            + "AND d.registered_over_dtls = FALSE "
             + "AND NOT EXISTS (SELECT 1 FROM credentials c WHERE c.endpoint = d.endpoint)";
 
     private final Jdbi jdbi;

@@ -2,7 +2,6 @@ package io.github.lwm2mportfolio.server.registration;
 
 import java.net.InetAddress;
 import java.util.List;
-import java.util.function.Predicate;
 
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.CoapServer;
@@ -23,8 +22,12 @@ import org.slf4j.LoggerFactory;
  * <li>a Register of an endpoint not registered now, from a source address that has used up its registrations:
  * 5.03 Service Unavailable with Max-Age, the seconds after which it may try again (RFC 7252 5.9.3.4). 5.03 and
  * not 4.03: the client is not refused for what it is but for how many registered from its address lately.</li>
+ * <li>a plain-CoAP Register of an endpoint that is or was registered over CoAPS: 4.03, so that nobody takes over
+ * a DTLS device's registration without its credentials (removing the device forgets it);</li>
+ * <li>a Register when the inventory cannot say whether that is so: 5.03, to try again later.</li>
  * </ul>
- * Every other request goes to Leshan's resource unchanged. Refusals are logged at most once a second.
+ * Every other request goes to Leshan's resource unchanged. Each refusal is logged once with the endpoint, the
+ * source address and the reason; those of the rate limit at most once a second, since a flood causes them.
  */
 public final class RegistrationGate extends CoapResource {
 
@@ -32,30 +35,33 @@ public final class RegistrationGate extends CoapResource {
 
     private final Resource registrations;
     private final RegistrationLimits limits;
-    private final Predicate<String> registeredNow;
+    private final EndpointHistory history;
     private final SourceRateLimiter perSource;
+    /** Max-Age of a 5.03 for an unavailable inventory: the seconds after which a device may try again. */
+    private static final long UNAVAILABLE_RETRY_SECONDS = 30;
+
     private volatile long lastRefusalLog;
 
-    RegistrationGate(Resource registrations, RegistrationLimits limits, Predicate<String> registeredNow) {
+    RegistrationGate(Resource registrations, RegistrationLimits limits, EndpointHistory history) {
         super(registrations.getName());
         this.registrations = registrations;
         this.limits = limits;
-        this.registeredNow = registeredNow;
+        this.history = history;
         this.perSource = new SourceRateLimiter(limits.perSourceBurst(), limits.perSourceRate(), System::nanoTime);
     }
 
     /**
      * Puts a gate in front of the server's {@code /rd} resource.
      *
-     * @param registeredNow whether an endpoint is registered now (its Register is a re-registration, not a new one)
+     * @param history whether an endpoint is registered now and whether it is or was over CoAPS
      */
-    public static void install(CoapServer server, RegistrationLimits limits, Predicate<String> registeredNow) {
+    public static void install(CoapServer server, RegistrationLimits limits, EndpointHistory history) {
         Resource registrations = server.getRoot().getChild("rd");
         if (registrations == null) {
             throw new IllegalStateException("the LwM2M server has no /rd resource");
         }
         server.remove(registrations);
-        server.add(new RegistrationGate(registrations, limits, registeredNow));
+        server.add(new RegistrationGate(registrations, limits, history));
     }
 
     @Override
@@ -69,27 +75,75 @@ public final class RegistrationGate extends CoapResource {
         if (request.getCode() == Code.POST) {
             String refusal = lifetimeRefusal(request.getOptions().getUriQueryStrings());
             if (refusal != null) {
+                LOG.info("registration{} from {} refused (4.00): {}", endpointOf(request), source(request), refusal);
                 refuse(exchange, ResponseCode.BAD_REQUEST, refusal, null);
                 return;
             }
-            if (request.getOptions().getURIPathCount() == 1 && !reRegistration(request)) {
-                InetAddress source = request.getSourceContext().getPeerAddress().getAddress();
-                long retryAfter = perSource.tryAcquire(source);
-                if (retryAfter > 0) {
-                    refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, "too many registrations from "
-                            + source.getHostAddress() + " (at most " + limits.perSourceBurst() + " at once, then "
-                            + limits.perSourceRate() + " per second); try again in " + retryAfter + " s", retryAfter);
-                    return;
-                }
+            if (request.getOptions().getURIPathCount() == 1 && !admitted(exchange)) {
+                return;
             }
         }
         registrations.handleRequest(exchange);
     }
 
-    /** A Register of an endpoint registered now: it replaces its own registration and costs no token. */
-    private boolean reRegistration(Request request) {
+    /** Whether a Register may go on to Leshan; answers it when not. */
+    private boolean admitted(Exchange exchange) {
+        Request request = exchange.getRequest();
         String endpoint = query(request.getOptions().getUriQueryStrings(), "ep");
-        return endpoint != null && registeredNow.test(endpoint);
+        // a Register of an endpoint registered now replaces its own registration and costs no token; the rate
+        // is checked first, so that a flood costs no database reads
+        if (endpoint == null || !history.registeredNow(endpoint)) {
+            InetAddress source = request.getSourceContext().getPeerAddress().getAddress();
+            long retryAfter = perSource.tryAcquire(source);
+            if (retryAfter > 0) {
+                String reason = "too many registrations from " + source.getHostAddress() + " (at most "
+                        + limits.perSourceBurst() + " at once, then " + limits.perSourceRate()
+                        + " per second); try again in " + retryAfter + " s";
+                long now = System.nanoTime();
+                if (now - lastRefusalLog > 1_000_000_000L) {
+                    lastRefusalLog = now;
+                    LOG.info("registration of {} from {} refused (5.03): {}", printable(endpoint), source(request),
+                            reason);
+                }
+                refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, reason, retryAfter);
+                return false;
+            }
+        }
+        if (endpoint == null) {
+            return true; // Leshan refuses it
+        }
+        boolean securedBefore;
+        try {
+            // asked over CoAPS too: Leshan's own lookups of the same database would fail with no answer
+            securedBefore = history.securedBefore(endpoint);
+        } catch (RuntimeException e) { // logged without the trace and the statement (it names the endpoint)
+            LOG.warn("registration of {} from {} refused: the inventory is unavailable ({})", printable(endpoint),
+                    source(request), String.valueOf(e.getCause() != null ? e.getCause() : e));
+            refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, "the inventory is unavailable; try again later",
+                    UNAVAILABLE_RETRY_SECONDS);
+            return false;
+        }
+        if (securedBefore && request.getSourceContext().getPeerIdentity() == null) {
+            LOG.warn("registration of {} from {} refused: it came over plain CoAP, but the endpoint has "
+                    + "registered over DTLS before", printable(endpoint), source(request));
+            refuse(exchange, ResponseCode.FORBIDDEN, "endpoint has registered over DTLS before: register over CoAPS",
+                    null);
+            return false;
+        }
+        return true;
+    }
+
+    /** The endpoint as a log line may show it: no control characters (no forged lines), at most 100 chars. */
+    private static String printable(String endpoint) {
+        if (endpoint == null) {
+            return null;
+        }
+        String shown = endpoint.replaceAll("\\p{Cntrl}", "?");
+        return shown.length() <= 100 ? shown : shown.substring(0, 100) + "...";
+    }
+
+    private static String source(Request request) {
+        return String.valueOf(request.getSourceContext().getPeerAddress());
     }
 
     /** Null when the request names no lifetime or an acceptable one. */
@@ -126,6 +180,7 @@ public final class RegistrationGate extends CoapResource {
         return value.length() <= 24 ? value : value.substring(0, 24) + "...";
     }
 
+    /** Answers; logged before, so that whoever sees the answer finds the log line written. */
     private void refuse(Exchange exchange, ResponseCode code, String reason, Long maxAge) {
         Response response = new Response(code);
         response.setPayload(reason);
@@ -134,10 +189,11 @@ public final class RegistrationGate extends CoapResource {
             response.getOptions().setMaxAge(maxAge);
         }
         exchange.sendResponse(response);
-        long now = System.nanoTime();
-        if (now - lastRefusalLog > 1_000_000_000L) {
-            lastRefusalLog = now;
-            LOG.info("registration refused ({}): {}", code, reason);
-        }
+    }
+
+    /** " of ep" for a Register; an Update names no endpoint. */
+    private static String endpointOf(Request request) {
+        String endpoint = query(request.getOptions().getUriQueryStrings(), "ep");
+        return endpoint == null ? "" : " of " + printable(endpoint);
     }
 }

@@ -80,7 +80,7 @@ class CredentialEnforcementTest {
         intruders.start(intruders.client(endpoint, true), spoofed(), refusals(refusals));
 
         assertThat(refusals.poll(10, TimeUnit.SECONDS)).isEqualTo(
-                "FORBIDDEN(403): endpoint has DTLS credentials: register over CoAPS with them");
+                "FORBIDDEN(403): endpoint has registered over DTLS before: register over CoAPS");
         assertUnchanged(endpoint, registered, before);
     }
 
