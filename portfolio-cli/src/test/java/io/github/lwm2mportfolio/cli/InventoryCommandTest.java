@@ -72,6 +72,7 @@ class InventoryCommandTest {
                 VerificationOutcome.VERIFIED, "all AuthData verified", "sign", 0, 1L, "{}"));
         host("gw-2", "SN-2", "9.9");
         inventory.registered("sensor-3", "1.0", false, COLLECTED);
+        inventory.portfoliosCollected("sensor-3", List.of(), false, COLLECTED); // as the collector does
         inventory.deregistered("sensor-3", COLLECTED.plusSeconds(5));
         api = RestApi.start("127.0.0.1", 0, inventory, new NoDevices(), new ServerEvents());
         url = "http://127.0.0.1:" + api.port();

@@ -2,6 +2,7 @@ package io.github.lwm2mportfolio.server.collector;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,7 +31,10 @@ final class CollectionQueue {
     private final Condition ended = lock.newCondition();
     private final ArrayDeque<Runnable> onDemand = new ArrayDeque<>();
     private final LinkedHashMap<String, Integer> established = new LinkedHashMap<>();
-    private final LinkedHashMap<String, Integer> strangers = new LinkedHashMap<>();
+    /** Waiting strangers by source address; the order of the addresses is their turn (the next served first). */
+    private final LinkedHashMap<String, LinkedHashMap<String, Integer>> strangersBySource = new LinkedHashMap<>();
+    /** The source address of each waiting stranger. */
+    private final Map<String, String> strangerSources = new HashMap<>();
     private final Set<String> running = new HashSet<>();
     private int maxWaiting;
 
@@ -53,18 +57,25 @@ final class CollectionQueue {
         }
     }
 
-    /** Asks for a collection; a device already waiting keeps its place (moved ahead if it became established). */
-    void offer(String endpoint, int attempt, boolean isEstablished) {
+    /**
+     * Asks for a collection; a device already waiting keeps its place (moved ahead if it became established).
+     * {@code source} is the address the device registered from (strangers take turns by it); null when unknown.
+     */
+    void offer(String endpoint, int attempt, boolean isEstablished, String source) {
         lock.lock();
         try {
-            Integer waitingAsStranger = strangers.get(endpoint);
-            if (isEstablished && waitingAsStranger != null) {
-                strangers.remove(endpoint);
-                attempt = Math.min(attempt, waitingAsStranger);
+            String waitingFrom = strangerSources.get(endpoint);
+            if (isEstablished || established.containsKey(endpoint)) {
+                Integer waitingAsStranger = removeStranger(endpoint);
+                established.merge(endpoint, waitingAsStranger == null ? attempt
+                        : Math.min(attempt, waitingAsStranger), Math::min);
+            } else if (waitingFrom != null) {
+                strangersBySource.get(waitingFrom).merge(endpoint, attempt, Math::min);
+            } else {
+                String key = source == null ? "" : source;
+                strangerSources.put(endpoint, key);
+                strangersBySource.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(endpoint, attempt);
             }
-            LinkedHashMap<String, Integer> line = isEstablished || established.containsKey(endpoint) ? established
-                    : strangers;
-            line.merge(endpoint, attempt, Math::min);
             changed();
         } finally {
             lock.unlock();
@@ -82,7 +93,7 @@ final class CollectionQueue {
                 }
                 Work work = takeFrom(established);
                 if (work == null) {
-                    work = takeFrom(strangers);
+                    work = takeStranger();
                 }
                 if (work != null) {
                     return work;
@@ -99,7 +110,7 @@ final class CollectionQueue {
         lock.lock();
         try {
             established.remove(endpoint);
-            strangers.remove(endpoint);
+            removeStranger(endpoint);
         } finally {
             lock.unlock();
         }
@@ -146,13 +157,44 @@ final class CollectionQueue {
         return null;
     }
 
+    /** The first stranger not running, from the address whose turn it is; that address then goes last. */
+    private Work takeStranger() {
+        for (Map.Entry<String, LinkedHashMap<String, Integer>> bySource : strangersBySource.entrySet()) {
+            Work work = takeFrom(bySource.getValue());
+            if (work != null) {
+                String source = bySource.getKey();
+                strangerSources.remove(work.endpoint());
+                LinkedHashMap<String, Integer> rest = strangersBySource.remove(source);
+                if (!rest.isEmpty()) {
+                    strangersBySource.put(source, rest); // its next turn comes after every other address's
+                }
+                return work;
+            }
+        }
+        return null;
+    }
+
+    /** Removes a waiting stranger; its attempt, null when it was not waiting. */
+    private Integer removeStranger(String endpoint) {
+        String source = strangerSources.remove(endpoint);
+        if (source == null) {
+            return null;
+        }
+        LinkedHashMap<String, Integer> line = strangersBySource.get(source);
+        Integer attempt = line.remove(endpoint);
+        if (line.isEmpty()) {
+            strangersBySource.remove(source);
+        }
+        return attempt;
+    }
+
     private void changed() {
         maxWaiting = Math.max(maxWaiting, waitingLocked());
         available.signal();
     }
 
     private int waitingLocked() {
-        return onDemand.size() + established.size() + strangers.size();
+        return onDemand.size() + established.size() + strangerSources.size();
     }
 
     /** Work waiting for a worker (not the running ones). */

@@ -60,8 +60,9 @@ import io.github.lwm2mportfolio.server.inventory.VerificationOutcome;
  * <p>
  * Work is bounded: a fixed pool of workers and one {@link CollectionQueue} entry per device at most, served in
  * order of priority: on-demand verifications (a bounded number; beyond it the REST API answers 503), established
- * devices, then strangers. A registration storm slows the collection of strangers down; it does not exhaust memory
- * nor delay the devices the inventory knows. One device's trouble never stops the others. Strangers that are gone
+ * devices, then strangers (taking turns by the address they registered from). A registration storm slows the
+ * collection of strangers down, most of all those from its own address; it does not exhaust memory nor delay the
+ * devices the inventory knows. One device's trouble never stops the others. Strangers that are gone
  * are purged from the inventory after {@link CollectorConfig#purgeStrangersAfter()}.
  */
 public final class Collector implements DeviceOperations, AutoCloseable {
@@ -266,7 +267,17 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             established = false; // the database is in trouble: collected all the same, as a stranger
             LOG.warn("{}: cannot tell whether it is established: {}", endpoint, e.toString());
         }
-        queue.offer(endpoint, attempt, established);
+        queue.offer(endpoint, attempt, established, sourceAddress(endpoint));
+    }
+
+    /** The IP address this endpoint registered from (strangers take turns by it); null when not registered. */
+    private String sourceAddress(String endpoint) {
+        Registration registration = server.getRegistrationService().getByEndpoint(endpoint);
+        if (registration == null || registration.getSocketAddress() == null
+                || registration.getSocketAddress().getAddress() == null) {
+            return null;
+        }
+        return registration.getSocketAddress().getAddress().getHostAddress();
     }
 
     /** A worker: takes work until the collector closes. */

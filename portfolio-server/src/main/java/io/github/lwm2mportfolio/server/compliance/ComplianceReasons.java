@@ -19,20 +19,40 @@ public final class ComplianceReasons {
     private ComplianceReasons() {
     }
 
-    /**
-     * @param state the state the evaluator decided
-     * @param verifiedNotBefore a VERIFIED verdict before this instant is stale (now minus the freshness limit)
-     */
+    /** The reasons of a device that was collected and whose last collection went well. */
     public static String of(ComplianceState state, boolean hasPortfolioObject, boolean extDevInfoPresent,
             HostIdentityView host, Verification lastVerification, Instant lastIdentityChange,
             Instant verifiedNotBefore) {
+        return of(state, true, null, hasPortfolioObject, extDevInfoPresent, host, lastVerification,
+                lastIdentityChange, verifiedNotBefore);
+    }
+
+    /**
+     * @param state the state the evaluator decided
+     * @param collected whether a collection ever completed (before one, what the inventory holds of the
+     *        device's objects is not known yet)
+     * @param collectionError why the last collection failed, null when it did not
+     * @param verifiedNotBefore a VERIFIED verdict before this instant is stale (now minus the freshness limit)
+     */
+    public static String of(ComplianceState state, boolean collected, String collectionError,
+            boolean hasPortfolioObject, boolean extDevInfoPresent, HostIdentityView host,
+            Verification lastVerification, Instant lastIdentityChange, Instant verifiedNotBefore) {
         if (state == null) {
             return null;
         }
         List<String> reasons = new ArrayList<>();
         switch (state) {
-        case NO_PORTFOLIO -> reasons.add(!hasPortfolioObject ? "the client has no object 16 (Portfolio)"
-                : "no ExtDevInfo link (/3/0/22) to a Portfolio instance");
+        case NO_PORTFOLIO -> {
+            if (collectionError != null) {
+                reasons.add("the collection failed: " + collectionError);
+            }
+            if (!collected) {
+                reasons.add("not collected yet");
+            } else {
+                reasons.add(!hasPortfolioObject ? "the client has no object 16 (Portfolio)"
+                        : "no ExtDevInfo link (/3/0/22) to a Portfolio instance");
+            }
+        }
         case UNCERTIFIED -> {
             reasons.add(uncertified(host));
             String verification = verificationProblem(lastVerification, lastIdentityChange, verifiedNotBefore);

@@ -13,7 +13,7 @@ final class DeviceRow {
 
     /** The columns {@link #MAPPER} reads, for {@code SELECT}. */
     static final String COLUMNS = "endpoint, lwm2m_version, online, has_portfolio_object, "
-            + "ext_dev_info_present, registered_at, last_seen, state, last_counter, collection_error, "
+            + "ext_dev_info_present, registered_at, last_seen, state, last_counter, collection_error, collected_at, "
             + "host_unique_id, host_manufacturer, host_model, host_software_version, last_identity_change, "
             + "verified_at, verification_outcome, verification_reason, verification_service, "
             + "verification_instance_id, verification_counter, verification_claims_json, host_verified";
@@ -30,6 +30,7 @@ final class DeviceRow {
         row.state = ComplianceState.valueOf(rs.getString("state"));
         row.lastCounter = rs.getLong("last_counter");
         row.collectionError = rs.getString("collection_error");
+        row.collectedAt = instant(rs, "collected_at");
         row.host = new HostIdentityView(rs.getString("host_unique_id"), rs.getString("host_manufacturer"),
                 rs.getString("host_model"), rs.getString("host_software_version"));
         row.lastIdentityChange = instant(rs, "last_identity_change");
@@ -58,6 +59,8 @@ final class DeviceRow {
     ComplianceState state;
     long lastCounter;
     String collectionError;
+    /** When a collection last completed (written by its own UPDATE, not by save); null: never. */
+    Instant collectedAt;
     HostIdentityView host;
     /** A VERIFIED verdict confirmed the host values: values reported since are claims until verified. */
     boolean hostVerified;

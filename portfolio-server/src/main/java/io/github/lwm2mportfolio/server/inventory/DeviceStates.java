@@ -44,8 +44,9 @@ final class DeviceStates {
                 && row.lastVerification.at().toEpochMilli() < cutoff) {
             state = ComplianceState.UNVERIFIED;
         }
-        String reason = ComplianceReasons.of(state, row.hasPortfolioObject, row.extDevInfoPresent, row.host,
-                row.lastVerification, row.lastIdentityChange, Instant.ofEpochMilli(cutoff));
+        String reason = ComplianceReasons.of(state, row.collectedAt != null, row.collectionError,
+                row.hasPortfolioObject, row.extDevInfoPresent, row.host, row.lastVerification,
+                row.lastIdentityChange, Instant.ofEpochMilli(cutoff));
         return new DeviceSummary(row.endpoint, row.lwm2mVersion, row.online, row.registeredAt, row.lastSeen,
                 row.host, state, row.lastVerification, reason);
     }

@@ -55,6 +55,22 @@ class ComplianceReasonsTest {
     }
 
     @Test
+    void no_portfolio_before_a_collection_completed_says_not_collected_yet_and_the_failure_if_any() {
+        String waiting = ComplianceReasons.of(ComplianceState.NO_PORTFOLIO, false, null, false, false, null, null,
+                null, NOW);
+        String failed = ComplianceReasons.of(ComplianceState.NO_PORTFOLIO, false,
+                "Read /3/0/22: no answer within 5000 ms", true, false, null, null, null, NOW);
+        String failedAfterAGoodOne = ComplianceReasons.of(ComplianceState.NO_PORTFOLIO, true, "Read /16/0: 4.04",
+                false, false, null, null, null, NOW);
+
+        assertThat(waiting).isEqualTo("not collected yet");
+        assertThat(failed).isEqualTo("the collection failed: Read /3/0/22: no answer within 5000 ms; "
+                + "not collected yet");
+        assertThat(failedAfterAGoodOne)
+                .isEqualTo("the collection failed: Read /16/0: 4.04; the client has no object 16 (Portfolio)");
+    }
+
+    @Test
     void a_host_instance_without_values_is_uncertified_and_says_what_the_host_did_not_report() {
         assertThat(decide(HostIdentityView.UNKNOWN, CertificationList.EMPTY, VERIFIED)).isEqualTo("UNCERTIFIED "
                 + "because the host reported no manufacturer, model or software version, so no certification record "

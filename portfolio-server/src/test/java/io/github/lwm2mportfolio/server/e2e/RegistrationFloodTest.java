@@ -109,6 +109,28 @@ class RegistrationFloodTest {
     }
 
     @Test
+    void a_new_stranger_from_another_address_is_collected_within_seconds_while_one_address_floods()
+            throws Exception {
+        // Two workers, two seconds per unanswered request: served in arrival order, a stranger behind these
+        // 300 fakes would wait 300 * 2 s / 2 = 5 minutes.
+        server = start(CollectorConfig.defaults().withWorkers(2, 64).withTimeouts(Duration.ofSeconds(2),
+                Duration.ofSeconds(5), Duration.ofMillis(100)), -1);
+        fleet = new Fleet(server, dir.resolve("clients"));
+        flood("flooder-", 300, FAKE_LINKS); // from 127.0.0.1
+        await().atMost(Duration.ofSeconds(60)).until(() -> server.collector().stats().waiting() >= 250);
+        assertThat(server.inventory().device("newcomer")).isEmpty();
+
+        Instant during = Instant.now().minusMillis(1);
+        fleet.start(fleet.client("newcomer", true).localAddress(InetAddress.getByName("127.0.0.2")),
+                Fleet.HostSetup.certified("HD-NEW"));
+        await().atMost(Duration.ofSeconds(30)).until(verifiedSince("newcomer", during)::get);
+        System.out.printf("a new stranger from 127.0.0.2 verified %.1f s after it started, behind 300 fakes%n",
+                Duration.between(during, Instant.now()).toMillis() / 1000.0);
+
+        assertThat(server.collector().stats().waiting()).as("fakes still waiting").isGreaterThan(200);
+    }
+
+    @Test
     void verify_answers_503_with_retry_after_when_the_collector_is_full() throws Exception {
         server = start(CollectorConfig.defaults().withWorkers(1, 1).withTimeouts(Duration.ofSeconds(3),
                 Duration.ofSeconds(3), Duration.ofMillis(100)), 0);

@@ -279,6 +279,22 @@ abstract class JdbcInventoryTest {
     }
 
     @Test
+    void beforeItsFirstCollectionADeviceIsNotCollectedYetAndAFailedCollectionSaysSoWithItsError() {
+        inventory.seen("ep-1", T0); // an Update before any collection: nothing of its objects is known
+        assertThat(detail("ep-1").summary().reason()).isEqualTo("not collected yet");
+        inventory.registered("ep-1", "1.1", true, T0); // object 16 registered, being read
+        assertThat(detail("ep-1").summary().state()).isEqualTo(ComplianceState.NO_PORTFOLIO);
+        assertThat(detail("ep-1").summary().reason()).isEqualTo("not collected yet");
+
+        inventory.collectionFailed("ep-1", "Read /3/0/22: no answer within 5000 ms", T0);
+
+        DeviceDetail failed = detail("ep-1");
+        assertThat(failed.collectionError()).isEqualTo("Read /3/0/22: no answer within 5000 ms");
+        assertThat(failed.summary().reason())
+                .isEqualTo("the collection failed: Read /3/0/22: no answer within 5000 ms; not collected yet");
+    }
+
+    @Test
     void aCollectionWhereExtDevInfoLinksNoInstanceLeavesTheDeviceWithoutPortfolio() {
         inventory.registered("ep-1", "1.1", true, T0);
         inventory.replaceCertifications(ACME_WIDGET_1);
