@@ -67,8 +67,8 @@ public final class DatabaseProbe implements AutoCloseable {
         try (Connection connection = dataSource.getConnection()) {
             return connection.isValid(seconds) ? Optional.empty()
                     : Optional.of("the database did not answer a validity check within " + seconds + " s");
-        } catch (SQLException e) {
-            return Optional.of("no database connection: " + e.getMessage());
+        } catch (SQLException e) { // shown without a token: the cause in words, never the driver's message
+            return Optional.of("no database connection: " + DatabaseOutage.cause(e));
         }
     }
 

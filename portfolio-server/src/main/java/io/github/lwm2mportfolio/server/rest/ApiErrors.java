@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.lwm2mportfolio.server.collector.CollectorBusyException;
 import io.github.lwm2mportfolio.server.collector.DeviceOperations.DeviceOfflineException;
+import io.github.lwm2mportfolio.server.inventory.DatabaseOutage;
 import io.github.lwm2mportfolio.server.rest.RestApi.ApiException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

@@ -1,4 +1,4 @@
-package io.github.lwm2mportfolio.server.rest;
+package io.github.lwm2mportfolio.server.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

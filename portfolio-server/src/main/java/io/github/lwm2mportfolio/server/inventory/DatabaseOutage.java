@@ -1,4 +1,4 @@
-package io.github.lwm2mportfolio.server.rest;
+package io.github.lwm2mportfolio.server.inventory;
 
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -9,9 +9,9 @@ import java.sql.SQLTransientConnectionException;
  * Tells a database that cannot be reached (refused, gone, no connection in time) from a failing statement, and
  * says why in a few words: never the driver's message, which may name the URL or a statement's values.
  */
-final class DatabaseOutage {
+public final class DatabaseOutage {
 
-    static final int RETRY_AFTER_SECONDS = 10;
+    public static final int RETRY_AFTER_SECONDS = 10;
 
     private DatabaseOutage() {
     }
@@ -20,7 +20,7 @@ final class DatabaseOutage {
      * Whether the failure is a connection to the database that could not be had or was lost. Jdbi's
      * ConnectionException alone is not enough: a pool closed by a stopping server throws one too.
      */
-    static boolean isOutage(Throwable exception) {
+    public static boolean isOutage(Throwable exception) {
         for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLTransientConnectionException
                     || t instanceof SQLException sql && sql.getSQLState() != null
@@ -32,7 +32,7 @@ final class DatabaseOutage {
     }
 
     /** A short cause, e.g. "it refused the connection". */
-    static String cause(Throwable exception) {
+    public static String cause(Throwable exception) {
         boolean poolTimedOut = false;
         for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ConnectException) {
