@@ -1,5 +1,5 @@
-// The fleet page: the device list by cursor (fast at any depth), search, state filter, sorting of the page
-// shown, and rows that follow /api/events without a reload.
+// The fleet page: the device list by cursor (fast at any depth), search, state filter, sorting of the whole
+// list by the server, and rows that follow /api/events without a reload.
 
 import {api, describe} from './api.js';
 import {h, fill, time, stateBadge, onlineBadge, STATES} from './dom.js';
@@ -7,20 +7,21 @@ import {h, fill, time, stateBadge, onlineBadge, STATES} from './dom.js';
 const PAGE_SIZE = 50;
 const REFRESH_AT_MOST_EVERY_MS = 1000;
 
+// sort: the API's ?sort= for the column; the compliance state has none (the state filter picks one state).
 const COLUMNS = [
-  {key: 'endpoint', label: 'Endpoint', value: d => d.endpoint},
-  {key: 'manufacturer', label: 'Manufacturer', value: d => host(d).manufacturer},
-  {key: 'model', label: 'Model', value: d => host(d).model},
-  {key: 'software', label: 'Software', value: d => host(d).softwareVersion},
-  {key: 'uniqueId', label: 'Unique ID', value: d => host(d).uniqueId},
-  {key: 'lastSeen', label: 'Last seen', value: d => d.lastSeen},
-  {key: 'online', label: 'Online', value: d => (d.online ? 1 : 0)},
-  {key: 'verdict', label: 'Verdict', value: d => d.lastVerification && d.lastVerification.outcome},
-  {key: 'state', label: 'Compliance', value: d => d.state},
+  {key: 'endpoint', label: 'Endpoint', sort: 'endpoint'},
+  {key: 'manufacturer', label: 'Manufacturer', sort: 'manufacturer'},
+  {key: 'model', label: 'Model', sort: 'model'},
+  {key: 'software', label: 'Software', sort: 'softwareVersion'},
+  {key: 'uniqueId', label: 'Unique ID', sort: 'uniqueId'},
+  {key: 'lastSeen', label: 'Last seen', sort: 'lastSeen'},
+  {key: 'online', label: 'Online', sort: 'online'},
+  {key: 'verdict', label: 'Verdict', sort: 'verdict'},
+  {key: 'state', label: 'Compliance', sort: null},
 ];
 
 /** The filter, page and sort, kept while the console is open so that "back" from a device restores them. */
-const view = {q: '', state: '', cursors: [null], sort: null, descending: false};
+const view = {q: '', state: '', cursors: [null], sort: 'endpoint', descending: false};
 
 function host(device) {
   return device.host || {};
@@ -59,7 +60,7 @@ export function renderFleet(main, {feed}) {
     error,
     h('div', {class: 'table-wrap'},
       h('table', {class: 'fleet', id: 'fleet-table'},
-        h('caption', {class: 'visually-hidden'}, 'Devices, one per row; column buttons sort this page'),
+        h('caption', {class: 'visually-hidden'}, 'Devices, one per row; column buttons sort the whole list'),
         h('thead', {}, headRow), tbody)),
     h('nav', {class: 'pager', 'aria-label': 'Fleet pages'}, previous, range, nextButton),
     status);
@@ -105,6 +106,10 @@ export function renderFleet(main, {feed}) {
     if (view.state) {
       params.set('state', view.state);
     }
+    if (view.sort !== 'endpoint' || view.descending) {
+      params.set('sort', view.sort);
+      params.set('order', view.descending ? 'desc' : 'asc');
+    }
     if (total === null) {
       params.set('total', 'true');
     }
@@ -145,42 +150,24 @@ export function renderFleet(main, {feed}) {
 
   function renderHead() {
     fill(headRow, COLUMNS.map(column => {
-      const sorted = view.sort === column.key;
+      if (!column.sort) {
+        return h('th', {scope: 'col', title: 'Filter by state to see one state'}, column.label);
+      }
+      const sorted = view.sort === column.sort;
       return h('th', {scope: 'col', 'aria-sort': sorted ? (view.descending ? 'descending' : 'ascending') : 'none'},
         h('button', {type: 'button', class: 'sort', 'data-sort': column.key, onclick: () => {
           view.descending = sorted ? !view.descending : false;
-          view.sort = column.key;
-          render();
+          view.sort = column.sort;
+          view.cursors = [null];
+          load();
         }}, column.label, h('span', {'aria-hidden': 'true'}, sorted ? (view.descending ? ' ▼' : ' ▲') : '')));
     }));
-  }
-
-  function sortedItems() {
-    if (!view.sort) {
-      return items;
-    }
-    const column = COLUMNS.find(c => c.key === view.sort);
-    const sign = view.descending ? -1 : 1;
-    return [...items].sort((a, b) => {
-      const x = column.value(a);
-      const y = column.value(b);
-      if (x === y) {
-        return 0;
-      }
-      if (x === undefined || x === null) {
-        return 1;
-      }
-      if (y === undefined || y === null) {
-        return -1;
-      }
-      return (x < y ? -1 : 1) * sign;
-    });
   }
 
   function render() {
     renderHead();
     const existing = new Map([...tbody.rows].map(row => [row.dataset.endpoint, row]));
-    const rows = sortedItems().map(device => {
+    const rows = items.map(device => {
       const signature = JSON.stringify(device);
       let row = existing.get(device.endpoint);
       if (!row) {

@@ -40,10 +40,10 @@ final class DeviceConditions {
         return where;
     }
 
-    /** Adds a condition with one {@code ?}, whose value is a String or a Long. */
-    DeviceConditions and(String condition, Object argument) {
+    /** Adds a condition with a {@code ?} for each argument, a String, a Long or a Boolean. */
+    DeviceConditions and(String condition, Object... values) {
         conditions.add(condition);
-        arguments.add(argument);
+        arguments.addAll(List.of(values));
         return this;
     }
 
@@ -58,6 +58,8 @@ final class DeviceConditions {
         for (Object argument : arguments) {
             if (argument instanceof Long l) {
                 query.bind(position++, l);
+            } else if (argument instanceof Boolean b) {
+                query.bind(position++, b);
             } else {
                 query.bind(position++, (String) argument);
             }

@@ -13,7 +13,8 @@ import io.github.lwm2mportfolio.server.compliance.ComplianceState;
 /**
  * The fleet list by cursor (keyset paging): {@code WHERE endpoint > ? ORDER BY endpoint LIMIT n}, so that the
  * database seeks to the cursor in an index instead of walking past an offset; one row more than the page tells
- * whether another page follows. The total is counted only when the query asks for it.
+ * whether another page follows. The total is counted only when the query asks for it. Other orders
+ * ({@link DeviceSort}) page the same way on (value, endpoint).
  */
 final class DeviceCursorListing {
 
@@ -36,19 +37,68 @@ final class DeviceCursorListing {
         long cutoff = states.cutoff();
         String text = DeviceConditions.searchText(query.text());
         return jdbi.withHandle(h -> {
-            List<DeviceRow> rows = rows(h, query, text, cutoff);
+            List<DeviceRow> rows = query.inEndpointOrder() ? rows(h, query, text, cutoff)
+                    : sortedRows(h, query, text, cutoff);
             boolean more = rows.size() > query.limit();
-            List<DeviceSummary> items = new ArrayList<>(Math.min(rows.size(), query.limit()));
-            for (DeviceRow row : more ? rows.subList(0, query.limit()) : rows) {
+            List<DeviceRow> page = more ? rows.subList(0, query.limit()) : rows;
+            List<DeviceSummary> items = new ArrayList<>(page.size());
+            for (DeviceRow row : page) {
                 items.add(states.summary(row, cutoff));
             }
-            String next = more ? items.get(items.size() - 1).endpoint() : null;
+            String next = more ? next(query, page.get(page.size() - 1)) : null;
             Long total = query.withTotal() ? total(h, query.state(), text, cutoff) : null;
             return new CursorPage<>(items, query.limit(), next, total);
         });
     }
 
-    /** Up to limit + 1 rows after the cursor. */
+    /** The cursor after {@code last}: its endpoint in the endpoint order, else its value and endpoint. */
+    private static String next(DeviceCursorQuery query, DeviceRow last) {
+        return query.sort() == DeviceSort.ENDPOINT ? last.endpoint : SortCursor.after(query.sort(), last);
+    }
+
+    /**
+     * Up to limit + 1 rows after the cursor in another order than the endpoint's: the matching devices sorted
+     * by the column, then the endpoint, NULLs last going up and first going down (where both databases put
+     * them by default), with the cursor as a keyset condition.
+     */
+    private static List<DeviceRow> sortedRows(Handle h, DeviceCursorQuery query, String text, long cutoff) {
+        DeviceSort sort = query.sort();
+        String column = sort.column();
+        DeviceConditions where = DeviceConditions.matching(query.state(), text, cutoff);
+        if (query.after() != null) {
+            if (sort == DeviceSort.ENDPOINT) {
+                where.and(query.descending() ? "endpoint < ?" : "endpoint > ?", query.after());
+            } else {
+                keyset(where, column, SortCursor.parse(sort, query.after()), query.descending());
+            }
+        }
+        String direction = query.descending() ? " DESC" : " ASC";
+        String order = sort == DeviceSort.ENDPOINT ? "endpoint" + direction
+                : column + direction + (query.descending() ? " NULLS FIRST" : " NULLS LAST") + ", endpoint"
+                        + direction;
+        Query select = h.createQuery("SELECT " + DeviceRow.COLUMNS + " FROM devices" + where.where()
+                + " ORDER BY " + order + " LIMIT " + (query.limit() + 1));
+        where.bind(select, 0);
+        return select.map(DeviceRow.MAPPER).list();
+    }
+
+    /** The rows after {@code cursor} in the order (column, endpoint). */
+    private static void keyset(DeviceConditions where, String column, SortCursor cursor, boolean descending) {
+        Object value = cursor.value();
+        String endpoint = cursor.endpoint();
+        if (!descending && value == null) {
+            where.and("(" + column + " IS NULL AND endpoint > ?)", endpoint);
+        } else if (!descending) {
+            where.and("(" + column + " > ? OR (" + column + " = ? AND endpoint > ?) OR " + column + " IS NULL)",
+                    value, value, endpoint);
+        } else if (value == null) {
+            where.and("((" + column + " IS NULL AND endpoint < ?) OR " + column + " IS NOT NULL)", endpoint);
+        } else {
+            where.and("(" + column + " < ? OR (" + column + " = ? AND endpoint < ?))", value, value, endpoint);
+        }
+    }
+
+    /** Up to limit + 1 rows after the cursor, in endpoint order. */
     private static List<DeviceRow> rows(Handle h, DeviceCursorQuery query, String text, long cutoff) {
         int reach = query.limit() + 1;
         ComplianceState state = query.state();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
 import io.github.lwm2mportfolio.server.inventory.DeviceCursorQuery;
 import io.github.lwm2mportfolio.server.inventory.DeviceQuery;
+import io.github.lwm2mportfolio.server.inventory.DeviceSort;
 import io.github.lwm2mportfolio.server.inventory.InputRules;
 import io.github.lwm2mportfolio.server.rest.RestApi.ApiException;
 import io.javalin.http.Context;
@@ -21,35 +22,69 @@ final class RequestInput {
     }
 
     /**
-     * Whether the fleet list is asked for by cursor ({@code after=}, {@code limit=}) rather than by offset
-     * ({@code page=}, {@code size=}, or nothing: the first page, as before cursors); the two cannot be mixed.
+     * Whether the fleet list is asked for by cursor ({@code after=}, {@code limit=}, or an order:
+     * {@code sort=}, {@code order=}) rather than by offset ({@code page=}, {@code size=}, or nothing: the first
+     * page, as before cursors); the two cannot be mixed.
      */
     static boolean pagesByCursor(Context ctx) {
-        boolean cursor = ctx.queryParam("after") != null || ctx.queryParam("limit") != null;
+        boolean cursor = ctx.queryParam("after") != null || ctx.queryParam("limit") != null || sortAsked(ctx);
         boolean offset = ctx.queryParam("page") != null || ctx.queryParam("size") != null;
         if (cursor && offset) {
-            throw new ApiException(400, "page and size page by offset, after and limit by cursor: use one or the "
-                    + "other");
+            throw new ApiException(400, "page and size page by offset; after, limit, sort and order page by "
+                    + "cursor: use one or the other");
         }
         return cursor;
     }
 
     /**
-     * The fleet filter and page of {@code ?state=&q=&after=&limit=&total=}. An empty {@code after} is the
-     * start; it is taken as sent, not stripped, since it is an endpoint.
+     * The fleet filter, order and page of {@code ?state=&q=&sort=&order=&after=&limit=&total=}. An empty
+     * {@code after} is the start; it is taken as sent, not stripped, since it is an endpoint or a cursor.
      */
     static DeviceCursorQuery deviceCursorQuery(Context ctx) {
+        DeviceSort sort = sort(ctx);
         String after = ctx.queryParam("after");
-        if (after != null && DeviceCursorQuery.length(after) > DeviceCursorQuery.MAX_AFTER_LENGTH) {
-            throw new ApiException(400, "after must be at most " + DeviceCursorQuery.MAX_AFTER_LENGTH
-                    + " characters (the longest endpoint), got " + DeviceCursorQuery.length(after));
+        int maxAfter = DeviceCursorQuery.maxAfterLength(sort);
+        if (after != null && DeviceCursorQuery.length(after) > maxAfter) {
+            throw new ApiException(400, "after must be at most " + maxAfter + " characters ("
+                    + (sort == DeviceSort.ENDPOINT ? "the longest endpoint" : "the longest cursor") + "), got "
+                    + DeviceCursorQuery.length(after));
         }
         int limit = intParam(ctx, "limit", DEFAULT_PAGE_SIZE);
         if (limit < 1 || limit > DeviceCursorQuery.MAX_LIMIT) {
             throw new ApiException(400, "limit must be 1 to " + DeviceCursorQuery.MAX_LIMIT + ", got " + limit);
         }
-        return new DeviceCursorQuery(state(ctx), blankToNull(ctx.queryParam("q")),
-                after == null || after.isEmpty() ? null : after, limit, booleanParam(ctx, "total"));
+        try {
+            return new DeviceCursorQuery(state(ctx), blankToNull(ctx.queryParam("q")),
+                    after == null || after.isEmpty() ? null : after, limit, booleanParam(ctx, "total"), sort,
+                    descending(ctx));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+    }
+
+    /** Whether an order was asked for: only cursor pages have one. */
+    private static boolean sortAsked(Context ctx) {
+        return blankToNull(ctx.queryParam("sort")) != null || blankToNull(ctx.queryParam("order")) != null;
+    }
+
+    private static DeviceSort sort(Context ctx) {
+        String name = blankToNull(ctx.queryParam("sort"));
+        if (name == null) {
+            return DeviceSort.ENDPOINT;
+        }
+        return DeviceSort.byApiName(name).orElseThrow(() -> new ApiException(400, "sort must be one of "
+                + DeviceSort.apiNames() + ", got '" + name + "'"));
+    }
+
+    private static boolean descending(Context ctx) {
+        String order = blankToNull(ctx.queryParam("order"));
+        if (order == null || order.equalsIgnoreCase("asc")) {
+            return false;
+        }
+        if (order.equalsIgnoreCase("desc")) {
+            return true;
+        }
+        throw new ApiException(400, "order must be asc or desc, got '" + order + "'");
     }
 
     /** The fleet filter and page of {@code ?state=&q=&page=&size=}. */

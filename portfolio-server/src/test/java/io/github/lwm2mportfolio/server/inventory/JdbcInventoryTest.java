@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -860,6 +861,111 @@ abstract class JdbcInventoryTest {
         assertThat(last.items()).extracting(DeviceSummary::endpoint).isEqualTo(names.subList(15, 25));
         assertThat(last.next()).isNull();
         assertThat(last.total()).isEqualTo(25);
+    }
+
+    /** A fleet with every kind of value the orders meet: equal values, missing hosts, offline and verdicts. */
+    void aMixedFleet() {
+        String[] makers = {"Acme", "Beta", "Gamma"};
+        for (int i = 0; i < 23; i++) {
+            String ep = String.format("dev-%02d", (i * 7) % 23);
+            inventory.registered(ep, "1.1", i % 5 != 0, T0.plusSeconds(i % 4));
+            if (i % 5 != 0) {
+                inventory.portfoliosCollected(ep, List.of(host(0, "ID-" + (i % 6), makers[i % 3], "M" + (i % 2),
+                        i % 4 == 0 ? null : "v" + (i % 3))), true, T0);
+            }
+            if (i % 3 == 0) {
+                inventory.deregistered(ep, T0.plusSeconds(10));
+            }
+            if (i % 4 == 1) {
+                inventory.verificationRecorded(ep, i % 8 == 1 ? verified(T0.plusSeconds(20), 1)
+                        : outcome(T0.plusSeconds(20), VerificationOutcome.FAILED, "bad"));
+            }
+        }
+    }
+
+    /** Every page of the order from the start: at most limit devices a page, all of them once in the end. */
+    List<DeviceSummary> walkSorted(DeviceSort sort, boolean descending, ComplianceState state, String text,
+            int limit) {
+        List<DeviceSummary> seen = new ArrayList<>();
+        String after = null;
+        for (int pages = 0; pages < 1000; pages++) {
+            CursorPage<DeviceSummary> page = inventory.devices(new DeviceCursorQuery(state, text, after, limit,
+                    false, sort, descending));
+            assertThat(page.items()).hasSizeLessThanOrEqualTo(limit);
+            seen.addAll(page.items());
+            if (page.next() == null) {
+                return seen;
+            }
+            after = page.next();
+        }
+        throw new AssertionError("the cursor never reached the end");
+    }
+
+    static Comparable<?> sortValue(DeviceSort sort, DeviceSummary d) {
+        return switch (sort) {
+            case ENDPOINT -> d.endpoint();
+            case MANUFACTURER -> d.host().manufacturer();
+            case MODEL -> d.host().model();
+            case SOFTWARE_VERSION -> d.host().softwareVersion();
+            case UNIQUE_ID -> d.host().uniqueId();
+            case LAST_SEEN -> d.lastSeen();
+            case ONLINE -> d.online();
+            case VERDICT -> d.lastVerification() == null ? null : d.lastVerification().outcome().name();
+        };
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Comparator<DeviceSummary> expectedOrder(DeviceSort sort, boolean descending) {
+        Comparator<Comparable> values = descending
+                ? Comparator.nullsFirst(Comparator.<Comparable>naturalOrder().reversed())
+                : Comparator.nullsLast(Comparator.<Comparable>naturalOrder());
+        Comparator<DeviceSummary> byValue = (a, b) -> values.compare(sortValue(sort, a), sortValue(sort, b));
+        Comparator<DeviceSummary> byEndpoint = Comparator.comparing(DeviceSummary::endpoint);
+        return byValue.thenComparing(descending ? byEndpoint.reversed() : byEndpoint);
+    }
+
+    @Test
+    void everyOrderPagesEveryDeviceOnceByCursor() {
+        aMixedFleet();
+        List<DeviceSummary> all = walk(null, null, 1000).stream().map(ep -> detail(ep).summary()).toList();
+        for (DeviceSort sort : DeviceSort.values()) {
+            for (boolean descending : List.of(false, true)) {
+                List<String> expected = all.stream().sorted(expectedOrder(sort, descending))
+                        .map(DeviceSummary::endpoint).toList();
+                for (int limit : List.of(1, 4, 23, 50)) {
+                    assertThat(walkSorted(sort, descending, null, null, limit)).extracting(DeviceSummary::endpoint)
+                            .as("%s %s, limit %d", sort, descending ? "desc" : "asc", limit)
+                            .isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anOrderKeepsTheFilterAndTheSearch() {
+        aMixedFleet();
+        List<DeviceSummary> uncertified = walkSorted(DeviceSort.LAST_SEEN, true, ComplianceState.UNCERTIFIED, null, 2);
+        assertThat(uncertified).isNotEmpty().isSortedAccordingTo(expectedOrder(DeviceSort.LAST_SEEN, true));
+        assertThat(uncertified).allSatisfy(d -> assertThat(d.state()).isEqualTo(ComplianceState.UNCERTIFIED));
+        assertThat(uncertified).hasSize(walk(ComplianceState.UNCERTIFIED, null, 1000).size());
+        List<DeviceSummary> beta = walkSorted(DeviceSort.MODEL, false, null, "beta", 3);
+        assertThat(beta).isNotEmpty().isSortedAccordingTo(expectedOrder(DeviceSort.MODEL, false));
+        assertThat(beta).allSatisfy(d -> assertThat(d.host().manufacturer()).isEqualTo("Beta"));
+        assertThat(beta).hasSize(walk(null, "beta", 1000).size());
+    }
+
+    @Test
+    void aCursorOfAnotherOrderIsRefused() {
+        aMixedFleet();
+        String modelCursor = inventory.devices(new DeviceCursorQuery(null, null, null, 2, false, DeviceSort.MODEL,
+                false)).next();
+        assertThatThrownBy(() -> new DeviceCursorQuery(null, null, modelCursor, 2, false, DeviceSort.LAST_SEEN,
+                false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a cursor of the order sort=lastSeen");
+        assertThatThrownBy(() -> new DeviceCursorQuery(null, null, "dev-01", 2, false, DeviceSort.ONLINE, false))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DeviceCursorQuery(null, null, "x".repeat(8193), 2, false, DeviceSort.MODEL,
+                false)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -197,8 +197,14 @@ class RestApiTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = { "limit=0| limit must be 1 to 1000, got 0",
         "limit=1001| limit must be 1 to 1000, got 1001", "limit=ten| limit must be an integer",
-        "after=meter-1&page=1| page and size page by offset, after and limit by cursor",
-        "limit=5&size=5| page and size page by offset, after and limit by cursor",
+        "after=meter-1&page=1| page and size page by offset; after, limit, sort and order page by cursor",
+        "limit=5&size=5| page and size page by offset; after, limit, sort and order page by cursor",
+        "sort=model&page=0| page and size page by offset; after, limit, sort and order page by cursor",
+        "sort=colour| sort must be one of endpoint, manufacturer, model, softwareVersion, uniqueId, lastSeen, "
+            + "online, verdict, got 'colour'",
+        "order=sideways| order must be asc or desc, got 'sideways'",
+        "sort=model&after=meter-1| after is not a cursor of the order sort=model",
+        "sort=lastSeen&after=WyJ4IiwibSJd| after is not a cursor of the order sort=lastSeen",
         "limit=5&total=maybe| total must be true or false, got 'maybe'",
         "limit=5&state=BROKEN| state must be one of" })
     void a_bad_cursor_parameter_is_400_with_the_reason(String query, String reason) throws Exception {
@@ -215,6 +221,37 @@ class RestApiTest {
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.error()).isEqualTo("after must be at most 1024 characters (the longest endpoint), got 1025");
         assertThat(get("/api/devices?after=" + "m".repeat(1024)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void the_fleet_list_sorted_by_a_column_pages_the_whole_list_by_its_cursor() throws Exception {
+        // software versions: meter-1 1.0, meter-2 2.0, meter-3 1.0, sensor-4 none (last going up, first down)
+        assertThat(walkSorted("softwareVersion", "asc")).containsExactly("meter-1", "meter-3", "meter-2",
+                "sensor-4");
+        assertThat(walkSorted("softwareVersion", "desc")).containsExactly("sensor-4", "meter-2", "meter-3",
+                "meter-1");
+        assertThat(walkSorted("endpoint", "desc")).containsExactly("sensor-4", "meter-3", "meter-2", "meter-1");
+        JsonNode page = get("/api/devices?sort=uniqueId&limit=1").json();
+        assertThat(endpoints(page.get("items"))).containsExactly("meter-1");
+        assertThat(page.get("next").asText()).isNotEqualTo("meter-1"); // an opaque cursor, not an endpoint
+    }
+
+    /** The endpoints in the order sort/order, one device a page, following each page's next. */
+    private List<String> walkSorted(String sort, String order) throws Exception {
+        List<String> seen = new ArrayList<>();
+        String after = "";
+        for (int pages = 0; pages < 100; pages++) {
+            Reply reply = get("/api/devices?limit=1&sort=" + sort + "&order=" + order + "&after="
+                    + URLEncoder.encode(after, StandardCharsets.UTF_8));
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            JsonNode page = reply.json();
+            seen.addAll(endpoints(page.get("items")));
+            if (page.get("next").isNull()) {
+                return seen;
+            }
+            after = page.get("next").asText();
+        }
+        throw new AssertionError("the cursor never reached the end");
     }
 
     /** Every endpoint of the list, following the next cursor from the start; each page checked. */
