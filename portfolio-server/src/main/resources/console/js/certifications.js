@@ -3,34 +3,14 @@
 import {api, describe} from './api.js';
 import {h, fill} from './dom.js';
 
-/** How many devices to look through per record for its matches; past that the count is a lower bound. */
-const MATCH_SCAN_LIMIT = 1000;
-const MATCHES_LISTED = 10;
+/** The devices that report each record's host, counted by the server over the whole fleet. */
+async function matchesByRecord() {
+  const matches = await api('/api/certifications/matches');
+  return new Map(matches.map(m => [key(m), m]));
+}
 
-/** The devices whose host is exactly this record (search by model, then compare the three fields). */
-async function matchingDevices(record) {
-  const matches = [];
-  let after = null;
-  let scanned = 0;
-  for (;;) {
-    const params = new URLSearchParams({q: record.model, limit: 200});
-    if (after) {
-      params.set('after', after);
-    }
-    const page = await api(`/api/devices?${params}`);
-    for (const device of page.items) {
-      const host = device.host || {};
-      if ((host.manufacturer || '').trim() === record.manufacturer && (host.model || '').trim() === record.model
-        && (host.softwareVersion || '').trim() === record.softwareVersion) {
-        matches.push(device.endpoint);
-      }
-    }
-    scanned += page.items.length;
-    if (!page.next || scanned >= MATCH_SCAN_LIMIT) {
-      return {endpoints: matches, complete: !page.next};
-    }
-    after = page.next;
-  }
+function key(record) {
+  return JSON.stringify([record.manufacturer, record.model, record.softwareVersion]);
 }
 
 export function renderCertifications(main) {
@@ -75,17 +55,16 @@ export function renderCertifications(main) {
 
   async function load() {
     try {
-      const certifications = await api('/api/certifications');
+      const [certifications, matches] = await Promise.all([api('/api/certifications'), matchesByRecord()]);
       error.textContent = '';
       const rows = certifications.records.map(record => {
-        const matchCell = h('td', {'data-label': 'Devices', class: 'matches'}, 'counting…');
-        matchingDevices(record).then(({endpoints, complete}) => fill(matchCell,
-          h('span', {class: 'count'}, `${endpoints.length}${complete ? '' : '+'} device${endpoints.length === 1 ? ''
-            : 's'}`),
-          endpoints.length ? ': ' : '',
-          endpoints.slice(0, MATCHES_LISTED).map((endpoint, index) => [index ? ', ' : '',
+        const match = matches.get(key(record)) || {devices: 0, firstEndpoints: []};
+        const matchCell = h('td', {'data-label': 'Devices', class: 'matches'},
+          h('span', {class: 'count'}, `${match.devices} device${match.devices === 1 ? '' : 's'}`),
+          match.devices ? ': ' : '',
+          match.firstEndpoints.map((endpoint, index) => [index ? ', ' : '',
             h('a', {href: `#/device/${encodeURIComponent(endpoint)}`}, endpoint)]),
-          endpoints.length > MATCHES_LISTED ? ' …' : '')).catch(e => fill(matchCell, describe(e)));
+          match.devices > match.firstEndpoints.length ? ' …' : '');
         return h('tr', {},
           h('td', {'data-label': 'Manufacturer'}, record.manufacturer),
           h('td', {'data-label': 'Model'}, record.model),

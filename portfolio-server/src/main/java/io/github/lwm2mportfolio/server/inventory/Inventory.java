@@ -101,6 +101,9 @@ public interface Inventory extends AutoCloseable {
     /** The same, recording who changed it ("token 'ops'", "file certified.csv") and whether through the API. */
     void replaceCertifications(CertificationList list, String changedBy, boolean throughApi);
 
+    /** For each record of the certification list, the devices that report that host. */
+    List<CertificationMatch> certificationMatches();
+
     /** Who last changed the certification list; empty when it was never set. */
     Optional<CertificationSource> certificationSource();
 

@@ -67,6 +67,7 @@ public final class JdbcInventory implements Inventory {
     private final DeviceListing deviceListing;
     private final DeviceCursorListing deviceCursorListing;
     private final CertificationTable certificationTable;
+    private final CertificationMatches certificationMatches;
     private final CredentialTable credentialTable;
     private final TokenTable tokenTable;
     private final DatabaseProbe probe;
@@ -90,6 +91,7 @@ public final class JdbcInventory implements Inventory {
         this.deviceListing = new DeviceListing(jdbi, states);
         this.deviceCursorListing = new DeviceCursorListing(jdbi, states);
         this.certificationTable = new CertificationTable(jdbi, transactions, clock, states, complianceChanges);
+        this.certificationMatches = new CertificationMatches(jdbi);
         this.deviceLifecycle = new DeviceLifecycle(transactions);
         this.revocationTable = new RevocationTable(jdbi, transactions);
         this.credentialTable = new CredentialTable(jdbi, transactions, sealer);
@@ -285,6 +287,11 @@ public final class JdbcInventory implements Inventory {
     @Override
     public CertificationList certifications() {
         return certificationTable.certifications();
+    }
+
+    @Override
+    public List<CertificationMatch> certificationMatches() {
+        return certificationMatches.of(certificationTable.certifications().records());
     }
 
     @Override

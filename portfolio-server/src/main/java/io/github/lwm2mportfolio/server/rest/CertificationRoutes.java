@@ -27,7 +27,8 @@ import io.javalin.http.Context;
  * {@code ?manufacturer=&model=&softwareVersion=} removes one. Records come as CSV ({@code text/csv}, the
  * {@value CertificationCsv#CERTIFICATIONS_HEADER} header) or as JSON ({@code {"records": [{"manufacturer": ...,
  * "model": ..., "softwareVersion": ...}]}}, as GET gives them). {@code POST /api/certifications/unique-ids}
- * replaces the allocated unique IDs. Every change is recorded as made through the API by the caller's token, so
+ * replaces the allocated unique IDs; {@code GET /api/certifications/matches} counts, for each record, the devices
+ * that report that host. Every change is recorded as made through the API by the caller's token, so
  * that a start with {@code --certified FILE} does not undo it.
  */
 final class CertificationRoutes {
@@ -44,6 +45,7 @@ final class CertificationRoutes {
 
     void addTo(Javalin javalin) {
         javalin.get("/api/certifications", this::getCertifications);
+        javalin.get("/api/certifications/matches", ctx -> ctx.json(inventory.certificationMatches()));
         javalin.put("/api/certifications", this::replaceCertifications, Role.ADMIN);
         javalin.post("/api/certifications", this::addCertifications, Role.ADMIN);
         javalin.delete("/api/certifications", this::removeCertification, Role.ADMIN);

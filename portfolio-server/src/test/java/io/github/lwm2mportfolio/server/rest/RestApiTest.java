@@ -274,6 +274,25 @@ class RestApiTest {
         throw new AssertionError("the cursor never reached the end");
     }
 
+    @Test
+    void the_certification_matches_count_every_device_reporting_each_certified_host() throws Exception {
+        inventory.replaceCertifications(new CertificationList(List.of(new Certification("Acme", "Meter", "1.0"),
+                new Certification("Acme", "Meter", "2.0"), new Certification("Acme", "Meter", "3.0")), Set.of()));
+
+        Reply reply = get("/api/certifications/matches");
+
+        assertThat(reply.status()).isEqualTo(200);
+        JsonNode matches = reply.json();
+        assertThat(matches).hasSize(3);
+        assertThat(matches.get(0).get("softwareVersion").asText()).isEqualTo("1.0");
+        assertThat(matches.get(0).get("devices").asLong()).isEqualTo(2);
+        assertThat(matches.get(0).get("firstEndpoints")).extracting(JsonNode::asText)
+                .containsExactly("meter-1", "meter-3");
+        assertThat(matches.get(1).get("devices").asLong()).isEqualTo(1);
+        assertThat(matches.get(2).get("devices").asLong()).isZero();
+        assertThat(matches.get(2).get("firstEndpoints")).isEmpty();
+    }
+
     // ---- one device
 
     @Test
@@ -791,6 +810,7 @@ class RestApiTest {
                 Map.entry("/api/activity", List.of("get")),
                 Map.entry("/api/certifications", List.of("get", "put", "post", "delete")),
                 Map.entry("/api/certifications/unique-ids", List.of("post")),
+                Map.entry("/api/certifications/matches", List.of("get")),
                 Map.entry("/api/credentials", List.of("get")),
                 Map.entry("/api/credentials/{endpoint}", List.of("put", "delete")),
                 Map.entry("/api/tokens", List.of("get", "post")), Map.entry("/api/tokens/{name}", List.of("delete")),
