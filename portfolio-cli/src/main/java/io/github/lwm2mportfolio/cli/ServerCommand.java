@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.lwm2mportfolio.cli.config.ConfigOptions;
 import io.github.lwm2mportfolio.cli.keys.FleetSecretFile;
 import io.github.lwm2mportfolio.server.FleetSecrets;
 import io.github.lwm2mportfolio.server.PortfolioServer;
@@ -21,6 +22,7 @@ import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
 import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,6 +37,10 @@ final class ServerCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** --config FILE and --print-config: every other option may come from the file or the environment too. */
+    @Mixin
+    ConfigOptions config;
 
     @Option(names = "--bind", defaultValue = "0.0.0.0", description = "LwM2M (CoAP, CoAPs) address to listen on. Default: ${DEFAULT-VALUE}.")
     String bind;
@@ -141,7 +147,7 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkCertified();
-        Options.readableDirectory(spec, "--trust", trust, "a directory of PEM or DER certificates");
+        Options.certificateDirectory(spec, "--trust", trust);
         Options.readableFile(spec, "--identity", identity, "a PKCS#12 file (.p12)");
         Options.jdbcUrl(spec, "--db", jdbcUrl);
         Options.resolvableHost(spec, "--bind", bind);
