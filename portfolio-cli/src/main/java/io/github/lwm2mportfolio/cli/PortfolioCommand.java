@@ -11,10 +11,12 @@ import java.util.Map;
 import io.github.lwm2mportfolio.cli.bench.BenchCommand;
 import io.github.lwm2mportfolio.cli.bench.BenchServerCommand;
 import io.github.lwm2mportfolio.cli.config.ConfiguredExecution;
+import io.github.lwm2mportfolio.cli.config.SettingsException;
 import io.github.lwm2mportfolio.cli.keys.KeysCommand;
 import io.github.lwm2mportfolio.cli.simulate.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.RunLast;
 
@@ -49,6 +51,16 @@ public final class PortfolioCommand {
             }
             return new RunLast().execute(parseResult);
         }));
+        IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
+        commandLine.setParameterExceptionHandler((exception, args) -> {
+            if (!(exception instanceof SettingsException)) {
+                return usage.handleParseException(exception, args);
+            }
+            PrintWriter err = exception.getCommandLine().getErr();
+            err.println(exception.getMessage());
+            err.flush();
+            return exception.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+        });
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             err.println("portfolio: " + oneLineReason(exception));

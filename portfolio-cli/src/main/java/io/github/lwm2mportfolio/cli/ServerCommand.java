@@ -2,6 +2,7 @@ package io.github.lwm2mportfolio.cli;
 
 import java.io.PrintWriter;
 import java.io.StringReader;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -157,7 +158,9 @@ final class ServerCommand implements Callable<Integer> {
                 .coapsPort(coapsPort).httpPort(httpPort).jdbcUrl(jdbcUrl).dataDirectory(dataDirectory)
                 .certifiedCsv(certified).trustDirectory(trust)
                 .fleetMasterKey(keyedFleetSecrets() != null ? null : CommandLineSecrets.hexOrFile(spec,
-                        spec.commandLine().getErr(), "--fleet-key", fleetKeyHex, "--fleet-key-file", fleetKeyFile))
+                        config.givenOnCommandLine("--fleet-key") ? spec.commandLine().getErr()
+                                : new PrintWriter(Writer.nullWriter()),
+                        "--fleet-key", fleetKeyHex, "--fleet-key-file", fleetKeyFile))
                 .collector(CollectorConfig.defaults().withService(Options.service(spec, "--service", service))
                         .withPurgeStrangersAfter(purgeStrangersAfter())
                         .withRecollectEvery(Options.collectionInterval(spec, "--collection-interval",

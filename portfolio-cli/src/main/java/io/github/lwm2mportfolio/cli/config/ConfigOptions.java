@@ -1,6 +1,7 @@
 package io.github.lwm2mportfolio.cli.config;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 import picocli.CommandLine.Option;
 
@@ -18,4 +19,18 @@ public final class ConfigOptions {
     @Option(names = "--print-config", description = "Print the effective settings (file, options, environment) "
             + "as YAML with where each comes from, secrets masked, and exit without starting anything.")
     boolean print;
+
+    private Set<String> givenOnCommandLine = Set.of();
+
+    /**
+     * Whether {@code option} (its long name) was given on the command line, where the process list shows it, rather
+     * than in the file or the environment: a warning about a secret on the command line is for that case only.
+     */
+    public boolean givenOnCommandLine(String option) {
+        return givenOnCommandLine.contains(option);
+    }
+
+    void givenOnCommandLine(Set<String> options) {
+        givenOnCommandLine = Set.copyOf(options);
+    }
 }

@@ -49,10 +49,11 @@ public final class ConfiguredExecution implements IExecutionStrategy {
             }
             settings = EffectiveSettings.resolve(last, file, environment);
         } catch (ConfigException e) {
-            throw new ParameterException(command, e.getMessage());
+            throw new SettingsException(command, e.getMessage());
         }
         try {
             ParseResult effective = command.parseArgs(settings.arguments());
+            options.givenOnCommandLine(settings.givenOnCommandLine());
             Options.checkPorts(spec);
             settings.checkDistinctPorts(command);
             if (options.print) {

@@ -3,9 +3,11 @@ package io.github.lwm2mportfolio.cli.config;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,6 +74,11 @@ final class EffectiveSettings {
         } else if (parsed.hasMatchedOption(option)) {
             source = new Source(Origin.COMMAND_LINE, option.longestName());
             values = option.arity().max() == 0 ? List.of("true") : option.originalStringValues();
+            if (values.isEmpty()) { // an optional value left out: the option alone, as given
+                sources.put(key, source);
+                arguments.add(option.longestName());
+                return;
+            }
         } else if (fromFile != null && !fromFile.values().isEmpty()) {
             source = new Source(Origin.FILE, file.where(fromFile));
             values = fromFile.values();
@@ -149,6 +156,17 @@ final class EffectiveSettings {
         return settings;
     }
 
+    /** The options given on the command line (not from the file or the environment), by their long names. */
+    Set<String> givenOnCommandLine() {
+        Set<String> given = new HashSet<>();
+        sources.forEach((key, source) -> {
+            if (source.origin() == Origin.COMMAND_LINE) {
+                given.add("--" + key);
+            }
+        });
+        return given;
+    }
+
     Source source(String key) {
         return sources.getOrDefault(key, Source.DEFAULT);
     }
@@ -166,7 +184,7 @@ final class EffectiveSettings {
             }
             String other = taken.putIfAbsent(port, key);
             if (other != null) {
-                throw new ParameterException(command, "the same port twice: " + other + " and " + key + " are both "
+                throw new SettingsException(command, "the same port twice: " + other + " and " + key + " are both "
                         + port + " (" + source(other).where() + ", " + source(key).where()
                         + "); give each listener its own port");
             }
@@ -189,8 +207,8 @@ final class EffectiveSettings {
         String invalid = "Invalid value for option '" + name + "': ";
         String reason = message.startsWith(invalid) ? key + ": " + message.substring(invalid.length())
                 : message.startsWith(name) ? key + message.substring(name.length()) : key + ": " + message;
-        return new ParameterException(e.getCommandLine(), source(key).where() + ": " + reason, e, e.getArgSpec(),
-                e.getValue());
+        String located = source(key).where() + ": " + reason;
+        return new SettingsException(e.getCommandLine(), located);
     }
 
     /** The setting a message is about: "--trust /x: not found" is about trust (and not about a shorter name). */
