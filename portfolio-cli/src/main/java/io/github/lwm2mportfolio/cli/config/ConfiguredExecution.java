@@ -48,6 +48,9 @@ public final class ConfiguredExecution implements IExecutionStrategy {
                 file = ConfigFile.read(options.file);
             }
             settings = EffectiveSettings.resolve(last, file, environment);
+            SettingKeys.misspeltVariables(environment, settings.settings().keySet()).forEach((variable, meant) ->
+                    command.getErr().println("portfolio: warning: " + variable + " is no setting of "
+                            + spec.qualifiedName() + " and is ignored; did you mean " + meant + "?"));
         } catch (ConfigException e) {
             throw new SettingsException(command, e.getMessage());
         }

@@ -20,6 +20,8 @@ public final class SettingKeys {
     static final Set<String> COMMAND_LINE_ONLY = Set.of("--config", "--print-config", "--new-admin-token");
 
     private static final String ENVIRONMENT_PREFIX = "PORTFOLIO_";
+    /** The REST commands' token and the launcher's JVM options: not server settings. */
+    private static final Set<String> OTHER_VARIABLES = Set.of("PORTFOLIO_TOKEN", "PORTFOLIO_JAVA_OPTS");
 
     private SettingKeys() {
     }
@@ -45,6 +47,25 @@ public final class SettingKeys {
 
     public static String environmentVariable(String key) {
         return ENVIRONMENT_PREFIX + key.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /**
+     * The variables of the environment that look like a misspelt setting (PORTFOLIO_HTTP_PROT), each with the
+     * variable it most likely meant; variables of other commands (PORTFOLIO_TOKEN) and of the launcher are not.
+     */
+    static Map<String, String> misspeltVariables(Map<String, String> environment, Collection<String> keys) {
+        Map<String, String> misspelt = new TreeMap<>();
+        for (String variable : environment.keySet()) {
+            if (!variable.startsWith(ENVIRONMENT_PREFIX) || OTHER_VARIABLES.contains(variable)) {
+                continue;
+            }
+            String key = variable.substring(ENVIRONMENT_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '-');
+            String closest = closest(key, keys);
+            if (!keys.contains(key) && closest != null) {
+                misspelt.put(variable, environmentVariable(closest));
+            }
+        }
+        return misspelt;
     }
 
     /** The key a misspelt one most likely meant, or null when none is close. */

@@ -98,6 +98,18 @@ class ConfigFileTest {
     }
 
     @Test
+    void a_misspelt_variable_is_named_with_the_one_it_likely_meant_and_the_rest_commands_token_is_left_alone()
+            throws Exception {
+        Run run = server(Map.of("PORTFOLIO_HTTP_PROT", "9090", "PORTFOLIO_TOKEN", "pft_x", "PORTFOLIO_JAVA_OPTS",
+                "-Xmx1g"), config(""), "--print-config");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err().lines()).containsExactly("portfolio: warning: PORTFOLIO_HTTP_PROT is no setting of "
+                + "portfolio server and is ignored; did you mean PORTFOLIO_HTTP_PORT?");
+        assertThat(line(run.out(), "http-port")).startsWith("http-port: 8080 ");
+    }
+
+    @Test
     void the_printed_configuration_reads_back_as_the_same_settings() throws Exception {
         Path file = config("""
                 http-port: 1111
