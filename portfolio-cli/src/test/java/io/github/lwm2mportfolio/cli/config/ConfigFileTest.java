@@ -165,6 +165,20 @@ class ConfigFileTest {
     }
 
     @Test
+    void a_secret_from_a_private_file_draws_no_process_list_warning_but_one_on_the_command_line_does()
+            throws Exception {
+        Path file = config("fleet-key: 00112233\nregistration-burst: 0\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+
+        Run fromFile = server(Map.of(), file);
+        Run fromOption = server(Map.of(), file, "--fleet-key", "44556677");
+
+        assertThat(fromFile.err().lines()).containsExactly(
+                file + ":2: registration-burst must be at least 1, got 0");
+        assertThat(fromOption.err()).contains("portfolio: warning: --fleet-key shows in the process list");
+    }
+
+    @Test
     void a_misspelt_key_is_refused_with_the_closest_key() throws Exception {
         Run typo = refused("coap-port: 0\n# the API\nhtp-port: 8081\n");
         Run camel = refused("httpPort: 8081\n");
