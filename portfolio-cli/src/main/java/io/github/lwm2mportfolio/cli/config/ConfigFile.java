@@ -60,7 +60,24 @@ final class ConfigFile {
         } catch (IOException e) {
             throw new ConfigException(path + ": cannot read it: " + e.getMessage());
         }
+        refuseWorldWritable(path);
         return new ConfigFile(path, parse(path, text), othersMayRead(path));
+    }
+
+    /** Whoever may change the settings chooses the trust anchors and the database: not anyone on the machine. */
+    private static void refuseWorldWritable(Path path) throws ConfigException {
+        if (!path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
+            if (permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new ConfigException(path + ": anyone on this machine may change it (mode "
+                        + PosixFilePermissions.toString(permissions) + "); chmod o-w " + path);
+            }
+        } catch (IOException e) {
+            throw new ConfigException(path + ": cannot read its permissions: " + e.getMessage());
+        }
     }
 
     Path path() {

@@ -253,6 +253,19 @@ class ConfigFileTest {
     }
 
     @Test
+    void a_config_file_anyone_may_change_is_refused() throws Exception {
+        Path file = config("http-port: 8080\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+
+        Run run = server(Map.of(), file);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines()).containsExactly(file + ": anyone on this machine may change it (mode "
+                + "rw-rw-rw-); chmod o-w " + file);
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
     void the_same_port_twice_is_refused_before_anything_is_made() throws Exception {
         Run coap = refused("coap-port: 5690\ncoaps-port: 5690\n");
         Run http = server(Map.of(), config("coap-port: 5690\n"), "--http-port", "5690");
