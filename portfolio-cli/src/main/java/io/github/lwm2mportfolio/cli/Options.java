@@ -10,6 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.github.lwm2mportfolio.client.registration.RegistrationForm;
 import io.github.lwm2mportfolio.core.auth.AuthService;
@@ -19,6 +21,8 @@ import picocli.CommandLine.ParameterException;
 
 /** Option values shared by several commands, checked into bad-usage errors (exit 2). */
 public final class Options {
+
+    private static final Pattern CERTIFICATE_FILE = Pattern.compile("(?i).*\\.(pem|crt|cer|der)");
 
     private Options() {
     }
@@ -66,7 +70,7 @@ public final class Options {
      * Every int option of the command whose name ends in {@code -port} holds a UDP/TCP port (0 to 65535, 0: any
      * free one); checked before the command runs, so that a wrong port is bad usage, not a failed start.
      */
-    static void checkPorts(CommandSpec spec) {
+    public static void checkPorts(CommandSpec spec) {
         for (OptionSpec option : spec.options()) {
             if (option.longestName().endsWith("-port") && option.type() == int.class) {
                 int port = option.getValue();
@@ -122,6 +126,30 @@ public final class Options {
         if (problem != null) {
             throw new ParameterException(spec.commandLine(),
                     option + " " + directory + ": " + problem + "; give the path of " + expected);
+        }
+    }
+
+    /**
+     * A directory of certificates (null when the option was not given): readable, and so is each certificate file
+     * in it (.pem, .crt, .cer, .der, as the server reads them), so that a file the server cannot read stops the
+     * start before anything is made, not half-way through it.
+     */
+    public static void certificateDirectory(CommandSpec spec, String option, Path directory) {
+        readableDirectory(spec, option, directory, "a directory of PEM or DER certificates");
+        if (directory == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (CERTIFICATE_FILE.matcher(file.getFileName().toString()).matches() && !Files.isDirectory(file)
+                        && !Files.isReadable(file)) {
+                    throw new ParameterException(spec.commandLine(), option + " " + directory + ": "
+                            + file.getFileName() + " is not readable by this user (check its permissions)");
+                }
+            }
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), option + " " + directory + ": cannot list it: "
+                    + PortfolioCommand.oneLineReason(e));
         }
     }
 

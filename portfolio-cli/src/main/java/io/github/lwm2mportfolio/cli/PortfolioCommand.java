@@ -6,13 +6,17 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.Map;
 
 import io.github.lwm2mportfolio.cli.bench.BenchCommand;
 import io.github.lwm2mportfolio.cli.bench.BenchServerCommand;
+import io.github.lwm2mportfolio.cli.config.ConfiguredExecution;
+import io.github.lwm2mportfolio.cli.config.SettingsException;
 import io.github.lwm2mportfolio.cli.keys.KeysCommand;
 import io.github.lwm2mportfolio.cli.simulate.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.RunLast;
 
@@ -31,16 +35,31 @@ public final class PortfolioCommand {
 
     /** The command line with our error handling, for main and for in-process tests. */
     public static CommandLine newCommandLine() {
+        return newCommandLine(System.getenv());
+    }
+
+    /** As {@link #newCommandLine()}, with the environment that PORTFOLIO_* settings are read from. */
+    public static CommandLine newCommandLine(Map<String, String> environment) {
         CommandLine commandLine = new CommandLine(new PortfolioCommand());
         // As the REST API: --state unverified as well as UNVERIFIED.
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.registerConverter(java.time.Duration.class, new DurationConverter());
         HelpLabels.apply(commandLine);
-        commandLine.setExecutionStrategy(parseResult -> {
+        commandLine.setExecutionStrategy(new ConfiguredExecution(environment, parseResult -> {
             for (ParseResult command = parseResult; command != null; command = command.subcommand()) {
                 Options.checkPorts(command.commandSpec());
             }
             return new RunLast().execute(parseResult);
+        }));
+        IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
+        commandLine.setParameterExceptionHandler((exception, args) -> {
+            if (!(exception instanceof SettingsException)) {
+                return usage.handleParseException(exception, args);
+            }
+            PrintWriter err = exception.getCommandLine().getErr();
+            err.println(exception.getMessage());
+            err.flush();
+            return exception.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
         });
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();

@@ -2,6 +2,7 @@ package io.github.lwm2mportfolio.cli;
 
 import java.io.PrintWriter;
 import java.io.StringReader;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.lwm2mportfolio.cli.config.ConfigOptions;
 import io.github.lwm2mportfolio.cli.keys.FleetSecretFile;
 import io.github.lwm2mportfolio.server.FleetSecrets;
 import io.github.lwm2mportfolio.server.PortfolioServer;
@@ -21,6 +23,7 @@ import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
 import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,6 +38,10 @@ final class ServerCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** --config FILE and --print-config: every other option may come from the file or the environment too. */
+    @Mixin
+    ConfigOptions config;
 
     @Option(names = "--bind", defaultValue = "0.0.0.0", description = "LwM2M (CoAP, CoAPs) address to listen on. Default: ${DEFAULT-VALUE}.")
     String bind;
@@ -141,7 +148,7 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkCertified();
-        Options.readableDirectory(spec, "--trust", trust, "a directory of PEM or DER certificates");
+        Options.certificateDirectory(spec, "--trust", trust);
         Options.readableFile(spec, "--identity", identity, "a PKCS#12 file (.p12)");
         Options.jdbcUrl(spec, "--db", jdbcUrl);
         Options.resolvableHost(spec, "--bind", bind);
@@ -151,7 +158,9 @@ final class ServerCommand implements Callable<Integer> {
                 .coapsPort(coapsPort).httpPort(httpPort).jdbcUrl(jdbcUrl).dataDirectory(dataDirectory)
                 .certifiedCsv(certified).trustDirectory(trust)
                 .fleetMasterKey(keyedFleetSecrets() != null ? null : CommandLineSecrets.hexOrFile(spec,
-                        spec.commandLine().getErr(), "--fleet-key", fleetKeyHex, "--fleet-key-file", fleetKeyFile))
+                        config.givenOnCommandLine("--fleet-key") ? spec.commandLine().getErr()
+                                : new PrintWriter(Writer.nullWriter()),
+                        "--fleet-key", fleetKeyHex, "--fleet-key-file", fleetKeyFile))
                 .collector(CollectorConfig.defaults().withService(Options.service(spec, "--service", service))
                         .withPurgeStrangersAfter(purgeStrangersAfter())
                         .withRecollectEvery(Options.collectionInterval(spec, "--collection-interval",

@@ -31,8 +31,8 @@ import io.github.lwm2mportfolio.core.model.PortfolioModels;
 
 /**
  * The installable archive as an operator uses it: unpacked into an empty directory, {@code bin/portfolio}
- * runs from there with nothing of the build beside it, and its systemd unit passes {@code systemd-analyze
- * verify} where systemd is installed.
+ * runs from there with nothing of the build beside it (its example configuration too), and its systemd unit
+ * passes {@code systemd-analyze verify} where systemd is installed.
  */
 class DistributionIT {
 
@@ -71,6 +71,21 @@ class DistributionIT {
         try (InputStream shipped = PortfolioModels.class.getResourceAsStream(PortfolioModels.PORTFOLIO_DDF)) {
             assertThat(home.resolve("share/lwm2m-portfolio/16.xml")).hasBinaryContent(shipped.readAllBytes());
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void the_example_configuration_is_shipped_and_the_server_takes_it() throws Exception {
+        Path example = home.resolve("etc/portfolio.example.yaml");
+        assertThat(example).content().contains("http-port: 8080");
+
+        Process process = start(List.of("server", "--config", example.toString(), "--print-config"));
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(out).isZero();
+        assertThat(out).contains("http-port: 8080").contains("portfolio.example.yaml:");
+        assertThat(dir.resolve("portfolio-data")).as("print-config starts nothing").doesNotExist();
     }
 
     @Test

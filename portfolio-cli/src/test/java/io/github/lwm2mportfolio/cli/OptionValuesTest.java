@@ -38,6 +38,7 @@ class OptionValuesTest {
         assertThat(durations.convert("250ms")).isEqualTo(Duration.ofMillis(250));
         assertThat(durations.convert("PT90S")).isEqualTo(Duration.ofSeconds(90));
         assertThat(durations.convert("pt1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(durations.convert("0")).as("0 (never) needs no unit").isEqualTo(Duration.ZERO);
         assertThatThrownBy(() -> durations.convert("5 parsecs")).isInstanceOf(TypeConversionException.class)
                 .hasMessage("'5 parsecs' is not a duration: write e.g. 500ms, 30s, 5m, 2h, 1d or ISO-8601 PT30S");
         assertThatThrownBy(() -> durations.convert("PT-5S")).hasMessageContaining("is negative");
