@@ -74,7 +74,9 @@ final class ResultsChart {
         case FLAT -> "flat out";
         case REREGISTER -> "second wave: the whole fleet re-registers at once";
         };
-        return what + ", " + runs;
+        String transports = settings.transports().size() == 1 && settings.transports().get(0) == BenchTransport.COAP
+                ? "" : ", " + String.join(" and ", settings.transports().stream().map(BenchTransport::label).toList());
+        return what + transports + ", " + runs;
     }
 
     private static XYSeriesCollection lines(BenchSettings settings, BenchSummary summary, BenchLoad load,
