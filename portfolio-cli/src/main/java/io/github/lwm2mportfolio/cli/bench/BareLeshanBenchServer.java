@@ -1,6 +1,7 @@
 package io.github.lwm2mportfolio.cli.bench;
 
 import java.util.Collection;
+import java.util.Map;
 
 import org.eclipse.leshan.core.LwM2mId;
 import org.eclipse.leshan.core.observation.Observation;
@@ -10,8 +11,9 @@ import org.eclipse.leshan.server.registration.RegistrationListener;
 import org.eclipse.leshan.server.registration.RegistrationUpdate;
 
 /**
- * The baseline: Leshan as it comes (in-memory registration store, its default models, CoAP only) reading
- * /3/0 once from every client that registers. A device is done when the read is answered.
+ * The baseline: Leshan as it comes (in-memory registration store, its default models; over DTLS its in-memory
+ * security store) reading /3/0 once from every client that registers, again when a client registers anew. A
+ * device is done when the read is answered.
  */
 final class BareLeshanBenchServer extends LeshanBenchServer {
 
@@ -20,8 +22,9 @@ final class BareLeshanBenchServer extends LeshanBenchServer {
 
     private final DeviceOutcomes tracker;
 
-    BareLeshanBenchServer(DeviceOutcomes tracker) {
-        super(leshanAsItComes -> leshanAsItComes);
+    /** @param preSharedKeys by endpoint, over DTLS */
+    BareLeshanBenchServer(DeviceOutcomes tracker, BenchTransport transport, Map<String, byte[]> preSharedKeys) {
+        super(transport, preSharedKeys, leshanAsItComes -> leshanAsItComes);
         this.tracker = tracker;
         server.getRegistrationService().addListener(new ReadOnRegistration());
     }

@@ -20,7 +20,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code portfolio bench}: the fleet benchmark. For each N, load and run, a bench-server JVM and a simulator
+ * {@code portfolio bench}: the fleet benchmark. For each N, transport, load and run, a bench-server JVM and a simulator
  * JVM on loopback, bare Leshan and ours in turn; then a table on the terminal, results.json and chart.png.
  * Exit 1 when a run failed (the others still count), 2 for bad options.
  */
@@ -54,9 +54,17 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> modes;
 
     @Option(names = "--loads", split = ",", defaultValue = "rate,flat", paramLabel = "LOAD[,LOAD...]",
-            description = "rate (--rate registrations/s, for latency) and/or flat (as fast as possible, for "
-                    + "throughput). Default: ${DEFAULT-VALUE}.")
+            description = "rate (--rate registrations/s, for latency), flat (as fast as possible, for throughput) "
+                    + "and/or reregister (the fleet registers flat out and is collected, then all of it registers "
+                    + "again at once without deregistering, as after an outage; the second wave is measured). "
+                    + "Default: ${DEFAULT-VALUE}.")
     List<String> loads;
+
+    @Option(names = "--transport", split = ",", defaultValue = "coap", paramLabel = "TRANSPORT[,TRANSPORT...]",
+            description = "coap and/or dtls (DTLS 1.2 with a pre-shared key per device, "
+                    + "TLS_PSK_WITH_AES_128_CCM_8; every server knows the fleet's keys before it starts). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    List<String> transports;
 
     @Option(names = "--out", description = "Directory for results.json, chart.png and the runs' logs. "
             + "Default: bench-results/DATE-TIME.")
@@ -113,7 +121,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** The options checked into settings; a bad one is bad usage (exit 2) with a one-line message. */
-    private BenchSettings settings() {
+    BenchSettings settings() {
         if (clients.isEmpty() || clients.stream().anyMatch(n -> n < 1)) {
             throw bad("--clients must be a list of fleet sizes of at least 1, got " + clients);
         }
@@ -137,11 +145,16 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchLoad> benchLoads = new ArrayList<>();
         for (String load : loads) {
             benchLoads.add(BenchLoad.fromId(load)
-                    .orElseThrow(() -> bad("--loads must be rate and/or flat, got '" + load + "'")));
+                    .orElseThrow(() -> bad("--loads must be among rate, flat and reregister, got '" + load + "'")));
+        }
+        List<BenchTransport> benchTransports = new ArrayList<>();
+        for (String transport : transports) {
+            benchTransports.add(BenchTransport.fromId(transport)
+                    .orElseThrow(() -> bad("--transport must be coap and/or dtls, got '" + transport + "'")));
         }
         return new BenchSettings(clients.stream().distinct().toList(), rate, runs,
                 benchModes.stream().distinct().toList(), benchLoads.stream().distinct().toList(),
-                timeout.toSeconds(), warmup);
+                benchTransports.stream().distinct().toList(), timeout.toSeconds(), warmup);
     }
 
     private ParameterException bad(String message) {

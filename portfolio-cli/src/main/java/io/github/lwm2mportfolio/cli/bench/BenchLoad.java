@@ -11,7 +11,12 @@ enum BenchLoad {
     /** At the offered rate of --rate registrations a second: for latency. */
     RATE,
     /** As fast as the simulator can: for throughput. */
-    FLAT;
+    FLAT,
+    /**
+     * The fleet registers flat out and is collected; then every client registers again at once without having
+     * deregistered, as after an outage. The figures are the second wave's.
+     */
+    REREGISTER;
 
     @JsonValue
     String id() {

@@ -1,6 +1,7 @@
 package io.github.lwm2mportfolio.cli.bench;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
@@ -17,7 +18,9 @@ import io.github.lwm2mportfolio.cli.simulate.SimulatorAuthority;
 
 /**
  * Runs one {@link RunSpec}: the bench-server JVM, then the simulator JVM against it, each pinned as the
- * {@link Pinning} says; waits for the server's RESULT, stops the simulator with SIGTERM (it deregisters and
+ * {@link Pinning} says; for the reregister load waits for the server's WAVE (the first registration of every
+ * client done) and then tells the simulator, by a line on its standard input, to register every client again;
+ * waits for the server's RESULT, stops the simulator with SIGTERM (it deregisters and
  * writes its stats file), then the server. Whatever goes wrong becomes the run's failure reason.
  */
 final class BenchRun {
@@ -47,7 +50,7 @@ final class BenchRun {
         try (ScratchDirectory serverData = ScratchDirectory.onDisk("portfolio-bench-server-")) {
             return measure(spec, serverData.path());
         } catch (IOException | UncheckedIOException | GeneralSecurityException e) {
-            return new RunResult(spec, "cannot run: " + e.getMessage(), null, null);
+            return new RunResult(spec, "cannot run: " + e.getMessage(), null, null, null);
         } finally {
             running.clear();
         }
@@ -62,6 +65,7 @@ final class BenchRun {
             throws IOException, GeneralSecurityException, InterruptedException {
         List<String> problems = new ArrayList<>();
         ServerResult serverResult = null;
+        ServerResult firstWave = null;
         SimulatorStats simulatorStats = null;
         Path statsFile = logDirectory.resolve(spec.fileStem() + "-simulator-stats.json");
         Files.deleteIfExists(statsFile);
@@ -69,6 +73,15 @@ final class BenchRun {
             String uri = server.awaitLine(BenchServerCommand.READY, READY_WAIT, null, null);
             Process simulator = startSimulator(spec, uri, statsFile);
             try {
+                if (spec.load() == BenchLoad.REREGISTER) {
+                    firstWave = BenchJson.mapper().readValue(server.awaitLine(BenchServerCommand.WAVE,
+                            Duration.ofSeconds(settings.timeoutSeconds()).plus(RESULT_GRACE), simulator, "simulator"),
+                            ServerResult.class);
+                    problems.addAll(problemsOf(firstWave).stream().map(p -> "first wave: " + p).toList());
+                    if (!firstWave.timedOut()) {
+                        reregister(simulator);
+                    }
+                }
                 String json = server.awaitLine(BenchServerCommand.RESULT,
                         Duration.ofSeconds(settings.timeoutSeconds()).plus(RESULT_GRACE), simulator, "simulator");
                 serverResult = BenchJson.mapper().readValue(json, ServerResult.class);
@@ -79,14 +92,18 @@ final class BenchRun {
         } catch (RunFailure failure) {
             problems.add(0, failure.getMessage());
         }
-        return new RunResult(spec, problems.isEmpty() ? null : String.join("; ", problems), serverResult,
+        return new RunResult(spec, problems.isEmpty() ? null : String.join("; ", problems), serverResult, firstWave,
                 simulatorStats);
     }
 
     private ServerProcess startServer(RunSpec spec, Path data) throws IOException, GeneralSecurityException {
         List<String> arguments = new ArrayList<>(List.of("bench-server", "--mode", spec.mode().id(), "--clients",
                 String.valueOf(spec.clients()), "--warmup", String.valueOf(settings.warmup()), "--timeout",
-                Duration.ofSeconds(settings.timeoutSeconds()).toString()));
+                Duration.ofSeconds(settings.timeoutSeconds()).toString(), "--transport", spec.transport().id(),
+                "--seed", String.valueOf(SEED)));
+        if (spec.load() == BenchLoad.REREGISTER) {
+            arguments.add("--reregister");
+        }
         if (spec.mode().portfolioClients()) {
             // The server reads its trust anchors at start: the simulator's CA comes from the same seed.
             Path trust = Files.createDirectories(data.resolve("trust"));
@@ -113,10 +130,24 @@ final class BenchRun {
         if (!spec.mode().portfolioClients()) {
             arguments.add("--bare");
         }
+        if (spec.load() == BenchLoad.REREGISTER) {
+            arguments.add("--reregister-on-input");
+        }
         Process simulator = new ProcessBuilder(launcher.command(pinning.simulator(), arguments))
                 .redirectErrorStream(true).redirectOutput(Redirect.appendTo(log(spec, "simulator").toFile())).start();
         running.add(simulator);
         return simulator;
+    }
+
+    /** One line on the simulator's standard input: every client registers again without deregistering. */
+    private static void reregister(Process simulator) throws RunFailure {
+        try {
+            OutputStream input = simulator.getOutputStream();
+            input.write('\n');
+            input.flush();
+        } catch (IOException e) {
+            throw new RunFailure("cannot tell the simulator to re-register: " + e.getMessage());
+        }
     }
 
     /** SIGTERM, as Ctrl-C: the simulator deregisters its clients, then writes its stats file. */

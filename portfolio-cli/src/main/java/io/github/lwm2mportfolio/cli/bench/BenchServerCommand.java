@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +21,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code portfolio bench-server}: the server JVM of one {@code portfolio bench} run. Prints
- * {@code READY coap://127.0.0.1:PORT}, then {@code RESULT {json}} once every client is done or the timeout
- * passed, and serves on until its standard input closes or it gets SIGTERM, so that the simulator can
+ * {@code READY coap://127.0.0.1:PORT} (coaps:// over DTLS), then {@code RESULT {json}} once every client is done or
+ * the timeout passed (with {@code --reregister}: {@code WAVE {json}} once the first registration of every client is
+ * done, and {@code RESULT} for their second registration), and serves on until its standard input closes or it gets SIGTERM, so that the simulator can
  * deregister cleanly.
  */
 @Command(name = "bench-server", hidden = true, mixinStandardHelpOptions = true,
@@ -30,6 +33,7 @@ public final class BenchServerCommand implements Callable<Integer> {
     static final String READY = "READY ";
     static final String RESULT = "RESULT ";
     static final String WARM = "WARM";
+    static final String WAVE = "WAVE ";
 
     @Spec
     CommandSpec spec;
@@ -52,6 +56,19 @@ public final class BenchServerCommand implements Callable<Integer> {
             description = "Devices (endpoints warm-...) to serve first, not measured; WARM is printed once they are "
                     + "done. Default: ${DEFAULT-VALUE}.")
     int warmup;
+
+    @Option(names = "--transport", defaultValue = "coap", description = "coap, or dtls (pre-shared keys made from "
+            + "--seed for the endpoints warm-NNNNNN and sim-NNNNNN, as the simulator makes them). Default: "
+            + "${DEFAULT-VALUE}.")
+    String transport;
+
+    @Option(names = "--seed", defaultValue = "1", description = "The simulator's seed, for the DTLS pre-shared keys. "
+            + "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--reregister", description = "Measure the clients' second registration (they register again "
+            + "at once without deregistering): WAVE {json} once the first is done, RESULT for the second.")
+    boolean reregister;
 
     @Option(names = "--timeout", defaultValue = "10m", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Longest wait for every device, from READY (e.g. 10m, or ISO-8601). Default: "
@@ -88,15 +105,23 @@ public final class BenchServerCommand implements Callable<Integer> {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive, got " + timeout);
         }
+        BenchTransport benchTransport = BenchTransport.fromId(transport).orElseThrow(() -> new ParameterException(
+                spec.commandLine(), "--transport must be coap or dtls, got '" + transport + "'"));
         PrintWriter out = spec.commandLine().getOut();
-        CompletionTracker tracker = new CompletionTracker(benchMode, clients, ProcessCpu::nanos);
+        CompletionTracker firstWave = new CompletionTracker(benchMode, clients, ProcessCpu::nanos);
+        CompletionTracker tracker = reregister ? new CompletionTracker(benchMode, clients, ProcessCpu::nanos)
+                : firstWave;
+        RegistrationWaves waves = new RegistrationWaves(List.of(firstWave, tracker));
         CompletionTracker warmupTracker = new CompletionTracker(benchMode, warmup, ProcessCpu::nanos);
-        DeviceOutcomes outcomes = new WarmupRouter(warmupTracker, tracker);
+        DeviceOutcomes outcomes = new WarmupRouter(warmupTracker, waves);
+        Map<String, byte[]> preSharedKeys = benchTransport == BenchTransport.DTLS
+                ? BenchPreSharedKeys.of(seed, warmup, clients) : Map.of();
         CompletableFuture<Void> stopAsked = endOfInput();
-        try (BenchServer server = server(benchMode, outcomes)) {
+        try (BenchServer server = server(benchMode, outcomes, benchTransport, preSharedKeys)) {
             out.println(READY + server.start());
             out.flush();
             boolean timedOut = false;
+            boolean waveReported = false;
             try {
                 if (warmup > 0) {
                     CompletableFuture.anyOf(warmupTracker.allFinished(), stopAsked).get(timeout.toMillis(),
@@ -104,10 +129,20 @@ public final class BenchServerCommand implements Callable<Integer> {
                     out.println(WARM + " " + BenchJson.oneLineMapper().writeValueAsString(warmupTracker.result(false)));
                     out.flush();
                 }
+                if (reregister) {
+                    CompletableFuture.anyOf(firstWave.allFinished(), stopAsked).get(timeout.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                    waves.nextWave();
+                    reportWave(out, firstWave, false);
+                    waveReported = true;
+                }
                 CompletableFuture.anyOf(tracker.allFinished(), stopAsked).get(timeout.toMillis(),
                         TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 timedOut = true;
+                if (reregister && !waveReported) {
+                    reportWave(out, firstWave, true); // the bench waits for it before RESULT
+                }
             }
             out.println(RESULT + BenchJson.oneLineMapper().writeValueAsString(tracker.result(timedOut)));
             out.flush();
@@ -116,11 +151,18 @@ public final class BenchServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    private BenchServer server(BenchMode benchMode, DeviceOutcomes outcomes) throws Exception {
+    private static void reportWave(PrintWriter out, CompletionTracker firstWave, boolean timedOut) throws IOException {
+        out.println(WAVE + BenchJson.oneLineMapper().writeValueAsString(firstWave.result(timedOut)));
+        out.flush();
+    }
+
+    private BenchServer server(BenchMode benchMode, DeviceOutcomes outcomes, BenchTransport benchTransport,
+            Map<String, byte[]> preSharedKeys) throws Exception {
         return switch (benchMode) {
-        case BASELINE -> new BareLeshanBenchServer(outcomes);
-        case FLOOR -> new FloorBenchServer(outcomes, trustDirectory);
-        case PORTFOLIO -> new PortfolioBenchServer(outcomes, dataDirectory, trustDirectory);
+        case BASELINE -> new BareLeshanBenchServer(outcomes, benchTransport, preSharedKeys);
+        case FLOOR -> new FloorBenchServer(outcomes, trustDirectory, benchTransport, preSharedKeys);
+        case PORTFOLIO -> new PortfolioBenchServer(outcomes, dataDirectory, trustDirectory, benchTransport,
+                preSharedKeys);
         };
     }
 

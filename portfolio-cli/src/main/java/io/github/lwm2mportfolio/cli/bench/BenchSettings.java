@@ -12,22 +12,25 @@ import java.util.List;
  * @param warmup devices served (flat out, not measured) before each measured fleet, 0 for none
  */
 record BenchSettings(List<Integer> clients, int rate, int runs, List<BenchMode> modes, List<BenchLoad> loads,
-        long timeoutSeconds, int warmup) {
+        List<BenchTransport> transports, long timeoutSeconds, int warmup) {
 
     BenchSettings {
         clients = List.copyOf(clients);
         modes = List.copyOf(modes);
         loads = List.copyOf(loads);
+        transports = List.copyOf(transports);
     }
 
     /** Every run, modes taking turns within a run so that the machine's noise falls on both alike. */
     List<RunSpec> plan() {
         List<RunSpec> plan = new ArrayList<>();
         for (int n : clients) {
-            for (BenchLoad load : loads) {
-                for (int run = 1; run <= runs; run++) {
-                    for (BenchMode mode : modes) {
-                        plan.add(new RunSpec(n, mode, load, run));
+            for (BenchTransport transport : transports) {
+                for (BenchLoad load : loads) {
+                    for (int run = 1; run <= runs; run++) {
+                        for (BenchMode mode : modes) {
+                            plan.add(new RunSpec(n, mode, load, transport, run));
+                        }
                     }
                 }
             }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
-/** The medians of every N, load and mode that was run, and the ratios ours/bare and ours/floor. */
+/** The medians of every N, transport, load and mode that was run, and the ratios ours/bare and ours/floor. */
 final class BenchSummary {
 
     private final List<MedianFigures> medians = new ArrayList<>();
@@ -14,28 +14,35 @@ final class BenchSummary {
     private BenchSummary() {
     }
 
-    /** Groups in the order of the settings: N, then load, then mode. */
+    /** Groups in the order of the settings: N, then transport, then load, then mode. */
     static BenchSummary of(BenchSettings settings, List<RunResult> results) {
         BenchSummary summary = new BenchSummary();
         for (int clients : settings.clients()) {
-            for (BenchLoad load : settings.loads()) {
-                for (BenchMode mode : settings.modes()) {
-                    List<RunResult> runs = results.stream().filter(RunResult::hasServerFigures)
-                            .filter(r -> r.spec().clients() == clients && r.spec().load() == load
-                                    && r.spec().mode() == mode)
-                            .toList();
-                    summary.medians.add(medians(clients, load, mode, runs));
-                }
-                Optional<MedianFigures> ours = summary.median(clients, load, BenchMode.PORTFOLIO);
-                for (BenchMode reference : List.of(BenchMode.BASELINE, BenchMode.FLOOR)) {
-                    Optional<MedianFigures> other = summary.median(clients, load, reference);
-                    if (ours.isPresent() && other.isPresent()) {
-                        summary.ratios.add(Ratio.of(ours.get(), other.get()));
-                    }
+            for (BenchTransport transport : settings.transports()) {
+                for (BenchLoad load : settings.loads()) {
+                    summary.add(clients, load, transport, settings.modes(), results);
                 }
             }
         }
         return summary;
+    }
+
+    private void add(int clients, BenchLoad load, BenchTransport transport, List<BenchMode> modes,
+            List<RunResult> results) {
+        for (BenchMode mode : modes) {
+            List<RunResult> runs = results.stream().filter(RunResult::hasServerFigures)
+                    .filter(r -> r.spec().clients() == clients && r.spec().load() == load
+                            && r.spec().transport() == transport && r.spec().mode() == mode)
+                    .toList();
+            medians.add(medians(clients, load, transport, mode, runs));
+        }
+        Optional<MedianFigures> ours = median(clients, load, transport, BenchMode.PORTFOLIO);
+        for (BenchMode reference : List.of(BenchMode.BASELINE, BenchMode.FLOOR)) {
+            Optional<MedianFigures> other = median(clients, load, transport, reference);
+            if (ours.isPresent() && other.isPresent()) {
+                ratios.add(Ratio.of(ours.get(), other.get()));
+            }
+        }
     }
 
     List<MedianFigures> medians() {
@@ -46,17 +53,19 @@ final class BenchSummary {
         return List.copyOf(ratios);
     }
 
-    Optional<MedianFigures> median(int clients, BenchLoad load, BenchMode mode) {
-        return medians.stream().filter(m -> m.clients() == clients && m.load() == load && m.mode() == mode)
-                .findFirst();
+    Optional<MedianFigures> median(int clients, BenchLoad load, BenchTransport transport, BenchMode mode) {
+        return medians.stream().filter(m -> m.clients() == clients && m.load() == load
+                && m.transport() == transport && m.mode() == mode).findFirst();
     }
 
-    List<Ratio> ratios(int clients, BenchLoad load) {
-        return ratios.stream().filter(r -> r.clients() == clients && r.load() == load).toList();
+    List<Ratio> ratios(int clients, BenchLoad load, BenchTransport transport) {
+        return ratios.stream().filter(r -> r.clients() == clients && r.load() == load && r.transport() == transport)
+                .toList();
     }
 
-    private static MedianFigures medians(int clients, BenchLoad load, BenchMode mode, List<RunResult> runs) {
-        return new MedianFigures(clients, load, mode, runs.size(),
+    private static MedianFigures medians(int clients, BenchLoad load, BenchTransport transport, BenchMode mode,
+            List<RunResult> runs) {
+        return new MedianFigures(clients, load, transport, mode, runs.size(),
                 median(runs, r -> r.server().devicesPerSecond()), median(runs, r -> r.server().p50Ms()),
                 median(runs, r -> r.server().p99Ms()), median(runs, r -> r.server().cpuSecondsPerDevice() * 1e3),
                 median(runs, r -> r.simulator() == null ? Double.NaN : r.simulator().heapBytesPerClient() / 1024),

@@ -51,7 +51,7 @@ import io.github.lwm2mportfolio.core.model.PortfolioObject;
 import io.github.lwm2mportfolio.core.profile.GetAuthDataRequest;
 
 /**
- * The floor: what no Portfolio server can go under. Bare Leshan (in-memory store, CoAP only, models 3 and 16)
+ * The floor: what no Portfolio server can go under. Bare Leshan (in-memory stores, models 3 and 16)
  * makes the same LwM2M exchanges with each device as ours (Read /3/0/22, Read /16/n/0, Observe /16/n/0,
  * Observe /16/n/3, Execute GetAuthData sign, the DATA_AVAIL notification, Read /16/n/2) and checks the same
  * signatures with the raw primitive: the device certificate against the fleet CA once, then every AuthData
@@ -70,9 +70,14 @@ final class FloorBenchServer extends LeshanBenchServer {
     /** Endpoint to the DATA_AVAIL notification its challenge waits for. */
     private final Map<String, CompletableFuture<Void>> dataAvailable = new ConcurrentHashMap<>();
 
-    /** @param trustDirectory certificates (PEM or DER) of the CAs that sign the devices' certificates */
-    FloorBenchServer(DeviceOutcomes tracker, Path trustDirectory) throws IOException, GeneralSecurityException {
-        super(leshan -> leshan.setObjectModelProvider(new VersionedModelProvider(PortfolioModels.serverModels())));
+    /**
+     * @param trustDirectory certificates (PEM or DER) of the CAs that sign the devices' certificates
+     * @param preSharedKeys by endpoint, over DTLS
+     */
+    FloorBenchServer(DeviceOutcomes tracker, Path trustDirectory, BenchTransport transport,
+            Map<String, byte[]> preSharedKeys) throws IOException, GeneralSecurityException {
+        super(transport, preSharedKeys,
+                leshan -> leshan.setObjectModelProvider(new VersionedModelProvider(PortfolioModels.serverModels())));
         this.tracker = tracker;
         this.anchors = readAnchors(trustDirectory);
         server.getRegistrationService().addListener(new ChallengeOnRegistration());

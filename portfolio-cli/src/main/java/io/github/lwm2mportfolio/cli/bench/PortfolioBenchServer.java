@@ -1,33 +1,52 @@
 package io.github.lwm2mportfolio.cli.bench;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import io.github.lwm2mportfolio.core.auth.AuthService;
 import io.github.lwm2mportfolio.server.PortfolioServer;
 import io.github.lwm2mportfolio.server.ServerEvents;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
+import io.github.lwm2mportfolio.server.inventory.DeviceCredential;
 import io.github.lwm2mportfolio.server.inventory.VerificationOutcome;
+import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
 
 /**
  * Ours: the whole Portfolio server (collector asking for sign, H2 inventory, no REST API) on loopback. A device
- * is done when its verdict is stored: the "verdict" event follows the database write.
+ * is done when its verdict is stored: the "verdict" event follows the database write. Over DTLS the fleet's
+ * pre-shared keys are in the inventory before the server starts, as {@code portfolio credentials} puts them.
  */
 final class PortfolioBenchServer implements BenchServer {
 
     /** The collector publishes a verdict's detail as "OUTCOME: reason". */
     private static final String ACCEPTED = VerificationOutcome.VERIFIED.name() + ":";
+    /**
+     * The whole simulated fleet registers from one address (127.0.0.1), where a real fleet comes from as many
+     * addresses as devices: the per-source flood limit would measure itself, not the collection.
+     */
+    private static final RegistrationLimits ONE_ADDRESS_FLEET = RegistrationLimits.defaults()
+            .withPerSource(Integer.MAX_VALUE, 1e9);
 
     private final PortfolioServer server;
+    private final BenchTransport transport;
 
     /**
      * @param dataDirectory where the H2 inventory and the server's DTLS identity go
      * @param trustDirectory the certificates that AuthData signatures chain to, or null
+     * @param preSharedKeys by endpoint (identity = endpoint), over DTLS
      */
-    PortfolioBenchServer(DeviceOutcomes tracker, Path dataDirectory, Path trustDirectory) throws Exception {
-        // The builder insists on CoAPS; on port 0 it stays idle since every client uses plain CoAP.
-        server = PortfolioServer.builder().bindHost("127.0.0.1").coapPort(0).coapsPort(0).httpPort(-1)
-                .dataDirectory(dataDirectory).trustDirectory(trustDirectory)
+    PortfolioBenchServer(DeviceOutcomes tracker, Path dataDirectory, Path trustDirectory, BenchTransport transport,
+            Map<String, byte[]> preSharedKeys) throws Exception {
+        this.transport = transport;
+        // The builder insists on CoAPS; over plain CoAP it stays idle on a free port. Over DTLS plain CoAP is off.
+        server = PortfolioServer.builder().bindHost("127.0.0.1").coapPort(transport == BenchTransport.DTLS ? -1 : 0)
+                .coapsPort(0).httpPort(-1).dataDirectory(dataDirectory).trustDirectory(trustDirectory)
+                .registrationLimits(ONE_ADDRESS_FLEET)
                 .collector(CollectorConfig.defaults().withService(AuthService.SIGN)).build();
+        if (transport == BenchTransport.DTLS) {
+            preSharedKeys.forEach((endpoint, key) -> server.inventory().putCredential(
+                    new DeviceCredential(endpoint, DeviceCredential.Kind.PSK, endpoint, key)));
+        }
         // Subscribed for the server's lifetime: closing the server ends the events.
         server.events().subscribe(event -> report(tracker, event));
     }
@@ -51,7 +70,7 @@ final class PortfolioBenchServer implements BenchServer {
     @Override
     public String start() {
         server.start();
-        return server.coapUri();
+        return transport == BenchTransport.DTLS ? server.coapsUri() : server.coapUri();
     }
 
     @Override

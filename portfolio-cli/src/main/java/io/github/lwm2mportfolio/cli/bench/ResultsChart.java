@@ -34,7 +34,8 @@ final class ResultsChart {
 
     static final int WIDTH = 1200;
     static final int HEIGHT = 500;
-    private static final Color[] LINE_COLORS = { new Color(0x1f77b4), new Color(0x2ca02c), new Color(0xd62728) };
+    private static final Color[] LINE_COLORS = { new Color(0x1f77b4), new Color(0x2ca02c), new Color(0xd62728),
+        new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b) };
 
     private ResultsChart() {
     }
@@ -68,19 +69,29 @@ final class ResultsChart {
 
     private static String describe(BenchLoad load, BenchSettings settings) {
         String runs = "median of " + settings.runs() + (settings.runs() == 1 ? " run" : " runs");
-        return (load == BenchLoad.RATE ? settings.rate() + " registrations/s offered" : "flat out") + ", " + runs;
+        String what = switch (load) {
+        case RATE -> settings.rate() + " registrations/s offered";
+        case FLAT -> "flat out";
+        case REREGISTER -> "second wave: the whole fleet re-registers at once";
+        };
+        String transports = settings.transports().size() == 1 && settings.transports().get(0) == BenchTransport.COAP
+                ? "" : ", " + String.join(" and ", settings.transports().stream().map(BenchTransport::label).toList());
+        return what + transports + ", " + runs;
     }
 
     private static XYSeriesCollection lines(BenchSettings settings, BenchSummary summary, BenchLoad load,
             ToDoubleFunction<MedianFigures> figure) {
         XYSeriesCollection lines = new XYSeriesCollection();
-        for (BenchMode mode : settings.modes()) {
-            XYSeries line = new XYSeries(mode.label());
-            for (int clients : settings.clients()) {
-                summary.median(clients, load, mode).map(figure::applyAsDouble).filter(v -> !v.isNaN())
-                        .ifPresent(value -> line.add(clients, value));
+        boolean transportsApart = settings.transports().size() > 1;
+        for (BenchTransport transport : settings.transports()) {
+            for (BenchMode mode : settings.modes()) {
+                XYSeries line = new XYSeries(mode.label() + (transportsApart ? " (" + transport.label() + ")" : ""));
+                for (int clients : settings.clients()) {
+                    summary.median(clients, load, transport, mode).map(figure::applyAsDouble)
+                            .filter(v -> !v.isNaN()).ifPresent(value -> line.add(clients, value));
+                }
+                lines.addSeries(line);
             }
-            lines.addSeries(line);
         }
         return lines;
     }

@@ -1,15 +1,16 @@
 package io.github.lwm2mportfolio.cli.bench;
 
-/** One run of the benchmark: this many clients, this server, this load; {@code run} counts from 1. */
-record RunSpec(int clients, BenchMode mode, BenchLoad load, int run) {
+/** One run of the benchmark: this many clients, this server, load and transport; {@code run} counts from 1. */
+record RunSpec(int clients, BenchMode mode, BenchLoad load, BenchTransport transport, int run) {
 
-    /** E.g. "N=1000 flat run 2 portfolio", for progress lines and failure reasons. */
+    /** E.g. "N=1000 flat run 2 portfolio", with " dtls" over DTLS, for progress lines and failure reasons. */
     String describe() {
-        return "N=" + clients + " " + load.id() + " run " + run + " " + mode.id();
+        return "N=" + clients + " " + load.id() + (transport == BenchTransport.COAP ? "" : " " + transport.id())
+                + " run " + run + " " + mode.id();
     }
 
-    /** E.g. "1000-flat-2-portfolio", for the names of the run's log files. */
+    /** E.g. "1000-flat-coap-2-portfolio", for the names of the run's log files. */
     String fileStem() {
-        return clients + "-" + load.id() + "-" + run + "-" + mode.id();
+        return clients + "-" + load.id() + "-" + transport.id() + "-" + run + "-" + mode.id();
     }
 }

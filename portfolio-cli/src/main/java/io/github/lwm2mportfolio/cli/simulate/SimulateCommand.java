@@ -1,5 +1,8 @@
 package io.github.lwm2mportfolio.cli.simulate;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.URI;
@@ -42,6 +45,8 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** Endpoints of the warm-up fleet; a server can tell them from the fleet that counts. */
     public static final String WARMUP_PREFIX = "warm-";
+    /** Endpoints of the fleet when --prefix is not given. */
+    public static final String DEFAULT_PREFIX = "sim-";
     private static final Duration WARMUP_LIMIT = Duration.ofMinutes(10);
 
     @Spec
@@ -70,7 +75,7 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "GetAuthData service when the server names none: sign, mac or encrypt. Default: ${DEFAULT-VALUE}.")
     String service;
 
-    @Option(names = "--prefix", defaultValue = "sim-", description = "Endpoint name prefix. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--prefix", defaultValue = DEFAULT_PREFIX, description = "Endpoint name prefix. Default: ${DEFAULT-VALUE}.")
     String prefix;
 
     @Option(names = "--data", description = "Where the clients' stores go (one directory each, kept). Default: in "
@@ -123,6 +128,11 @@ public final class SimulateCommand implements Callable<Integer> {
             + "until each is done as a client sees it, then deregister them: the JVMs compile their code before the "
             + "fleet that counts. Default: ${DEFAULT-VALUE}.")
     int warmup;
+
+    @Option(names = "--reregister-on-input", description = "Each line read on standard input makes every client "
+            + "register again at once, as after a network outage: each stops without deregistering and starts again, "
+            + "so the server sees new registrations of endpoints it still holds.")
+    boolean reregisterOnInput;
 
     @Option(names = "--stats-file", description = "Write the summary as JSON to this file.")
     Path statsFile;
@@ -199,6 +209,9 @@ public final class SimulateCommand implements Callable<Integer> {
                     progressInterval.toMillis(), TimeUnit.MILLISECONDS);
             long runStart = System.nanoTime();
             fleet.startAll(() -> stopRequested.getCount() == 0);
+            if (reregisterOnInput) {
+                reregisterOnEachLine(fleet, out, stopRequested);
+            }
             boolean interrupted = duration == null ? awaitForever(stopRequested)
                     : stopRequested.await(duration.toMillis(), TimeUnit.MILLISECONDS);
             ticker.shutdownNow();
@@ -237,6 +250,30 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         out.printf("warm-up: %s in %.1f s%n", progress.line(), (System.nanoTime() - start) / 1e9);
         out.flush();
+    }
+
+    /** Reads standard input on a daemon thread: each line re-registers the fleet; its end changes nothing. */
+    private static void reregisterOnEachLine(SimulatedFleet fleet, PrintWriter out, CountDownLatch stopRequested) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                while (lines.readLine() != null && stopRequested.getCount() > 0) {
+                    long start = System.nanoTime();
+                    int restarted = fleet.reregisterAll(() -> stopRequested.getCount() == 0);
+                    out.printf("re-registering %d clients without deregistering (started in %.1f s)%n", restarted,
+                            (System.nanoTime() - start) / 1e9);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // standard input closed under us: nothing more to re-register
+            }
+        }, "simulate-reregister");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** The endpoint name of a simulated device, e.g. sim-000042. */
+    public static String endpoint(String prefix, int index) {
+        return SimulatedFleet.endpoint(prefix, index);
     }
 
     private void writeTrust(PrintWriter out) throws Exception {

@@ -242,6 +242,29 @@ final class SimulatedFleet implements AutoCloseable {
         }
     }
 
+    /**
+     * Every device stops without deregistering, then starts again: a new registration of an endpoint the server
+     * still holds, as after an outage. All stop first, so that the new registrations come together.
+     *
+     * @return the devices restarted
+     */
+    int reregisterAll(BooleanSupplier stop) {
+        List<SimulatedDevice> all;
+        synchronized (devices) {
+            all = List.copyOf(devices);
+        }
+        all.forEach(device -> device.leshan().stop(false));
+        int started = 0;
+        for (SimulatedDevice device : all) {
+            if (stop.getAsBoolean()) {
+                break;
+            }
+            device.leshan().start();
+            started++;
+        }
+        return started;
+    }
+
     int size() {
         return devices.size();
     }

@@ -61,4 +61,57 @@ class BenchProcessIT {
                 "floor");
         assertThat(ImageIO.read(results.resolve("chart.png").toFile())).isNotNull();
     }
+
+    /**
+     * The storm load over DTLS: 20 clients register, are collected, then register again at once; every server
+     * counts the second wave and the first is kept beside it.
+     */
+    @Test
+    @Timeout(600)
+    void a_reregister_run_over_dtls_reports_the_second_wave_of_every_server() throws Exception {
+        Path results = out.resolve("storm");
+        String output = runBench("--clients", "20", "--loads", "reregister", "--transport", "dtls", "--runs", "1",
+                "--warmup", "10", "--timeout", "PT2M", "--out", results.toString());
+
+        assertThat(output).contains("reregister", "DTLS-PSK", "ours/bare", "ours/floor");
+        JsonNode json = new ObjectMapper().readTree(results.resolve("results.json").toFile());
+        assertThat(json.get("settings").get("transports").toString()).isEqualTo("[\"dtls\"]");
+        List<String> modes = new ArrayList<>();
+        for (JsonNode run : json.get("runs")) {
+            modes.add(run.get("spec").get("mode").asText());
+            assertThat(run.get("spec").get("load").asText()).isEqualTo("reregister");
+            assertThat(run.get("spec").get("transport").asText()).isEqualTo("dtls");
+            assertThat(run.get("failure").isNull()).as(run.toString()).isTrue();
+            assertThat(run.get("firstWave").get("completed").asInt()).isEqualTo(20);
+            assertThat(run.get("server").get("completed").asInt()).isEqualTo(20);
+            assertThat(run.get("server").get("devicesPerSecond").asDouble()).isPositive();
+            assertThat(run.get("server").get("cpuSecondsPerDevice").asDouble()).isPositive();
+        }
+        assertThat(modes).containsExactly("baseline", "floor", "portfolio");
+        JsonNode ours = json.get("medians").get(2);
+        assertThat(ours.get("mode").asText()).isEqualTo("portfolio");
+        assertThat(ours.get("transport").asText()).isEqualTo("dtls");
+        assertThat(ours.get("runs").asInt()).isEqualTo(1);
+        assertThat(json.get("ratios").findValuesAsText("reference")).containsExactly("baseline", "floor");
+        assertThat(json.get("ratios").get(0).get("throughput").asDouble()).isPositive();
+    }
+
+    /** {@code java -jar portfolio.jar bench OPTIONS}: its terminal output, once it exited 0. */
+    private String runBench(String... options) throws Exception {
+        Path jar = Path.of(System.getProperty("portfolio.jar"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", jar.toString(), "bench"));
+        command.addAll(List.of(options));
+        Path terminal = out.resolve("terminal-" + System.nanoTime() + ".txt");
+        Process bench = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(terminal.toFile())
+                .start();
+        try {
+            assertThat(bench.waitFor(540, TimeUnit.SECONDS)).as("bench finished").isTrue();
+            String output = Files.readString(terminal, StandardCharsets.UTF_8);
+            assertThat(bench.exitValue()).as(output).isZero();
+            return output;
+        } finally {
+            bench.destroyForcibly();
+        }
+    }
 }

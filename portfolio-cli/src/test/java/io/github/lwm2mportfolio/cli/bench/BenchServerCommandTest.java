@@ -78,6 +78,43 @@ class BenchServerCommandTest {
     }
 
     @Test
+    void reregister_reports_the_first_wave_then_the_clients_registering_again_without_deregistering()
+            throws Exception {
+        String uri = startServer("--mode", "baseline", "--clients", "2", "--reregister");
+        for (int i = 0; i < 2; i++) {
+            bareClients.add(BareLeshanTestClient.start("storm-" + i, uri));
+        }
+        String wave = out.awaitLineStartingWith(BenchServerCommand.WAVE, WITHIN);
+        ServerResult first = BenchJson.mapper().readValue(wave.substring(BenchServerCommand.WAVE.length()),
+                ServerResult.class);
+        assertThat(first.completed()).isEqualTo(2);
+
+        for (LeshanClient client : bareClients) {
+            client.stop(false); // as after an outage: gone without a word, then back
+            client.start();
+        }
+
+        ServerResult second = awaitResult();
+        assertThat(second.completed()).isEqualTo(2);
+        assertThat(second.failed()).isZero();
+        assertThat(second.timedOut()).isFalse();
+        assertThat(second.devicesPerSecond()).isPositive();
+        assertThat(stopServer()).as(err.toString()).isZero();
+    }
+
+    @Test
+    void an_unknown_transport_is_bad_usage() {
+        CommandLine commandLine = PortfolioCommand.newCommandLine();
+        StringWriter errors = new StringWriter();
+        commandLine.setErr(new PrintWriter(errors));
+
+        int code = commandLine.execute("bench-server", "--mode", "baseline", "--clients", "1", "--transport", "tls");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(errors.toString().lines().findFirst()).hasValue("--transport must be coap or dtls, got 'tls'");
+    }
+
+    @Test
     void portfolio_counts_stored_verdicts_and_reports_a_refused_one_as_a_failure() throws Exception {
         Path trust = Files.createDirectories(temp.resolve("trust"));
         List<Pkcs12KeySource> keys = keysTrustingAllButTheLast(trust);

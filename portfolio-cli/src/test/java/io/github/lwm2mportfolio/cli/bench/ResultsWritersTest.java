@@ -38,7 +38,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class ResultsWritersTest {
 
     private static final BenchSettings SETTINGS = new BenchSettings(List.of(100, 1000), 100, 3,
-            List.of(BenchMode.BASELINE, BenchMode.FLOOR, BenchMode.PORTFOLIO), List.of(BenchLoad.RATE, BenchLoad.FLAT), 600, 1000);
+            List.of(BenchMode.BASELINE, BenchMode.FLOOR, BenchMode.PORTFOLIO), List.of(BenchLoad.RATE, BenchLoad.FLAT),
+            List.of(BenchTransport.COAP), 600, 1000);
     private static final MachineInfo MACHINE = new MachineInfo(2, "AMD EPYC", "17.0.15+6, OpenJDK 64-Bit Server VM",
             "Linux 6.1 amd64", "abc1234", "server JVM pinned to CPU 0, simulator JVM to CPU 1 (taskset)", 0.5);
     private static final byte[] PNG_SIGNATURE = { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
@@ -67,10 +68,10 @@ class ResultsWritersTest {
             SimulatorStats simulator = new SimulatorStats(spec.clients(), spec.clients(), 20, 40,
                     10L << 20, (10L << 20) + spec.clients() * 20_480L, 20_480 * spread, 20.0 / spec.clients());
             results.add(new RunResult(spec, failed == 0 ? null : "1 device failed: sim-7: verdict FAILED", server,
-                    simulator));
+                    null, simulator));
         }
-        results.add(new RunResult(new RunSpec(100, BenchMode.PORTFOLIO, BenchLoad.RATE, 4),
-                "simulator exited with code 1 before RESULT", null, null));
+        results.add(new RunResult(new RunSpec(100, BenchMode.PORTFOLIO, BenchLoad.RATE, BenchTransport.COAP, 4),
+                "simulator exited with code 1 before RESULT", null, null, null));
         return results;
     }
 
@@ -81,12 +82,12 @@ class ResultsWritersTest {
 
         assertThat(table).contains("2 CPUs (AMD EPYC)", "commit abc1234",
                 "server JVM pinned to CPU 0, simulator JVM to CPU 1 (taskset)");
-        assertThat(table).containsPattern("flat\\s+1,000\\s+bare Leshan\\s+1,000\\.0\\s+1\\.00\\s+2\\.00\\s+0\\.200\\s+20\\.0\\s+0\\.0200\\s+3");
-        assertThat(table).containsPattern("flat\\s+1,000\\s+Portfolio\\s+400\\.0\\s+20\\.00\\s+40\\.00\\s+0\\.800");
-        assertThat(table).containsPattern("flat\\s+1,000\\s+ours/bare\\s+0\\.40\\s+4\\.00");
-        assertThat(table).containsPattern("rate\\s+100\\s+ours/bare\\s+1\\.00\\s+4\\.00");
-        assertThat(table).containsPattern("flat\\s+1,000\\s+floor\\s+800\\.0\\s+1\\.00\\s+2\\.00\\s+0\\.400");
-        assertThat(table).containsPattern("flat\\s+1,000\\s+ours/floor\\s+0\\.50\\s+2\\.00");
+        assertThat(table).containsPattern("flat\\s+CoAP\\s+1,000\\s+bare Leshan\\s+1,000\\.0\\s+1\\.00\\s+2\\.00\\s+0\\.200\\s+20\\.0\\s+0\\.0200\\s+3");
+        assertThat(table).containsPattern("flat\\s+CoAP\\s+1,000\\s+Portfolio\\s+400\\.0\\s+20\\.00\\s+40\\.00\\s+0\\.800");
+        assertThat(table).containsPattern("flat\\s+CoAP\\s+1,000\\s+ours/bare\\s+0\\.40\\s+4\\.00");
+        assertThat(table).containsPattern("rate\\s+CoAP\\s+100\\s+ours/bare\\s+1\\.00\\s+4\\.00");
+        assertThat(table).containsPattern("flat\\s+CoAP\\s+1,000\\s+floor\\s+800\\.0\\s+1\\.00\\s+2\\.00\\s+0\\.400");
+        assertThat(table).containsPattern("flat\\s+CoAP\\s+1,000\\s+ours/floor\\s+0\\.50\\s+2\\.00");
         assertThat(table).contains("2 runs failed:", "N=1000 flat run 3 portfolio: 1 device failed",
                 "N=100 rate run 4 portfolio: simulator exited with code 1 before RESULT");
     }
@@ -131,8 +132,8 @@ class ResultsWritersTest {
 
     @Test
     void a_figure_no_run_gave_is_null_in_json() throws Exception {
-        List<RunResult> onlyFailures = List.of(new RunResult(new RunSpec(100, BenchMode.BASELINE, BenchLoad.RATE, 1),
-                "timed out", null, null));
+        List<RunResult> onlyFailures = List.of(new RunResult(new RunSpec(100, BenchMode.BASELINE, BenchLoad.RATE, BenchTransport.COAP, 1),
+                "timed out", null, null, null));
         Path file = out.resolve("results.json");
         ResultsJson.write(file, Instant.EPOCH, SETTINGS, MACHINE, onlyFailures, BenchSummary.of(SETTINGS, onlyFailures));
 
