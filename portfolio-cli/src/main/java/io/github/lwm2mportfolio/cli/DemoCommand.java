@@ -9,10 +9,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 
+import io.github.lwm2mportfolio.server.ListenerProbe;
 import io.github.lwm2mportfolio.server.PortfolioServer;
 import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
+import io.github.lwm2mportfolio.server.rest.RestSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,6 +60,12 @@ final class DemoCommand implements Callable<Integer> {
             + "print it (when the first one is lost).")
     boolean newAdminToken;
 
+    @Option(names = "--shutdown-grace", defaultValue = "10s", paramLabel = "DURATION",
+            converter = DurationConverter.class, description = "On SIGTERM or Ctrl-C, how long the collections under "
+            + "way may take to finish; those still running then are recorded as interrupted. A second signal exits "
+            + "at once. Default: ${DEFAULT-VALUE}.")
+    Duration shutdownGrace;
+
     /** Whether the fleet settled within --settle-timeout: with --once, not settling is a failure (exit 1). */
     private volatile boolean fleetSettled;
 
@@ -69,6 +77,8 @@ final class DemoCommand implements Callable<Integer> {
         if (clients < 1 || clients > 1000) {
             throw new ParameterException(spec.commandLine(), "--clients must be 1 to 1000, got " + clients);
         }
+        // Before anything is made: a demo that cannot listen leaves no data behind.
+        ListenerProbe.check("127.0.0.1", coapPort, coapsPort, RestSettings.DEFAULT_HOST, httpPort);
         Options.writableDirectory(spec, "--data", dataDirectory);
         PrintWriter out = spec.commandLine().getOut();
         PortfolioServer server = PortfolioServer.builder().bindHost("127.0.0.1").coapPort(coapPort)
@@ -87,7 +97,9 @@ final class DemoCommand implements Callable<Integer> {
             }
             return 0;
         }
-        ServerCommand.runUntilInterrupted(server, out, true, () -> runFleet(server, out));
+        try (StopSignals signals = StopSignals.install(out)) {
+            ServerCommand.runUntilStopped(server, out, true, () -> runFleet(server, out), signals, shutdownGrace);
+        }
         return 0;
     }
 
