@@ -21,6 +21,9 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
         String text = value.strip().toLowerCase(Locale.ROOT);
+        if (text.equals("0")) {
+            return Duration.ZERO; // "0 turns it off", as the options say: no unit needed
+        }
         Duration duration = text.startsWith("p") || text.startsWith("-p") ? iso(value) : shortForm(value, text);
         if (duration.isNegative()) {
             throw new TypeConversionException("'" + value + "' is negative: give a duration such as 30s");
