@@ -117,6 +117,21 @@ class StartupProcessTest {
 
     @Test
     @Timeout(120)
+    void sigterm_while_waiting_for_the_database_stops_at_once_with_0() throws Exception {
+        server = start("--db", "jdbc:postgresql://127.0.0.1:" + freeTcpPort() + "/test?user=postgres",
+                "--http-port", "0", "--db-wait", "10m");
+        await().atMost(Duration.ofSeconds(30)).until(() -> output().contains("attempt 1, next in 1s"));
+
+        server.toHandle().destroy();
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).as(output()).isZero();
+        assertThat(output()).contains("stopped (SIGTERM) while waiting for the database, before serving")
+                .doesNotContain("Admin token", "\tat ");
+        assertThat(dir.resolve("data").resolve("server-identity.p12")).doesNotExist();
+    }
+
+    @Test
+    @Timeout(120)
     void db_wait_0_fails_at_once() throws Exception {
         int dbPort = freeTcpPort();
         server = start("--db", "jdbc:postgresql://127.0.0.1:" + dbPort + "/test?user=postgres", "--http-port", "0",
