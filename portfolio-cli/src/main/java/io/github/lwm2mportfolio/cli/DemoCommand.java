@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.github.lwm2mportfolio.server.ListenerProbe;
 import io.github.lwm2mportfolio.server.PortfolioServer;
@@ -66,6 +68,9 @@ final class DemoCommand implements Callable<Integer> {
             + "at once. Default: ${DEFAULT-VALUE}.")
     Duration shutdownGrace;
 
+    /** Counted down by a stop signal: the wait for the fleet to settle ends with it. */
+    private CountDownLatch stopRequested = new CountDownLatch(1);
+
     /** Whether the fleet settled within --settle-timeout: with --once, not settling is a failure (exit 1). */
     private volatile boolean fleetSettled;
 
@@ -98,6 +103,7 @@ final class DemoCommand implements Callable<Integer> {
             return 0;
         }
         try (StopSignals signals = StopSignals.install(out)) {
+            stopRequested = signals.requested();
             ServerCommand.runUntilStopped(server, out, true, () -> runFleet(server, out), signals, shutdownGrace);
         }
         return 0;
@@ -166,7 +172,9 @@ final class DemoCommand implements Callable<Integer> {
             if (settled == endpoints.size() && server.collector().pendingCount() == 0) {
                 return true;
             }
-            Thread.sleep(250);
+            if (stopRequested.await(250, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
         }
         return false;
     }

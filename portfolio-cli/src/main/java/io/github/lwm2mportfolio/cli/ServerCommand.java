@@ -329,6 +329,8 @@ final class ServerCommand implements Callable<Integer> {
         boolean stopped = false;
         try {
             if (signals.first() != null) { // asked to stop while it was being built
+                out.println("stopped (" + signals.first() + ") before serving");
+                out.flush();
                 return;
             }
             server.start();
