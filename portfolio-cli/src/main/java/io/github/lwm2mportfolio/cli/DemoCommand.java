@@ -8,11 +8,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import io.github.lwm2mportfolio.server.ListenerProbe;
 import io.github.lwm2mportfolio.server.PortfolioServer;
 import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
+import io.github.lwm2mportfolio.server.rest.RestSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,6 +62,15 @@ final class DemoCommand implements Callable<Integer> {
             + "print it (when the first one is lost).")
     boolean newAdminToken;
 
+    @Option(names = "--shutdown-grace", defaultValue = "10s", paramLabel = "DURATION",
+            converter = DurationConverter.class, description = "On SIGTERM or Ctrl-C, how long the collections under "
+            + "way may take to finish; those still running then are recorded as interrupted. A second signal exits "
+            + "at once. Default: ${DEFAULT-VALUE}.")
+    Duration shutdownGrace;
+
+    /** Counted down by a stop signal: the wait for the fleet to settle ends with it. */
+    private CountDownLatch stopRequested = new CountDownLatch(1);
+
     /** Whether the fleet settled within --settle-timeout: with --once, not settling is a failure (exit 1). */
     private volatile boolean fleetSettled;
 
@@ -69,6 +82,8 @@ final class DemoCommand implements Callable<Integer> {
         if (clients < 1 || clients > 1000) {
             throw new ParameterException(spec.commandLine(), "--clients must be 1 to 1000, got " + clients);
         }
+        // Before anything is made: a demo that cannot listen leaves no data behind.
+        ListenerProbe.check("127.0.0.1", coapPort, coapsPort, RestSettings.DEFAULT_HOST, httpPort);
         Options.writableDirectory(spec, "--data", dataDirectory);
         PrintWriter out = spec.commandLine().getOut();
         PortfolioServer server = PortfolioServer.builder().bindHost("127.0.0.1").coapPort(coapPort)
@@ -87,7 +102,10 @@ final class DemoCommand implements Callable<Integer> {
             }
             return 0;
         }
-        ServerCommand.runUntilInterrupted(server, out, true, () -> runFleet(server, out));
+        try (StopSignals signals = StopSignals.install(out)) {
+            stopRequested = signals.requested();
+            ServerCommand.runUntilStopped(server, out, true, () -> runFleet(server, out), signals, shutdownGrace);
+        }
         return 0;
     }
 
@@ -154,7 +172,9 @@ final class DemoCommand implements Callable<Integer> {
             if (settled == endpoints.size() && server.collector().pendingCount() == 0) {
                 return true;
             }
-            Thread.sleep(250);
+            if (stopRequested.await(250, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
         }
         return false;
     }

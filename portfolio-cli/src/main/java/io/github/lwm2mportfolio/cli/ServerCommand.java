@@ -10,15 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.lwm2mportfolio.cli.config.ConfigOptions;
 import io.github.lwm2mportfolio.cli.keys.FleetSecretFile;
 import io.github.lwm2mportfolio.server.FleetSecrets;
+import io.github.lwm2mportfolio.server.ListenerProbe;
 import io.github.lwm2mportfolio.server.PortfolioServer;
 import io.github.lwm2mportfolio.server.Revocations;
 import io.github.lwm2mportfolio.server.access.Role;
+import io.github.lwm2mportfolio.server.collector.Collector;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
 import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
@@ -145,8 +145,27 @@ final class ServerCommand implements Callable<Integer> {
             + "print it (when the first one is lost).")
     boolean newAdminToken;
 
+    @Option(names = "--shutdown-grace", defaultValue = "10s", paramLabel = "DURATION",
+            converter = DurationConverter.class, description = "On SIGTERM or Ctrl-C, how long the collections under "
+            + "way may take to finish; those still running then are recorded as interrupted. A second signal exits "
+            + "at once. Default: ${DEFAULT-VALUE}.")
+    Duration shutdownGrace;
+
+    @Option(names = "--db-wait", defaultValue = "5m", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to wait at start for a PostgreSQL database that does not answer (tried again "
+            + "after 1s, 2s, 4s ... up to 30s apart; /health/ready says why meanwhile); 0 fails at once. "
+            + "Default: ${DEFAULT-VALUE}.")
+    Duration dbWait;
+
     @Override
     public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (StopSignals signals = StopSignals.install(out)) {
+            return run(signals, out);
+        }
+    }
+
+    private Integer run(StopSignals signals, PrintWriter out) throws Exception {
         checkCertified();
         Options.certificateDirectory(spec, "--trust", trust);
         Options.readableFile(spec, "--identity", identity, "a PKCS#12 file (.p12)");
@@ -165,7 +184,7 @@ final class ServerCommand implements Callable<Integer> {
                         .withPurgeStrangersAfter(purgeStrangersAfter())
                         .withRecollectEvery(Options.collectionInterval(spec, "--collection-interval",
                                 collectionInterval)))
-                .registrationLimits(registrationLimits());
+                .registrationLimits(registrationLimits()).databaseWait(dbWait, signals.requested());
         if (httpsKeyStore != null) {
             char[] password = Options.secretFile(spec, "--https-password-file", httpsPasswordFile);
             Options.readableFile(spec, "--https-keystore", httpsKeyStore, "a PKCS#12 file (.p12)");
@@ -184,18 +203,29 @@ final class ServerCommand implements Callable<Integer> {
         if (webhook != null) {
             builder.webhook(webhookUri());
         }
+        // Before anything is made: a server that cannot listen leaves no data, identity nor token behind.
+        ListenerProbe.check(bind, coapPort, coapsPort, httpHost, httpPort);
         // Last of the checks: it makes the directory.
         Options.writableDirectory(spec, "--data", dataDirectory);
-        PortfolioServer server = builder.build();
+        PortfolioServer server;
+        try {
+            server = builder.build();
+        } catch (IllegalStateException e) {
+            if (signals.first() != null) { // asked to stop while waiting for the database
+                out.println("stopped (" + signals.first() + ") while waiting for the database, before serving");
+                out.flush();
+                return 0;
+            }
+            throw e;
+        }
         if (keyedFleetSecrets() != null) {
             server.keys().useFleetSecrets(keyedFleetSecrets());
         }
-        PrintWriter out = spec.commandLine().getOut();
         out.println("DTLS certificate: " + ServerCertificateFile.write(dataDirectory, server.serverCertificate())
                 + " (for clients' --server-certificate)");
         printAdminToken(server, newAdminToken, out);
-        runUntilInterrupted(server, out, false, () -> () -> {
-        });
+        runUntilStopped(server, out, false, () -> () -> {
+        }, signals, shutdownGrace);
         return 0;
     }
 
@@ -298,25 +328,20 @@ final class ServerCommand implements Callable<Integer> {
 
     /**
      * Starts the server, starts what goes with it (closed before the server on the way out), then serves
-     * until the JVM is asked to stop (Ctrl-C). The first line after the start is the web console's address, with
+     * until the first stop signal (SIGTERM, Ctrl-C), and stops gracefully ({@link PortfolioServer#shutdown}),
+     * saying what it did in two lines. The first line after the start is the web console's address, with
      * a one-time login code when {@code loginLink} (the demo: a server's output may be kept in logs).
      */
-    static void runUntilInterrupted(PortfolioServer server, PrintWriter out, boolean loginLink,
-            Callable<AutoCloseable> afterStart) throws Exception {
-        CountDownLatch stopped = new CountDownLatch(1);
-        AtomicReference<AutoCloseable> companion = new AtomicReference<>();
-        Runnable stop = () -> {
-            closeQuietly(companion.get());
-            server.close();
-        };
-        Thread shutdown = new Thread(() -> {
-            out.println("stopping the server");
-            out.flush();
-            stop.run();
-            stopped.countDown();
-        }, "portfolio-server-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown);
+    static void runUntilStopped(PortfolioServer server, PrintWriter out, boolean loginLink,
+            Callable<AutoCloseable> afterStart, StopSignals signals, Duration grace) throws Exception {
+        AutoCloseable companion = null;
+        boolean stopped = false;
         try {
+            if (signals.first() != null) { // asked to stop while it was being built
+                out.println("stopped (" + signals.first() + ") before serving");
+                out.flush();
+                return;
+            }
             server.start();
             if (server.restUri() != null) {
                 out.println(loginLink
@@ -330,14 +355,26 @@ final class ServerCommand implements Callable<Integer> {
             out.println("REST API:     " + server.restUri() + "/api/devices  (OpenAPI: " + server.restUri()
                     + "/api/openapi.json)" + (server.restOnAllInterfaces() ? " (listening on all interfaces)" : ""));
             out.flush();
-            companion.set(afterStart.call());
+            companion = afterStart.call();
             out.println("serving until Ctrl-C");
             out.flush();
-            stopped.await();
+            signals.requested().await();
+            closeQuietly(companion);
+            companion = null;
+            Collector.Drain drain = server.shutdown(grace, (inFlight, notStarted) -> {
+                out.println("stopping (" + signals.first() + "): " + inFlight + " collections in flight, "
+                        + notStarted + " waiting not started; new registrations answered 5.03, REST requests 503; "
+                        + "waiting up to " + DurationConverter.format(grace));
+                out.flush();
+            });
+            stopped = true;
+            out.println("stopped: " + drain.finished() + " finished, " + drain.interrupted()
+                    + " recorded as interrupted; inventory closed");
+            out.flush();
         } finally {
-            if (stopped.getCount() > 0) {
-                Runtime.getRuntime().removeShutdownHook(shutdown);
-                stop.run();
+            if (!stopped) {
+                closeQuietly(companion);
+                server.close();
             }
         }
     }

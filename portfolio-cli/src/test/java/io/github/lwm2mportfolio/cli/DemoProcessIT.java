@@ -72,6 +72,9 @@ class DemoProcessIT {
 
             process.toHandle().destroy(); // SIGTERM, as Ctrl-C
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String rest = String.join("\n", lines.lines().toList());
+            assertThat(process.exitValue()).as("a stop asked for is not a failure: " + rest).isZero();
+            assertThat(rest).contains("stopping (SIGTERM): ", "stopped: ").doesNotContain("\tat ");
         } finally {
             process.destroyForcibly();
         }

@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.leshan.core.endpoint.Protocol;
@@ -42,6 +44,7 @@ import io.github.lwm2mportfolio.server.compliance.Certification;
 import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.inventory.CertificationSource;
+import io.github.lwm2mportfolio.server.inventory.DatabaseWait;
 import io.github.lwm2mportfolio.server.inventory.Inventory;
 import io.github.lwm2mportfolio.server.inventory.JdbcInventory;
 import io.github.lwm2mportfolio.server.inventory.SecretSealer;
@@ -49,6 +52,7 @@ import io.github.lwm2mportfolio.server.registration.RegistrationGate;
 import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
 import io.github.lwm2mportfolio.server.rest.RestApi;
 import io.github.lwm2mportfolio.server.rest.RestSettings;
+import io.github.lwm2mportfolio.server.rest.StartupHealth;
 import io.javalin.util.JavalinBindException;
 
 /**
@@ -75,11 +79,17 @@ public final class PortfolioServer implements AutoCloseable {
     private RestApi rest;
     private ComplianceWebhook webhook;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final RegistrationGate gate;
+    private volatile boolean stopping;
 
-    private PortfolioServer(LeshanServer lwm2m, JdbcInventory inventory, Collector collector, ServerEvents events,
-            ServerKeys keys, ServerIdentity identity, RestSettings restSettings, boolean restOn, URI webhookUri,
-            ComplianceWebhook.Settings webhookSettings) {
+    /** The Max-Age of a refused Register and the Retry-After of a refused request while the server stops. */
+    static final long RETRY_WHILE_STOPPING_SECONDS = 30;
+
+    private PortfolioServer(LeshanServer lwm2m, RegistrationGate gate, JdbcInventory inventory, Collector collector,
+            ServerEvents events, ServerKeys keys, ServerIdentity identity, RestSettings restSettings, boolean restOn,
+            URI webhookUri, ComplianceWebhook.Settings webhookSettings) {
         this.lwm2m = lwm2m;
+        this.gate = gate;
         this.inventory = inventory;
         this.collector = collector;
         this.events = events;
@@ -148,7 +158,7 @@ public final class PortfolioServer implements AutoCloseable {
     /** What /health/ready checks beside the database: the server is not stopping, its LwM2M endpoints serve. */
     private Map<String, Optional<String>> readiness() {
         Map<String, Optional<String>> checks = new LinkedHashMap<>();
-        checks.put("server", closed.get() ? Optional.of("stopping") : Optional.empty());
+        checks.put("server", stopping || closed.get() ? Optional.of("stopping") : Optional.empty());
         List<String> down = new ArrayList<>();
         for (Protocol protocol : List.of(Protocol.COAP, Protocol.COAPS)) {
             CaliforniumServerEndpoint endpoint = (CaliforniumServerEndpoint) lwm2m.getEndpoint(protocol);
@@ -253,6 +263,27 @@ public final class PortfolioServer implements AutoCloseable {
         return lwm2m;
     }
 
+    /**
+     * Stops gracefully: new Registers are answered 5.03 and REST requests 503 (both with a wait of
+     * {@value #RETRY_WHILE_STOPPING_SECONDS} s), the collections under way get {@code grace} to finish and those
+     * still running then are recorded as interrupted ({@link Collector#drain}), then everything closes, the
+     * inventory last. {@code begun} hears how many collections run and how many waited (dropped) as the wait begins.
+     */
+    public Collector.Drain shutdown(Duration grace, BiConsumer<Integer, Integer> begun) {
+        stopping = true;
+        try {
+            if (gate != null) {
+                gate.close("the server is stopping; register again later", RETRY_WHILE_STOPPING_SECONDS);
+            }
+            if (rest != null) {
+                rest.refuseRequests("the server is stopping; try again later", RETRY_WHILE_STOPPING_SECONDS);
+            }
+            return collector.drain(grace, begun);
+        } finally {
+            close();
+        }
+    }
+
     @Override
     public void close() {
         if (closed.getAndSet(true)) {
@@ -301,6 +332,10 @@ public final class PortfolioServer implements AutoCloseable {
         private RegistrationLimits registrationLimits = RegistrationLimits.defaults();
         private Duration verificationFreshness = Duration.ofHours(24);
         private Clock clock = Clock.systemUTC();
+        private Duration databaseWait;
+        private CountDownLatch stopRequested = new CountDownLatch(1);
+        /** The gate of the server being built, set by {@link #lwm2mServer}. */
+        private RegistrationGate gate;
 
         /** The LwM2M (CoAP, CoAPS) address to listen on; default every address. */
         public Builder bindHost(String host) {
@@ -427,6 +462,18 @@ public final class PortfolioServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Waits this long at most for a PostgreSQL database that does not accept connections at start
+         * ({@link DatabaseWait}), serving health on the REST API's address meanwhile; nothing (data, identity,
+         * listeners) is made before it answers. Zero: one attempt. Not set: no wait. Counting {@code stop} down ends
+         * the wait.
+         */
+        public Builder databaseWait(Duration limit, CountDownLatch stop) {
+            this.databaseWait = Objects.requireNonNull(limit);
+            this.stopRequested = Objects.requireNonNull(stop);
+            return this;
+        }
+
         public PortfolioServer build() throws IOException {
             ServerKeys keys = new ServerKeys(fleetMasterKey);
             if (trustDirectory != null) {
@@ -437,6 +484,9 @@ public final class PortfolioServer implements AutoCloseable {
                 } catch (java.security.cert.CertificateException e) {
                     throw new IllegalArgumentException("bad certificate in " + e.getMessage(), e);
                 }
+            }
+            if (databaseWait != null && DatabaseWait.applies(jdbcUrl)) {
+                awaitDatabase();
             }
             DataDirectory.prepare(dataDirectory);
             ServerIdentity identity = identityFile != null ? ServerIdentity.open(identityFile, identityFilePassword)
@@ -461,12 +511,43 @@ public final class PortfolioServer implements AutoCloseable {
                 inventory.addComplianceListener(events::publish);
                 LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust, keys);
                 Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock);
-                return new PortfolioServer(lwm2m, inventory, collector, events, keys, identity,
-                        RestSettings.defaults().withAddress(httpHost, Math.max(httpPort, 0)).withHttps(https)
-                                .withCorsOrigins(corsOrigins), httpPort >= 0, webhookUri, webhookSettings);
+                return new PortfolioServer(lwm2m, gate, inventory, collector, events, keys, identity,
+                        restSettings(), httpPort >= 0, webhookUri, webhookSettings);
             } catch (RuntimeException | IOException e) {
                 inventory.close();
                 throw e;
+            }
+        }
+
+        private RestSettings restSettings() {
+            return RestSettings.defaults().withAddress(httpHost, Math.max(httpPort, 0)).withHttps(https)
+                    .withCorsOrigins(corsOrigins);
+        }
+
+        /** Waits for the database, with health (not ready) on the REST API's address while it is not there. */
+        private void awaitDatabase() {
+            DatabaseWait wait = new DatabaseWait(jdbcUrl, databaseWait, stopRequested);
+            if (wait.reachableNow()) {
+                return;
+            }
+            StartupHealth health = null;
+            if (httpPort >= 0 && !databaseWait.isZero()) {
+                try {
+                    health = StartupHealth.start(restSettings(), () -> "waiting for the database: "
+                            + Objects.requireNonNullElse(wait.problem(), "it answers now"));
+                } catch (JavalinBindException e) {
+                    throw new ListenerUnavailableException("REST API", httpHost, httpPort, e);
+                }
+                LOG.info("health at {}://{}:{}/health/ready (not ready) while waiting for the database",
+                        https == null ? "http" : "https", ListenAddresses.isWildcard(httpHost) ? "127.0.0.1"
+                                : httpHost, health.port());
+            }
+            try {
+                wait.await();
+            } finally {
+                if (health != null) {
+                    health.close();
+                }
             }
         }
 
@@ -549,7 +630,7 @@ public final class PortfolioServer implements AutoCloseable {
             }
             LeshanServer lwm2m = builder.build();
             if (endpoints.getCoapServer() != null) {
-                RegistrationGate.install(endpoints.getCoapServer(), registrationLimits,
+                gate = RegistrationGate.install(endpoints.getCoapServer(), registrationLimits,
                         new RegistrationHistory(lwm2m.getRegistrationService(), inventory));
             }
             // Leshan only logs a DTLS configuration it cannot use and runs without CoAPS; refuse that.

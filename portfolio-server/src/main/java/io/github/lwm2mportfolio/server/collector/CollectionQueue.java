@@ -37,6 +37,8 @@ final class CollectionQueue {
     private final Map<String, String> strangerSources = new HashMap<>();
     private final Set<String> running = new HashSet<>();
     private int maxWaiting;
+    /** Set by {@link #closeIntake()}: a stopping server takes no new work. */
+    private boolean intakeClosed;
 
     CollectionQueue(int onDemandCapacity) {
         this.onDemandCapacity = onDemandCapacity;
@@ -46,7 +48,7 @@ final class CollectionQueue {
     boolean offerOnDemand(Runnable task) {
         lock.lock();
         try {
-            if (onDemand.size() >= onDemandCapacity) {
+            if (intakeClosed || onDemand.size() >= onDemandCapacity) {
                 return false;
             }
             onDemand.add(task);
@@ -64,6 +66,9 @@ final class CollectionQueue {
     void offer(String endpoint, int attempt, boolean isEstablished, String source) {
         lock.lock();
         try {
+            if (intakeClosed) {
+                return;
+            }
             String waitingFrom = strangerSources.get(endpoint);
             if (isEstablished || established.containsKey(endpoint)) {
                 Integer waitingAsStranger = removeStranger(endpoint);
@@ -128,6 +133,35 @@ final class CollectionQueue {
                 nanos = ended.awaitNanos(nanos);
             }
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes no more work and drops what waits (a stopping server: those devices are collected when they register
+     * with the next one); returns how many waited. What runs goes on.
+     */
+    int closeIntake() {
+        lock.lock();
+        try {
+            intakeClosed = true;
+            int dropped = waitingLocked();
+            onDemand.clear();
+            established.clear();
+            strangersBySource.clear();
+            strangerSources.clear();
+            return dropped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The endpoints whose collection runs now. */
+    Set<String> runningEndpoints() {
+        lock.lock();
+        try {
+            return Set.copyOf(running);
         } finally {
             lock.unlock();
         }

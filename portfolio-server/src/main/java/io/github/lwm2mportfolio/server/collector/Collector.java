@@ -6,16 +6,20 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 
 import org.eclipse.leshan.core.link.Link;
@@ -88,6 +92,12 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private final AtomicInteger collected = new AtomicInteger();
     /** Set by {@link #close()}: what its interruptions cut short is not the devices' failure. */
     private volatile boolean closing;
+    /** Set by {@link #drain(Duration)}: a failure is recorded but not tried again. */
+    private volatile boolean draining;
+    /** The devices whose collection {@link #close()} cut short, for {@link #drain(Duration)} to record. */
+    private final Set<String> cutShort = ConcurrentHashMap.newKeySet();
+    /** Workers running a piece of work now; guarded by itself. */
+    private final int[] busy = new int[1];
 
     public Collector(LeshanServer server, Inventory inventory, VerifierKeys keys, ServerEvents events,
             CollectorConfig config, Clock clock) {
@@ -189,6 +199,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                 result.complete(verify(registration));
             } catch (CollectionException e) {
                 if (closing) { // the server stops: its registrations end with it (503, as offline)
+                    cutShort.add(registration.getEndpoint());
                     result.completeExceptionally(new DeviceOfflineException(registration.getEndpoint()));
                     return;
                 }
@@ -289,6 +300,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+            busy(1);
             try {
                 if (work.task() != null) {
                     work.task().run();
@@ -297,6 +309,8 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 LOG.error("collector work failed unexpectedly", e);
+            } finally {
+                busy(-1);
             }
         }
     }
@@ -309,11 +323,14 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             }
             collect(registration);
         } catch (CollectionException e) {
-            if (!closing) {
+            if (closing) {
+                cutShort.add(endpoint);
+            } else {
                 handleFailure(endpoint, attempt, e);
             }
         } catch (RuntimeException e) {
             if (closing) {
+                cutShort.add(endpoint);
                 return;
             }
             LOG.error("collection of {} failed unexpectedly", endpoint, e);
@@ -409,7 +426,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         inventory.collectionFailed(endpoint, failure.getMessage(), clock.instant());
         events.publish("collection-failed", endpoint, failure.getMessage());
         boolean stillRegistered = server.getRegistrationService().getByEndpoint(endpoint) != null;
-        if (failure.retryable() && stillRegistered && attempt < config.maxAttempts()) {
+        if (failure.retryable() && stillRegistered && attempt < config.maxAttempts() && !draining) {
             long delay = config.firstBackoff().toMillis() << (attempt - 1);
             LOG.info("collection of {} failed ({}); try {} in {} ms", endpoint, failure.getMessage(), attempt + 1,
                     delay);
@@ -425,6 +442,57 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private void recollectAll() {
         server.getRegistrationService().getAllRegistrations()
                 .forEachRemaining(registration -> requestCollection(registration.getEndpoint()));
+    }
+
+    private void busy(int change) {
+        synchronized (busy) {
+            busy[0] += change;
+            busy.notifyAll();
+        }
+    }
+
+    /** What {@link #drain(Duration)} did: the work that ran when it began, and how that ended. */
+    public record Drain(int inFlight, int finished, int interrupted, int notStarted) {
+    }
+
+    /** The reason a collection cut short by a stopping server is recorded with. */
+    public static final String STOPPING = "server stopping: collection interrupted";
+
+    /**
+     * For a server that stops: takes no new work (what waits is dropped), lets the work that runs finish within
+     * {@code grace}, then stops the rest and records each device it cut short with the reason {@value #STOPPING}.
+     * {@code begun} hears the counts when the wait begins. The collector is closed after it.
+     */
+    public Drain drain(Duration grace, BiConsumer<Integer, Integer> begun) {
+        draining = true;
+        int notStarted = queue.closeIntake();
+        int inFlight;
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (busy) {
+            inFlight = busy[0];
+        }
+        begun.accept(inFlight, notStarted);
+        synchronized (busy) {
+            try {
+                for (long left = grace.toNanos(); busy[0] > 0 && left > 0; left = deadline - System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.timedWait(busy, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        close();
+        Set<String> interrupted = new HashSet<>(cutShort);
+        interrupted.addAll(queue.runningEndpoints()); // workers that did not end within the close's wait
+        Instant now = clock.instant();
+        for (String endpoint : interrupted) {
+            try {
+                inventory.collectionFailed(endpoint, STOPPING, now);
+            } catch (RuntimeException e) {
+                LOG.warn("could not record the interrupted collection of {}: {}", endpoint, e.toString());
+            }
+        }
+        return new Drain(inFlight, Math.max(0, inFlight - interrupted.size()), interrupted.size(), notStarted);
     }
 
     /**

@@ -41,6 +41,9 @@ public final class RegistrationGate extends CoapResource {
     private static final long UNAVAILABLE_RETRY_SECONDS = 30;
 
     private volatile long lastRefusalLog;
+    /** Set when the server stops: why every new Register is answered 5.03, and the Max-Age it carries. */
+    private volatile String closedReason;
+    private volatile long closedRetrySeconds;
 
     RegistrationGate(Resource registrations, RegistrationLimits limits, EndpointHistory history) {
         super(registrations.getName());
@@ -55,13 +58,25 @@ public final class RegistrationGate extends CoapResource {
      *
      * @param history whether an endpoint is registered now and whether it is or was over CoAPS
      */
-    public static void install(CoapServer server, RegistrationLimits limits, EndpointHistory history) {
+    public static RegistrationGate install(CoapServer server, RegistrationLimits limits, EndpointHistory history) {
         Resource registrations = server.getRoot().getChild("rd");
         if (registrations == null) {
             throw new IllegalStateException("the LwM2M server has no /rd resource");
         }
         server.remove(registrations);
-        server.add(new RegistrationGate(registrations, limits, history));
+        RegistrationGate gate = new RegistrationGate(registrations, limits, history);
+        server.add(gate);
+        return gate;
+    }
+
+    /**
+     * From now on every Register is answered 5.03 with this reason and a Max-Age of {@code retrySeconds}: a
+     * client backs off at once and registers with the next server, rather than waiting for answers that never
+     * come. Updates and deregistrations go on, so that collections under way can end.
+     */
+    public void close(String reason, long retrySeconds) {
+        closedRetrySeconds = retrySeconds;
+        closedReason = reason;
     }
 
     @Override
@@ -77,6 +92,11 @@ public final class RegistrationGate extends CoapResource {
             if (refusal != null) {
                 LOG.info("registration{} from {} refused (4.00): {}", endpointOf(request), source(request), refusal);
                 refuse(exchange, ResponseCode.BAD_REQUEST, refusal, null);
+                return;
+            }
+            String closed = closedReason;
+            if (closed != null && request.getOptions().getURIPathCount() == 1) {
+                refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, closed, closedRetrySeconds);
                 return;
             }
             if (request.getOptions().getURIPathCount() == 1 && !admitted(exchange)) {

@@ -20,6 +20,7 @@ import io.github.lwm2mportfolio.server.ServerEvents;
 import io.github.lwm2mportfolio.server.collector.DeviceOperations;
 import io.github.lwm2mportfolio.server.inventory.Inventory;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -49,6 +50,9 @@ public final class RestApi {
     private final ConsoleLogins consoleLogins;
     private final ActivityCounts activity;
     private Javalin app;
+    /** Set when the server stops: every request but health is answered 503 with it. */
+    private volatile String refusal;
+    private volatile long retrySeconds;
 
     private RestApi(RestSettings settings, Inventory inventory, DeviceOperations devices, ServerEvents events,
             HealthChecks health) {
@@ -126,6 +130,23 @@ public final class RestApi {
         return uri() + "/#login=" + consoleLogins.issue();
     }
 
+    /**
+     * Answers every request from now on, but those of {@code /health}, 503 {@code {"error": reason}} with a
+     * Retry-After of {@code retrySeconds}: a stopping server takes no new work.
+     */
+    public void refuseRequests(String reason, long retrySeconds) {
+        this.retrySeconds = retrySeconds;
+        this.refusal = reason;
+    }
+
+    private void refuseWhenStopping(Context ctx) {
+        String reason = refusal;
+        if (reason != null && !ctx.path().startsWith("/health/")) {
+            ctx.header("Retry-After", String.valueOf(retrySeconds));
+            throw new ApiException(503, reason);
+        }
+    }
+
     public void stop() {
         eventStream.stop();
         activity.close();
@@ -164,6 +185,7 @@ public final class RestApi {
             }
         });
         SecurityHeaders.addTo(javalin);
+        javalin.before(this::refuseWhenStopping);
         new AccessGuard(inventory.tokens(), new FailedLogins(settings.failedLoginLimit(), settings.failedLoginWindow()))
                 .addTo(javalin);
         RequestBodies bodies = new RequestBodies(mapper, settings);
