@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,7 @@ import io.javalin.json.JavalinJackson;
  * demand ({@link DeviceRoutes}), compliance counts and report ({@link ComplianceRoutes}), certifications
  * ({@link CertificationRoutes}), DTLS credentials ({@link CredentialRoutes}), server-sent events
  * ({@link EventStream}), API tokens ({@link TokenRoutes}), revocations ({@link RevocationRoutes}), health without
- * a token ({@link HealthRoutes}), the OpenAPI description, and the web console's files (classpath
+ * a token ({@link HealthRoutes}), Prometheus metrics with a viewer token ({@link MetricsRoute}), the OpenAPI description, and the web console's files (classpath
  * {@code /console}) with its login and activity routes ({@link ConsoleRoutes}). Every change is logged with its
  * caller ({@link ChangeLog}). Every {@code /api} route
  * needs a token whose role includes the route's ({@link AccessGuard}). Every error leaves through
@@ -48,11 +49,13 @@ public final class RestApi {
     private final HealthChecks health;
     private final ConsoleLogins consoleLogins;
     private final ActivityCounts activity;
+    private final Supplier<String> metrics;
     private Javalin app;
 
     private RestApi(RestSettings settings, Inventory inventory, DeviceOperations devices, ServerEvents events,
-            HealthChecks health) {
+            HealthChecks health, Supplier<String> metrics) {
         this.settings = settings;
+        this.metrics = metrics;
         this.health = health;
         this.inventory = inventory;
         this.devices = devices;
@@ -83,7 +86,16 @@ public final class RestApi {
     /** Builds the API and starts it; {@code /health/ready} checks the database and {@code health}. */
     public static RestApi start(RestSettings settings, Inventory inventory, DeviceOperations devices,
             ServerEvents events, HealthChecks health) {
-        RestApi api = new RestApi(settings, inventory, devices, events, health);
+        return start(settings, inventory, devices, events, health, null);
+    }
+
+    /**
+     * Builds the API and starts it; {@code /health/ready} checks the database and {@code health};
+     * {@code GET /metrics} answers {@code metrics}' Prometheus text (no such route when null).
+     */
+    public static RestApi start(RestSettings settings, Inventory inventory, DeviceOperations devices,
+            ServerEvents events, HealthChecks health, Supplier<String> metrics) {
+        RestApi api = new RestApi(settings, inventory, devices, events, health, metrics);
         api.app = api.build();
         try {
             api.app.start(settings.host(), settings.port());
@@ -174,6 +186,9 @@ public final class RestApi {
         new CredentialRoutes(inventory, bodies).addTo(javalin);
         new TokenRoutes(inventory.tokens(), bodies).addTo(javalin);
         new HealthRoutes(inventory, health).addTo(javalin);
+        if (metrics != null) {
+            new MetricsRoute(metrics).addTo(javalin);
+        }
         eventStream.addTo(javalin);
         new ConsoleRoutes(consoleLogins, activity, bodies).addTo(javalin);
         javalin.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
