@@ -20,7 +20,9 @@ import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
 import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
+import io.github.lwm2mportfolio.cli.logging.LogSetup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -134,12 +136,16 @@ final class ServerCommand implements Callable<Integer> {
                     + "registration and changes). Default: ${DEFAULT-VALUE}.")
     Duration collectionInterval;
 
+    @Mixin
+    LogOptions log = new LogOptions();
+
     @Option(names = "--new-admin-token", description = "Replace the admin token named 'admin' with a new one and "
             + "print it (when the first one is lost).")
     boolean newAdminToken;
 
     @Override
     public Integer call() throws Exception {
+        LogSetup.apply(log.settings(spec));
         checkCertified();
         Options.readableDirectory(spec, "--trust", trust, "a directory of PEM or DER certificates");
         Options.readableFile(spec, "--identity", identity, "a PKCS#12 file (.p12)");
