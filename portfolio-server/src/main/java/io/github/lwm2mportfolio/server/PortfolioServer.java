@@ -112,6 +112,7 @@ public final class PortfolioServer implements AutoCloseable {
             startLwm2m();
             if (restOn) {
                 rest = startRest();
+                metrics.bindHttpThreads(rest.threadPool());
             }
         } catch (RuntimeException e) {
             close();

@@ -3,6 +3,8 @@ package io.github.lwm2mportfolio.server.metrics;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ThreadPool;
 import org.eclipse.leshan.server.LeshanServer;
 
 import io.github.lwm2mportfolio.server.collector.Collector;
@@ -73,6 +75,20 @@ public final class ServerMetrics implements AutoCloseable {
                 .description("Collector worker threads").register(registry);
         new ComplianceGauges(inventory::complianceCounts).bindTo(registry);
         inventory.bindMetrics(registry);
+    }
+
+    /** The REST API's request threads: how many there are, busy, at most, and the requests waiting for one. */
+    public void bindHttpThreads(ThreadPool pool) {
+        Gauge.builder("portfolio.http.threads", pool, ThreadPool::getThreads)
+                .description("REST API request threads").register(registry);
+        Gauge.builder("portfolio.http.threads.idle", pool, ThreadPool::getIdleThreads)
+                .description("REST API request threads waiting for work").register(registry);
+        if (pool instanceof QueuedThreadPool queued) {
+            Gauge.builder("portfolio.http.threads.max", queued, QueuedThreadPool::getMaxThreads)
+                    .description("The most REST API request threads").register(registry);
+            Gauge.builder("portfolio.http.queue.length", queued, QueuedThreadPool::getQueueSize)
+                    .description("REST API jobs waiting for a thread").register(registry);
+        }
     }
 
     private void bindJvm() {

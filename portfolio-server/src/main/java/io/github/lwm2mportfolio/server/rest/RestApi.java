@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import org.eclipse.jetty.util.thread.ThreadPool;
+
 import io.github.lwm2mportfolio.server.ListenAddresses;
 import io.github.lwm2mportfolio.server.ServerEvents;
 import io.github.lwm2mportfolio.server.collector.DeviceOperations;
@@ -128,6 +130,11 @@ public final class RestApi {
 
     public int port() {
         return app.port();
+    }
+
+    /** Jetty's pool of request threads, for its figures on {@code /metrics}. */
+    public ThreadPool threadPool() {
+        return app.jettyServer().server().getThreadPool();
     }
 
     /**

@@ -110,6 +110,8 @@ class MetricsEndToEndTest {
         assertThat(value(text, "portfolio_collector_queue_wait_seconds_count", Map.of())).isPositive();
         assertThat(value(text, "portfolio_collector_queue_length", Map.of())).isZero();
         assertThat(value(text, "portfolio_collector_workers", Map.of())).isPositive();
+        assertThat(value(text, "portfolio_http_threads", Map.of())).isPositive();
+        assertThat(value(text, "portfolio_http_threads_max", Map.of())).isPositive();
         assertThat(sum(text, "hikaricp_connections", Map.of())).isPositive();
         assertThat(sum(text, "jvm_memory_used_bytes", Map.of())).isPositive();
         assertThat(sum(text, "jvm_threads_live_threads", Map.of())).isPositive();
