@@ -22,6 +22,7 @@ import io.github.lwm2mportfolio.server.collector.Collector;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
 import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
+import io.github.lwm2mportfolio.cli.logging.LogSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -141,6 +142,9 @@ final class ServerCommand implements Callable<Integer> {
                     + "registration and changes). Default: ${DEFAULT-VALUE}.")
     Duration collectionInterval;
 
+    @Mixin
+    LogOptions log = new LogOptions();
+
     @Option(names = "--new-admin-token", description = "Replace the admin token named 'admin' with a new one and "
             + "print it (when the first one is lost).")
     boolean newAdminToken;
@@ -159,6 +163,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LogSetup.apply(log.settings(spec));
         PrintWriter out = spec.commandLine().getOut();
         try (StopSignals signals = StopSignals.install(out)) {
             return run(signals, out);

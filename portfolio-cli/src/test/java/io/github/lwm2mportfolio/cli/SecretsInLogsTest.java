@@ -12,12 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,16 +31,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.github.lwm2mportfolio.cli.simulate.SimulatorAuthority;
 
 /**
  * {@code portfolio server} and a DTLS-PSK fleet from {@code portfolio simulate}, as processes: the whole log output
  * of both holds none of the secrets (PSKs, the admin token but for the one line that shows it, the key store's
- * password, the sealing key), with our own loggers at DEBUG.
+ * password, the sealing key, the database password of the JDBC URL), with our own loggers and the connection
+ * pool's at DEBUG; the server logs to a file in JSON lines.
  */
 class SecretsInLogsTest {
 
     private static final long SEED = 11;
+    private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -47,9 +57,15 @@ class SecretsInLogsTest {
         Path trust = dir.resolve("trust");
         SimulatorAuthority.fromSeed(SEED).writeCertificate(trust);
         Path data = dir.resolve("server");
-        Path serverLog = dir.resolve("server.log");
+        Path serverLog = dir.resolve("server.out");
+        Path logFile = dir.resolve("logs/server.log");
+        String schema = "secrets_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        sql("CREATE SCHEMA " + schema);
+        String dbPassword = "Db-Passw0rd-" + UUID.randomUUID();
         Process server = start(serverLog, Map.of(), "server", "--bind", "127.0.0.1", "--coap-port", "0",
-                "--coaps-port", "0", "--http-port", "0", "--data", data.toString(), "--trust", trust.toString());
+                "--coaps-port", "0", "--http-port", "0", "--data", data.toString(), "--trust", trust.toString(),
+                "--db", POSTGRES + "&password=" + dbPassword + "&currentSchema=" + schema, "--log-file",
+                logFile.toString(), "--log-format", "json");
         Process simulator = null;
         Path simulatorLog = dir.resolve("simulate.log");
         Path pskFile = dir.resolve("psk.csv");
@@ -86,7 +102,14 @@ class SecretsInLogsTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pskFile))).isEqualTo("rw-------");
             List<String> secrets = secrets(pskFile, data);
             assertThat(secrets).hasSize(3 * 3 + 3);
-            String serverOutput = read(serverLog);
+            secrets.add(dbPassword);
+            List<String> logLines = Files.readAllLines(logFile);
+            for (String line : logLines) {
+                JsonNode event = JSON.readTree(line);
+                assertThat(event.fieldNames()).toIterable().as(line).contains("time", "level", "logger", "thread",
+                        "message");
+            }
+            String serverOutput = read(serverLog) + String.join("\n", logLines);
             String simulatorOutput = read(simulatorLog);
             assertThat(serverOutput).contains("credential of sec-000002 set by token 'admin'");
             assertThat(simulatorOutput).contains("gave the server the pre-shared keys of the 3 devices");
@@ -107,6 +130,15 @@ class SecretsInLogsTest {
                 simulator.destroyForcibly();
             }
             server.destroyForcibly();
+            server.waitFor(30, TimeUnit.SECONDS);
+            sql("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    private static void sql(String statement) throws Exception {
+        try (Connection connection = DriverManager.getConnection(POSTGRES);
+                Statement sql = connection.createStatement()) {
+            sql.execute(statement);
         }
     }
 
@@ -129,7 +161,8 @@ class SecretsInLogsTest {
 
     private static Process start(Path log, Map<String, String> environment, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Dorg.slf4j.simpleLogger.log.io.github.lwm2mportfolio=debug", "-cp",
+                .toString(), "-Dportfolio.log.level.io.github.lwm2mportfolio=debug",
+                "-Dportfolio.log.level.com.zaxxer.hikari=debug", "-Dportfolio.log.level.org.flywaydb=info", "-cp",
                 System.getProperty("java.class.path"), PortfolioCommand.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

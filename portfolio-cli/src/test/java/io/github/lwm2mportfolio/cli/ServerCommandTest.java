@@ -60,6 +60,30 @@ class ServerCommandTest {
     }
 
     @Test
+    void log_options_out_of_range_are_bad_usage_with_the_reason() throws Exception {
+        String data = dir.resolve("data").toString();
+        Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+
+        Run format = run("server", "--log-format", "xml", "--data", data);
+        Run size = run("server", "--log-max-size", "ten", "--data", data);
+        Run tiny = run("server", "--log-max-size", "12", "--data", data);
+        Run files = run("server", "--log-max-files", "0", "--data", data);
+        Run file = run("server", "--log-file", notADirectory.resolve("server.log").toString(), "--data", data);
+
+        assertThat(format.exitCode()).isEqualTo(2);
+        assertThat(format.err()).contains("--log-format must be text or json, got 'xml'");
+        assertThat(size.exitCode()).isEqualTo(2);
+        assertThat(size.err()).contains("--log-max-size must be a size of at least 1KB");
+        assertThat(tiny.exitCode()).isEqualTo(2);
+        assertThat(tiny.err()).contains("--log-max-size must be a size of at least 1KB");
+        assertThat(files.exitCode()).isEqualTo(2);
+        assertThat(files.err()).contains("--log-max-files must be between 1 and 20, got 0");
+        assertThat(file.exitCode()).isEqualTo(2);
+        assertThat(file.err()).contains("--log-file " + notADirectory.resolve("server.log"));
+        assertThat(Files.exists(dir.resolve("data"))).as("nothing made before the options are checked").isFalse();
+    }
+
+    @Test
     void a_key_store_without_its_password_file_is_bad_usage() {
         Run run = run("server", "--https-keystore", dir.resolve("api.p12").toString(), "--data",
                 dir.resolve("data").toString());

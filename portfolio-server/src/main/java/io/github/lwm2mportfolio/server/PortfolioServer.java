@@ -48,12 +48,14 @@ import io.github.lwm2mportfolio.server.inventory.DatabaseWait;
 import io.github.lwm2mportfolio.server.inventory.Inventory;
 import io.github.lwm2mportfolio.server.inventory.JdbcInventory;
 import io.github.lwm2mportfolio.server.inventory.SecretSealer;
+import io.github.lwm2mportfolio.server.metrics.ServerMetrics;
 import io.github.lwm2mportfolio.server.registration.RegistrationGate;
 import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
 import io.github.lwm2mportfolio.server.rest.RestApi;
 import io.github.lwm2mportfolio.server.rest.RestSettings;
 import io.github.lwm2mportfolio.server.rest.StartupHealth;
 import io.javalin.util.JavalinBindException;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The whole server: a Leshan LwM2M server (CoAP and CoAPS) that knows model 16, the collector, the inventory
@@ -76,6 +78,7 @@ public final class PortfolioServer implements AutoCloseable {
     private final boolean restOn;
     private final URI webhookUri;
     private final ComplianceWebhook.Settings webhookSettings;
+    private final ServerMetrics metrics;
     private RestApi rest;
     private ComplianceWebhook webhook;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -87,9 +90,10 @@ public final class PortfolioServer implements AutoCloseable {
 
     private PortfolioServer(LeshanServer lwm2m, RegistrationGate gate, JdbcInventory inventory, Collector collector,
             ServerEvents events, ServerKeys keys, ServerIdentity identity, RestSettings restSettings, boolean restOn,
-            URI webhookUri, ComplianceWebhook.Settings webhookSettings) {
+            URI webhookUri, ComplianceWebhook.Settings webhookSettings, ServerMetrics metrics) {
         this.lwm2m = lwm2m;
         this.gate = gate;
+        this.metrics = metrics;
         this.inventory = inventory;
         this.collector = collector;
         this.events = events;
@@ -118,6 +122,7 @@ public final class PortfolioServer implements AutoCloseable {
             startLwm2m();
             if (restOn) {
                 rest = startRest();
+                metrics.bindHttpThreads(rest.threadPool());
             }
         } catch (RuntimeException e) {
             close();
@@ -149,7 +154,7 @@ public final class PortfolioServer implements AutoCloseable {
 
     private RestApi startRest() {
         try {
-            return RestApi.start(restSettings, inventory, collector, events, this::readiness);
+            return RestApi.start(restSettings, inventory, collector, events, this::readiness, metrics::scrape);
         } catch (JavalinBindException e) {
             throw new ListenerUnavailableException("REST API", restSettings.host(), restSettings.port(), e);
         }
@@ -284,6 +289,11 @@ public final class PortfolioServer implements AutoCloseable {
         }
     }
 
+    /** The server's meters (served on {@code GET /metrics}); the builder's registry receives them too. */
+    public MeterRegistry metrics() {
+        return metrics.registry();
+    }
+
     @Override
     public void close() {
         if (closed.getAndSet(true)) {
@@ -302,6 +312,7 @@ public final class PortfolioServer implements AutoCloseable {
                 lwm2m.destroy();
             } finally {
                 inventory.close();
+                metrics.close();
             }
         }
     }
@@ -336,6 +347,7 @@ public final class PortfolioServer implements AutoCloseable {
         private CountDownLatch stopRequested = new CountDownLatch(1);
         /** The gate of the server being built, set by {@link #lwm2mServer}. */
         private RegistrationGate gate;
+        private MeterRegistry meterRegistry;
 
         /** The LwM2M (CoAP, CoAPS) address to listen on; default every address. */
         public Builder bindHost(String host) {
@@ -457,6 +469,15 @@ public final class PortfolioServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * An application's registry that gets the server's meters as well; without one they are only served on
+         * {@code GET /metrics}.
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
             return this;
@@ -510,9 +531,12 @@ public final class PortfolioServer implements AutoCloseable {
                 ServerEvents events = new ServerEvents();
                 inventory.addComplianceListener(events::publish);
                 LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust, keys);
-                Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock);
+                ServerMetrics metrics = new ServerMetrics(meterRegistry);
+                Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock,
+                        metrics.collector());
+                metrics.bind(lwm2m, collector, inventory);
                 return new PortfolioServer(lwm2m, gate, inventory, collector, events, keys, identity,
-                        restSettings(), httpPort >= 0, webhookUri, webhookSettings);
+                        restSettings(), httpPort >= 0, webhookUri, webhookSettings, metrics);
             } catch (RuntimeException | IOException e) {
                 inventory.close();
                 throw e;

@@ -36,6 +36,7 @@ import org.eclipse.leshan.core.request.ContentFormat;
 import org.eclipse.leshan.core.request.ObserveRequest;
 import org.eclipse.leshan.core.request.WriteRequest;
 import org.eclipse.leshan.core.request.WriteRequest.Mode;
+import org.eclipse.leshan.core.request.exception.TimeoutException;
 import org.eclipse.leshan.core.response.ObserveCompositeResponse;
 import org.eclipse.leshan.core.response.ObserveResponse;
 import org.eclipse.leshan.core.response.WriteResponse;
@@ -90,6 +91,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final CollectionQueue queue;
     private final AtomicInteger collected = new AtomicInteger();
+    private final CollectorMetrics metrics;
     /** Set by {@link #close()}: what its interruptions cut short is not the devices' failure. */
     private volatile boolean closing;
     /** Set by {@link #drain(Duration)}: a failure is recorded but not tried again. */
@@ -101,12 +103,18 @@ public final class Collector implements DeviceOperations, AutoCloseable {
 
     public Collector(LeshanServer server, Inventory inventory, VerifierKeys keys, ServerEvents events,
             CollectorConfig config, Clock clock) {
+        this(server, inventory, keys, events, config, clock, CollectorMetrics.none());
+    }
+
+    public Collector(LeshanServer server, Inventory inventory, VerifierKeys keys, ServerEvents events,
+            CollectorConfig config, Clock clock, CollectorMetrics metrics) {
         this.server = server;
+        this.metrics = metrics;
         this.inventory = inventory;
         this.events = events;
         this.config = config;
         this.clock = clock;
-        this.requests = new DeviceRequests(server, config.requestTimeout());
+        this.requests = new DeviceRequests(server, config.requestTimeout(), metrics);
         this.reader = new PortfolioReader(requests);
         this.challenge = new AuthChallenge(requests, waiters, keys, config.authTimeout(), clock);
         this.queue = new CollectionQueue(config.queueCapacity());
@@ -206,7 +214,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                 Verification failed = new Verification(clock.instant(), VerificationOutcome.UNREACHABLE,
                         e.getMessage(), null, null, null, null);
                 inventory.verificationRecorded(endpoint, failed);
-                logVerdict(endpoint, failed);
+                verdict(endpoint, failed);
                 result.complete(failed);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
@@ -233,19 +241,25 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         WriteRequest request = new WriteRequest(Mode.REPLACE, format,
                 "/16/" + instanceId + "/0/" + identityId, LwM2mResourceInstance.newStringInstance(identityId, value));
         CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
+        CollectorMetrics.Request timing = metrics.request(request);
         server.send(registration, request, config.requestTimeout().toMillis(), (WriteResponse response) -> {
+            timing.end(response.isSuccess() ? "success" : "error");
             result.complete(new WriteOutcome(response.getCode().getName(), response.isSuccess(),
                     response.getErrorMessage()));
             if (response.isSuccess()) {
                 inventory.identityReported(endpoint, instanceId, identityId, value, clock.instant());
             }
-        }, error -> result.completeExceptionally(error));
+        }, error -> {
+            timing.end(error instanceof TimeoutException ? "timeout" : "failure");
+            result.completeExceptionally(error);
+        });
         return result;
     }
 
     @Override
     public boolean forget(String endpoint) {
         queue.remove(endpoint);
+        metrics.dropped(endpoint);
         Registration registration = server.getRegistrationService().getByEndpoint(endpoint);
         if (registration == null) {
             return false;
@@ -278,6 +292,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             established = false; // the database is in trouble: collected all the same, as a stranger
             LOG.warn("{}: cannot tell whether it is established: {}", endpoint, e.toString());
         }
+        metrics.queued(endpoint);
         queue.offer(endpoint, attempt, established, sourceAddress(endpoint));
     }
 
@@ -301,6 +316,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                 return;
             }
             busy(1);
+            metrics.taken(work.endpoint());
             try {
                 if (work.task() != null) {
                     work.task().run();
@@ -321,11 +337,14 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             if (registration == null) {
                 return; // deregistered while waiting
             }
+            metrics.collectionStarted();
             collect(registration);
+            metrics.collectionFinished(CollectorMetrics.Finish.COLLECTED);
         } catch (CollectionException e) {
             if (closing) {
                 cutShort.add(endpoint);
             } else {
+                metrics.collectionFinished(CollectorMetrics.Finish.FAILED);
                 handleFailure(endpoint, attempt, e);
             }
         } catch (RuntimeException e) {
@@ -333,6 +352,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                 cutShort.add(endpoint);
                 return;
             }
+            metrics.collectionFinished(CollectorMetrics.Finish.ERROR);
             LOG.error("collection of {} failed unexpectedly", endpoint, e);
             handleFailure(endpoint, attempt, new CollectionException("unexpected " + e, true));
         } finally {
@@ -396,11 +416,12 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                     verification.claimsJson());
         }
         events.publish("verdict", endpoint, verification.outcome() + ": " + verification.reason());
-        logVerdict(endpoint, verification);
+        verdict(endpoint, verification);
         return verification;
     }
 
-    private static void logVerdict(String endpoint, Verification verification) {
+    private void verdict(String endpoint, Verification verification) {
+        metrics.verdict(verification.outcome());
         LOG.info("verdict for {}: {} ({})", endpoint, verification.outcome(), verification.reason());
     }
 

@@ -13,12 +13,14 @@ import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 
 import io.github.lwm2mportfolio.server.Revocations;
 import io.github.lwm2mportfolio.server.access.TokenStore;
 import io.github.lwm2mportfolio.server.compliance.CertificationList;
 import io.github.lwm2mportfolio.server.compliance.ComplianceEvaluator;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The {@link Inventory} in a relational database through JDBC: an embedded H2 file by default
@@ -74,6 +76,7 @@ public final class JdbcInventory implements Inventory {
     private final Strangers strangers;
     private final DeviceLifecycle deviceLifecycle;
     private final RevocationTable revocationTable;
+    private final RetryingTransactions transactions;
     private final ComplianceChanges complianceChanges = new ComplianceChanges();
     private final java.util.concurrent.CopyOnWriteArrayList<Consumer<Revocations>> revocationListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -81,7 +84,7 @@ public final class JdbcInventory implements Inventory {
     private JdbcInventory(HikariDataSource dataSource, Clock clock, Duration freshness, SecretSealer sealer) {
         this.dataSource = dataSource;
         Jdbi jdbi = Jdbi.create(dataSource);
-        RetryingTransactions transactions = new RetryingTransactions(jdbi, complianceChanges);
+        this.transactions = new RetryingTransactions(jdbi, complianceChanges);
         DeviceStates states = new DeviceStates(clock, freshness);
         DeviceRows rows = new DeviceRows(clock, states, complianceChanges);
         this.deviceWrites = new DeviceWrites(transactions, rows);
@@ -147,6 +150,15 @@ public final class JdbcInventory implements Inventory {
             pool.close();
             throw e;
         }
+    }
+
+    /**
+     * Publishes the database's figures to this registry from now on: the write transactions' time and retries,
+     * and the connection pool's (Hikari's own meters).
+     */
+    public void bindMetrics(MeterRegistry registry) {
+        transactions.measureWith(new TransactionMetrics(registry));
+        dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     }
 
     /** The default embedded database: an H2 file {@code inventory.mv.db} in this directory. */

@@ -22,10 +22,16 @@ final class RetryingTransactions {
 
     private final Jdbi jdbi;
     private final ComplianceChanges complianceChanges;
+    private volatile TransactionMetrics metrics = TransactionMetrics.none();
 
     RetryingTransactions(Jdbi jdbi, ComplianceChanges complianceChanges) {
         this.jdbi = jdbi;
         this.complianceChanges = complianceChanges;
+    }
+
+    /** Times the transactions from now on. */
+    void measureWith(TransactionMetrics metrics) {
+        this.metrics = metrics;
     }
 
     /**
@@ -33,16 +39,20 @@ final class RetryingTransactions {
      * compliance changes are told once it committed.
      */
     <T> T write(HandleCallback<T, RuntimeException> work) {
+        long start = System.nanoTime();
         for (int attempt = 1;; attempt++) {
             try {
                 T result = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work);
+                metrics.ended(start, true);
                 complianceChanges.committed();
                 return result;
             } catch (RuntimeException e) {
                 complianceChanges.discarded();
                 if (!(e instanceof JdbiException) || attempt >= MAX_ATTEMPTS || !isTransient(e)) {
+                    metrics.ended(start, false);
                     throw e;
                 }
+                metrics.retried();
                 try {
                     Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L << attempt));
                 } catch (InterruptedException interrupted) {

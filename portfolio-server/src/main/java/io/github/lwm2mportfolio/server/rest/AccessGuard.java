@@ -15,7 +15,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.security.RouteRole;
 
 /**
- * Runs before every matched {@code /api} route: the request must carry {@code Authorization: Bearer <token>}
+ * Runs before every matched {@code /api} route and {@code /metrics}: the request must carry {@code Authorization: Bearer <token>}
  * of a token whose role includes the route's (401 without or with a wrong token, 403 for a role too low). A
  * header, never a cookie: a cross-site page cannot make a browser send it. Wrong tokens are counted per source
  * address ({@link FailedLogins}); past the limit the address gets 429 before its token is even looked at.
@@ -45,7 +45,8 @@ final class AccessGuard {
     }
 
     private void check(Context ctx) {
-        if (!ctx.path().startsWith("/api/") || ctx.method() == HandlerType.OPTIONS) {
+        if (!(ctx.path().startsWith("/api/") || ctx.path().equals(MetricsRoute.PATH))
+                || ctx.method() == HandlerType.OPTIONS) {
             return; // the console's files are public; CORS preflights carry no credentials
         }
         String address = ctx.ip();

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import org.eclipse.jetty.util.thread.ThreadPool;
 
 import io.github.lwm2mportfolio.server.ListenAddresses;
 import io.github.lwm2mportfolio.server.ServerEvents;
@@ -30,7 +33,7 @@ import io.javalin.json.JavalinJackson;
  * demand ({@link DeviceRoutes}), compliance counts and report ({@link ComplianceRoutes}), certifications
  * ({@link CertificationRoutes}), DTLS credentials ({@link CredentialRoutes}), server-sent events
  * ({@link EventStream}), API tokens ({@link TokenRoutes}), revocations ({@link RevocationRoutes}), health without
- * a token ({@link HealthRoutes}), the OpenAPI description, and the web console's files (classpath
+ * a token ({@link HealthRoutes}), Prometheus metrics with a viewer token ({@link MetricsRoute}), the OpenAPI description, and the web console's files (classpath
  * {@code /console}) with its login and activity routes ({@link ConsoleRoutes}). Every change is logged with its
  * caller ({@link ChangeLog}). Every {@code /api} route
  * needs a token whose role includes the route's ({@link AccessGuard}). Every error leaves through
@@ -49,14 +52,16 @@ public final class RestApi {
     private final HealthChecks health;
     private final ConsoleLogins consoleLogins;
     private final ActivityCounts activity;
+    private final Supplier<String> metrics;
     private Javalin app;
     /** Set when the server stops: every request but health is answered 503 with it. */
     private volatile String refusal;
     private volatile long retrySeconds;
 
     private RestApi(RestSettings settings, Inventory inventory, DeviceOperations devices, ServerEvents events,
-            HealthChecks health) {
+            HealthChecks health, Supplier<String> metrics) {
         this.settings = settings;
+        this.metrics = metrics;
         this.health = health;
         this.inventory = inventory;
         this.devices = devices;
@@ -87,7 +92,16 @@ public final class RestApi {
     /** Builds the API and starts it; {@code /health/ready} checks the database and {@code health}. */
     public static RestApi start(RestSettings settings, Inventory inventory, DeviceOperations devices,
             ServerEvents events, HealthChecks health) {
-        RestApi api = new RestApi(settings, inventory, devices, events, health);
+        return start(settings, inventory, devices, events, health, null);
+    }
+
+    /**
+     * Builds the API and starts it; {@code /health/ready} checks the database and {@code health};
+     * {@code GET /metrics} answers {@code metrics}' Prometheus text (no such route when null).
+     */
+    public static RestApi start(RestSettings settings, Inventory inventory, DeviceOperations devices,
+            ServerEvents events, HealthChecks health, Supplier<String> metrics) {
+        RestApi api = new RestApi(settings, inventory, devices, events, health, metrics);
         api.app = api.build();
         try {
             api.app.start(settings.host(), settings.port());
@@ -120,6 +134,11 @@ public final class RestApi {
 
     public int port() {
         return app.port();
+    }
+
+    /** Jetty's pool of request threads, for its figures on {@code /metrics}. */
+    public ThreadPool threadPool() {
+        return app.jettyServer().server().getThreadPool();
     }
 
     /**
@@ -196,6 +215,9 @@ public final class RestApi {
         new CredentialRoutes(inventory, bodies).addTo(javalin);
         new TokenRoutes(inventory.tokens(), bodies).addTo(javalin);
         new HealthRoutes(inventory, health).addTo(javalin);
+        if (metrics != null) {
+            new MetricsRoute(metrics).addTo(javalin);
+        }
         eventStream.addTo(javalin);
         new ConsoleRoutes(consoleLogins, activity, bodies).addTo(javalin);
         javalin.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));

@@ -64,7 +64,7 @@ class RestAccessTest {
                 new CertificationList(List.of(new Certification("Acme", "Meter", "1.0")), Set.of()));
         api = RestApi.start(RestSettings.defaults().withAddress("127.0.0.1", 0)
                 .withFailedLogins(FAILED_LOGIN_LIMIT, Duration.ofMinutes(1)), inventory, new Devices(),
-                new ServerEvents());
+                new ServerEvents(), HealthChecks.NONE, () -> "portfolio_up 1\n");
         admin = inventory.tokens().create("root", Role.ADMIN).secret();
         operator = inventory.tokens().create("ops", Role.OPERATOR).secret();
         viewer = inventory.tokens().create("screen", Role.VIEWER).secret();

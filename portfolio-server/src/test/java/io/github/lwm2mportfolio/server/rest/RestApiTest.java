@@ -815,7 +815,8 @@ class RestApiTest {
                 Map.entry("/api/credentials/{endpoint}", List.of("put", "delete")),
                 Map.entry("/api/tokens", List.of("get", "post")), Map.entry("/api/tokens/{name}", List.of("delete")),
                 Map.entry("/api/events", List.of("get")), Map.entry("/api/openapi.json", List.of("get")),
-                Map.entry("/health/live", List.of("get")), Map.entry("/health/ready", List.of("get")));
+                Map.entry("/health/live", List.of("get")), Map.entry("/health/ready", List.of("get")),
+                Map.entry("/metrics", List.of("get")));
         JsonNode paths = spec.get("paths");
         routes.forEach((path, methods) -> {
             assertThat(paths.has(path)).as(path).isTrue();
