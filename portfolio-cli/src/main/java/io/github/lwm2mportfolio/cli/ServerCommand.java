@@ -134,6 +134,20 @@ final class ServerCommand implements Callable<Integer> {
                     + "registration and changes). Default: ${DEFAULT-VALUE}.")
     Duration collectionInterval;
 
+    @Option(names = "--redis", paramLabel = "URI", description = "Run as one node of several: registrations, "
+            + "observations and collection leases in this shared Redis (redis://host:port); the nodes also share "
+            + "--db (PostgreSQL), the server identity and the data directory's secrets key. Default: none (one "
+            + "server alone).")
+    String redisUri;
+
+    @Option(names = "--node", paramLabel = "NAME", description = "This node's name among those sharing --redis "
+            + "(letters, digits, '.', '_', '-'); each node its own.")
+    String nodeName;
+
+    @Option(names = "--redis-prefix", paramLabel = "PREFIX", defaultValue = PortfolioServer.DEFAULT_REDIS_PREFIX,
+            description = "Prefix of this deployment's keys in --redis. Default: ${DEFAULT-VALUE}.")
+    String redisPrefix;
+
     @Option(names = "--new-admin-token", description = "Replace the admin token named 'admin' with a new one and "
             + "print it (when the first one is lost).")
     boolean newAdminToken;
@@ -175,6 +189,7 @@ final class ServerCommand implements Callable<Integer> {
         if (webhook != null) {
             builder.webhook(webhookUri());
         }
+        clusterOptions(builder);
         // Last of the checks: it makes the directory.
         Options.writableDirectory(spec, "--data", dataDirectory);
         PortfolioServer server = builder.build();
@@ -188,6 +203,30 @@ final class ServerCommand implements Callable<Integer> {
         runUntilInterrupted(server, out, false, () -> () -> {
         });
         return 0;
+    }
+
+    private void clusterOptions(PortfolioServer.Builder builder) {
+        if (redisUri == null) {
+            if (nodeName != null) {
+                throw new ParameterException(spec.commandLine(), "--node goes with --redis");
+            }
+            return;
+        }
+        if (nodeName == null) {
+            throw new ParameterException(spec.commandLine(), "--redis needs --node NAME, a name of its own for each "
+                    + "node");
+        }
+        if (!nodeName.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ParameterException(spec.commandLine(), "--node: 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        if (!redisUri.startsWith("redis://") && !redisUri.startsWith("rediss://")) {
+            throw new ParameterException(spec.commandLine(), "--redis must be a redis:// or rediss:// URI, e.g. "
+                    + "redis://127.0.0.1:6379");
+        }
+        if (redisPrefix.isBlank() || redisPrefix.matches(".*[*?\\[].*")) {
+            throw new ParameterException(spec.commandLine(), "--redis-prefix: non-empty text without * ? or [");
+        }
+        builder.redis(redisUri).nodeName(nodeName).redisPrefix(redisPrefix);
     }
 
     /**

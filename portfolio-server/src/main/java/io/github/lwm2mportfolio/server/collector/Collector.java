@@ -85,12 +85,20 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private final List<Thread> workers;
     private final ScheduledExecutorService scheduler;
     private final CollectionQueue queue;
+    private final CollectionLeases leases;
     private final AtomicInteger collected = new AtomicInteger();
     /** Set by {@link #close()}: what its interruptions cut short is not the devices' failure. */
     private volatile boolean closing;
 
     public Collector(LeshanServer server, Inventory inventory, VerifierKeys keys, ServerEvents events,
             CollectorConfig config, Clock clock) {
+        this(server, inventory, keys, events, config, clock, CollectionLeases.LOCAL);
+    }
+
+    /** A collector of one of several server nodes: it collects a device only while it holds its lease. */
+    public Collector(LeshanServer server, Inventory inventory, VerifierKeys keys, ServerEvents events,
+            CollectorConfig config, Clock clock, CollectionLeases leases) {
+        this.leases = leases;
         this.server = server;
         this.inventory = inventory;
         this.events = events;
@@ -307,7 +315,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             if (registration == null) {
                 return; // deregistered while waiting
             }
-            collect(registration);
+            leases.whileHeld(endpoint, () -> collect(registration)); // not at all when another node collects it
         } catch (CollectionException e) {
             if (!closing) {
                 handleFailure(endpoint, attempt, e);

@@ -277,6 +277,11 @@ public final class RedisRegistrationStore implements RegistrationStore, Startabl
         return indexes;
     }
 
+    /** Whether no node holds any registration (every registration has an expiration entry). */
+    public boolean isEmpty() {
+        return redis.zcard(keys.expirations()) == 0;
+    }
+
     // ----- observations
 
     @Override
