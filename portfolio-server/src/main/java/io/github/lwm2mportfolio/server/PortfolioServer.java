@@ -38,6 +38,7 @@ import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.access.TokenStore;
 import io.github.lwm2mportfolio.server.collector.CollectionLeases;
 import io.github.lwm2mportfolio.server.collector.Collector;
+import io.github.lwm2mportfolio.server.collector.DeviceOperations;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import io.github.lwm2mportfolio.server.compliance.Certification;
 import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
@@ -48,7 +49,9 @@ import io.github.lwm2mportfolio.server.inventory.JdbcInventory;
 import io.github.lwm2mportfolio.server.inventory.SecretSealer;
 import io.github.lwm2mportfolio.server.registration.RegistrationGate;
 import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
+import io.github.lwm2mportfolio.server.redis.NodeLocalOperations;
 import io.github.lwm2mportfolio.server.redis.RedisCollectionLeases;
+import io.github.lwm2mportfolio.server.redis.RedisEventRelay;
 import io.github.lwm2mportfolio.server.redis.RedisRegistrationStore;
 import io.github.lwm2mportfolio.server.redis.RedisUris;
 import io.github.lwm2mportfolio.server.redis.SharedRedis;
@@ -89,6 +92,7 @@ public final class PortfolioServer implements AutoCloseable {
     private final SharedRedis redis;
     private final RedisCollectionLeases leases;
     private RestApi rest;
+    private RedisEventRelay eventRelay;
     private ComplianceWebhook webhook;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -121,6 +125,9 @@ public final class PortfolioServer implements AutoCloseable {
         try {
             if (webhookUri != null) {
                 webhook = ComplianceWebhook.start(webhookUri, webhookSettings, RestApi.objectMapper(), events);
+            }
+            if (redis != null) {
+                eventRelay = RedisEventRelay.start(redis, events, RestApi.objectMapper());
             }
             collector.start();
             startLwm2m();
@@ -157,7 +164,8 @@ public final class PortfolioServer implements AutoCloseable {
 
     private RestApi startRest() {
         try {
-            return RestApi.start(restSettings, inventory, collector, events, this::readiness);
+            DeviceOperations devices = redis == null ? collector : new NodeLocalOperations(collector, lwm2m);
+            return RestApi.start(restSettings, inventory, devices, events, this::readiness);
         } catch (JavalinBindException e) {
             throw new ListenerUnavailableException("REST API", restSettings.host(), restSettings.port(), e);
         }
@@ -291,6 +299,9 @@ public final class PortfolioServer implements AutoCloseable {
             }
             if (webhook != null) {
                 webhook.close();
+            }
+            if (eventRelay != null) {
+                eventRelay.close();
             }
         } finally {
             try {

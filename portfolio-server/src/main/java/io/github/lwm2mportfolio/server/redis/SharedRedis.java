@@ -6,6 +6,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
@@ -62,6 +63,11 @@ public final class SharedRedis implements AutoCloseable {
 
     public RedisCommands<String, String> commands() {
         return connection.sync();
+    }
+
+    /** The same connection's commands that do not wait for the answer. */
+    public RedisAsyncCommands<String, String> async() {
+        return connection.async();
     }
 
     /** A connection of its own for SUBSCRIBE, which takes a connection over. */
