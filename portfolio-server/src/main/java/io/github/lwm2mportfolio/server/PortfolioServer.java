@@ -55,6 +55,7 @@ import io.github.lwm2mportfolio.server.redis.RedisEventRelay;
 import io.github.lwm2mportfolio.server.redis.RedisRegistrationStore;
 import io.github.lwm2mportfolio.server.redis.RedisUris;
 import io.github.lwm2mportfolio.server.redis.SharedRedis;
+import io.github.lwm2mportfolio.server.redis.ThisNodesDevices;
 import io.github.lwm2mportfolio.server.rest.RestApi;
 import io.github.lwm2mportfolio.server.rest.RestSettings;
 import io.javalin.util.JavalinBindException;
@@ -554,7 +555,7 @@ public final class PortfolioServer implements AutoCloseable {
                 RedisCollectionLeases leases = redis == null ? null
                         : new RedisCollectionLeases(redis, COLLECTION_LEASE_TTL);
                 Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock,
-                        leases == null ? CollectionLeases.LOCAL : leases);
+                        leases == null ? CollectionLeases.LOCAL : new ThisNodesDevices(lwm2m, leases));
                 return new PortfolioServer(lwm2m, inventory, collector, events, keys, identity,
                         RestSettings.defaults().withAddress(httpHost, Math.max(httpPort, 0)).withHttps(https)
                                 .withCorsOrigins(corsOrigins), httpPort >= 0, webhookUri, webhookSettings, redis,

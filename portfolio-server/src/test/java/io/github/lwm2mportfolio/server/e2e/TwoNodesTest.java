@@ -11,6 +11,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -114,6 +115,12 @@ class TwoNodesTest {
         // Only node A collected it: node B never had it in its queue.
         assertThat(nodeB.collector().collectedCount()).isZero();
         assertThat(nodeA.collector().collectedCount()).isPositive();
+        // Node B's periodic collection sees the device in the shared store and leaves it to node A.
+        Instant verifiedAt = nodeB.inventory().device(endpoint).orElseThrow().summary().lastVerification().at();
+        nodeB.collector().requestCollection(endpoint);
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodeB.collector().collectedCount() == 1);
+        assertThat(nodeB.inventory().device(endpoint).orElseThrow().summary().lastVerification().at())
+                .isEqualTo(verifiedAt);
         // Node B cannot reach the device through its own endpoints: it says so, and records nothing.
         HttpResponse<String> verify = post(nodeB, "/api/devices/" + endpoint + "/verify", token);
         assertThat(verify.statusCode()).isEqualTo(421);
