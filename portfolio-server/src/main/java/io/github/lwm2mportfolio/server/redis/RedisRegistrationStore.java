@@ -3,13 +3,16 @@ package io.github.lwm2mportfolio.server.redis;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.leshan.core.Destroyable;
@@ -114,7 +117,7 @@ public final class RedisRegistrationStore implements RegistrationStore, Startabl
     private final long cleanPeriodSeconds;
     private final ScheduledExecutorService cleaner;
     private volatile ExpirationListener expirationListener;
-    private boolean started;
+    private ScheduledFuture<?> cleaning;
 
     /**
      * @param gracePeriodSeconds how long past its lifetime a registration stays (room for the nodes' clocks)
@@ -196,22 +199,39 @@ public final class RedisRegistrationStore implements RegistrationStore, Startabl
         return byIndex(keys.byIdentity(identity));
     }
 
-    /** Every registration of every node, read in pages of a SCAN (a registration may be seen twice). */
+    /**
+     * Every registration of every node, read page by page as the iterator goes (a SCAN: a registration
+     * changed meanwhile may be seen twice or not at all).
+     */
     @Override
     public Iterator<Registration> getAllRegistrations() {
-        List<Registration> all = new ArrayList<>();
         ScanArgs match = ScanArgs.Builder.matches(keys.registrationPattern()).limit(500);
-        KeyScanCursor<String> cursor = redis.scan(match);
-        while (true) {
-            if (!cursor.getKeys().isEmpty()) {
-                redis.mget(cursor.getKeys().toArray(String[]::new)).forEach(
-                        value -> value.ifHasValue(text -> all.add(RegistrationCodec.decode(text))));
+        return new Iterator<>() {
+            private KeyScanCursor<String> cursor;
+            private Iterator<Registration> page = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!page.hasNext() && (cursor == null || !cursor.isFinished())) {
+                    cursor = cursor == null ? redis.scan(match) : redis.scan(ScanCursor.of(cursor.getCursor()), match);
+                    List<Registration> registrations = new ArrayList<>();
+                    if (!cursor.getKeys().isEmpty()) {
+                        redis.mget(cursor.getKeys().toArray(String[]::new)).forEach(value -> value
+                                .ifHasValue(text -> registrations.add(RegistrationCodec.decode(text))));
+                    }
+                    page = registrations.iterator();
+                }
+                return page.hasNext();
             }
-            if (cursor.isFinished()) {
-                return all.iterator();
+
+            @Override
+            public Registration next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return page.next();
             }
-            cursor = redis.scan(ScanCursor.of(cursor.getCursor()), match);
-        }
+        };
     }
 
     private Registration byIndex(String indexKey) {
@@ -386,21 +406,23 @@ public final class RedisRegistrationStore implements RegistrationStore, Startabl
 
     @Override
     public synchronized void start() {
-        if (!started) {
-            started = true;
-            cleaner.scheduleWithFixedDelay(this::removeExpired, cleanPeriodSeconds, cleanPeriodSeconds,
+        if (cleaning == null) {
+            cleaning = cleaner.scheduleWithFixedDelay(this::removeExpired, cleanPeriodSeconds, cleanPeriodSeconds,
                     TimeUnit.SECONDS);
         }
     }
 
     @Override
     public synchronized void stop() {
-        destroy();
+        if (cleaning != null) {
+            cleaning.cancel(false);
+            cleaning = null;
+        }
     }
 
     @Override
     public synchronized void destroy() {
-        started = false;
+        stop();
         cleaner.shutdownNow();
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,22 @@ class RedisRegistrationStoreTest {
         assertThat(nodeB.getRegistrationByIdentity(new PskIdentity("psk-1"))).isEqualTo(registration);
         assertThat(nodeB.getAllRegistrations()).toIterable().containsExactly(registration);
         assertThat(nodeB.getRegistration("no-such-id")).isNull();
+    }
+
+    @Test
+    void everyRegistrationIsListedAcrossManyScanPages() throws Exception {
+        Set<String> added = new HashSet<>();
+        for (int i = 0; i < 1200; i++) {
+            Registration registration = registration("dev-" + i, "psk-" + i, 20000 + i, new Date(), 300);
+            nodeA.addRegistration(registration);
+            added.add(registration.getId());
+        }
+
+        Set<String> listed = new HashSet<>();
+        nodeB.getAllRegistrations().forEachRemaining(registration -> listed.add(registration.getId()));
+
+        assertThat(listed).isEqualTo(added);
+        assertThat(nodeB.isEmpty()).isFalse();
     }
 
     @Test
