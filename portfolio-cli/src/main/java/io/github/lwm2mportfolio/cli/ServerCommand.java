@@ -219,6 +219,10 @@ final class ServerCommand implements Callable<Integer> {
         if (!nodeName.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ParameterException(spec.commandLine(), "--node: 1 to 64 letters, digits, '.', '_' or '-'");
         }
+        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new ParameterException(spec.commandLine(), "--redis needs --db jdbc:postgresql://...: the nodes "
+                    + "share their inventory");
+        }
         if (!redisUri.startsWith("redis://") && !redisUri.startsWith("rediss://")) {
             throw new ParameterException(spec.commandLine(), "--redis must be a redis:// or rediss:// URI, e.g. "
                     + "redis://127.0.0.1:6379");

@@ -29,12 +29,16 @@ class ClusterOptionsTest {
         return new Run(commandLine.execute(args), out.toString(), err.toString());
     }
 
+    private static final String DB = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
     private Run server(String... options) {
-        String[] args = new String[options.length + 3];
+        String[] args = new String[options.length + 5];
         args[0] = "server";
         args[1] = "--data";
         args[2] = dir.resolve("data").toString();
-        System.arraycopy(options, 0, args, 3, options.length);
+        args[3] = "--db";
+        args[4] = DB;
+        System.arraycopy(options, 0, args, 5, options.length);
         return run(args);
     }
 
@@ -47,6 +51,15 @@ class ClusterOptionsTest {
         assertThat(noNode.err()).contains("--redis needs --node NAME");
         assertThat(noRedis.exitCode()).isEqualTo(2);
         assertThat(noRedis.err()).contains("--node goes with --redis");
+    }
+
+    @Test
+    void nodesOnRedisNeedASharedPostgresqlInventory() {
+        Run h2 = run("server", "--data", dir.resolve("data").toString(), "--redis", "redis://127.0.0.1:6379",
+                "--node", "a");
+
+        assertThat(h2.exitCode()).isEqualTo(2);
+        assertThat(h2.err()).contains("--redis needs --db jdbc:postgresql://...");
     }
 
     @Test

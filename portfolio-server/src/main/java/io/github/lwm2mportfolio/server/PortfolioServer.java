@@ -500,6 +500,10 @@ public final class PortfolioServer implements AutoCloseable {
             if (redisUri != null && nodeName == null) {
                 throw new IllegalArgumentException("a server on Redis needs a node name (--node NAME)");
             }
+            if (redisUri != null && (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:"))) {
+                throw new IllegalArgumentException("the nodes sharing Redis share their inventory too: give them "
+                        + "a PostgreSQL database (--db jdbc:postgresql://...)");
+            }
             SharedRedis redis = redisUri == null ? null : SharedRedis.connect(redisUri, redisPrefix, nodeName);
             try {
                 return build(redis);

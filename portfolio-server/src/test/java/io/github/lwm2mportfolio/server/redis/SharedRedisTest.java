@@ -23,6 +23,13 @@ class SharedRedisTest {
     }
 
     @Test
+    void nodesOnRedisNeedAPostgresqlInventory() {
+        assertThatThrownBy(() -> PortfolioServer.builder().dataDirectory(dir).redis("redis://127.0.0.1:6379")
+                .nodeName("a").build()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--db jdbc:postgresql://");
+    }
+
+    @Test
     void anUnreachableRedisIsSaidWithoutItsPassword() {
         assertThatThrownBy(() -> SharedRedis.connect("redis://:s3cret@127.0.0.1:1", "p:", "n1"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot reach Redis at redis://***@127.0.0.1:1")
