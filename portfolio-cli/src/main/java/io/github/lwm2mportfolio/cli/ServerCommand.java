@@ -145,6 +145,20 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     LogOptions log = new LogOptions();
 
+    @Option(names = "--redis", paramLabel = "URI", description = "Run as one node of several: registrations, "
+            + "observations and collection leases in this shared Redis (redis://host:port); the nodes also share "
+            + "--db (PostgreSQL), the server identity and the data directory's secrets key. Default: none (one "
+            + "server alone).")
+    String redisUri;
+
+    @Option(names = "--node", paramLabel = "NAME", description = "This node's name among those sharing --redis "
+            + "(letters, digits, '.', '_', '-'); each node its own.")
+    String nodeName;
+
+    @Option(names = "--redis-prefix", paramLabel = "PREFIX", defaultValue = PortfolioServer.DEFAULT_REDIS_PREFIX,
+            description = "Prefix of this deployment's keys in --redis. Default: ${DEFAULT-VALUE}.")
+    String redisPrefix;
+
     @Option(names = "--new-admin-token", description = "Replace the admin token named 'admin' with a new one and "
             + "print it (when the first one is lost).")
     boolean newAdminToken;
@@ -208,6 +222,7 @@ final class ServerCommand implements Callable<Integer> {
         if (webhook != null) {
             builder.webhook(webhookUri());
         }
+        clusterOptions(builder);
         // Before anything is made: a server that cannot listen leaves no data, identity nor token behind.
         ListenerProbe.check(bind, coapPort, coapsPort, httpHost, httpPort);
         // Last of the checks: it makes the directory.
@@ -232,6 +247,34 @@ final class ServerCommand implements Callable<Integer> {
         runUntilStopped(server, out, false, () -> () -> {
         }, signals, shutdownGrace);
         return 0;
+    }
+
+    private void clusterOptions(PortfolioServer.Builder builder) {
+        if (redisUri == null) {
+            if (nodeName != null) {
+                throw new ParameterException(spec.commandLine(), "--node goes with --redis");
+            }
+            return;
+        }
+        if (nodeName == null) {
+            throw new ParameterException(spec.commandLine(), "--redis needs --node NAME, a name of its own for each "
+                    + "node");
+        }
+        if (!nodeName.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ParameterException(spec.commandLine(), "--node: 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new ParameterException(spec.commandLine(), "--redis needs --db jdbc:postgresql://...: the nodes "
+                    + "share their inventory");
+        }
+        if (!redisUri.startsWith("redis://") && !redisUri.startsWith("rediss://")) {
+            throw new ParameterException(spec.commandLine(), "--redis must be a redis:// or rediss:// URI, e.g. "
+                    + "redis://127.0.0.1:6379");
+        }
+        if (redisPrefix.isBlank() || redisPrefix.matches(".*[*?\\[].*")) {
+            throw new ParameterException(spec.commandLine(), "--redis-prefix: non-empty text without * ? or [");
+        }
+        builder.redis(redisUri).nodeName(nodeName).redisPrefix(redisPrefix);
     }
 
     /**

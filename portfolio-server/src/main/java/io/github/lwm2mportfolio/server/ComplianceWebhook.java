@@ -61,7 +61,7 @@ public final class ComplianceWebhook implements AutoCloseable {
         this.sender = new Thread(this::sendAll, "compliance-webhook");
         sender.setDaemon(true);
         sender.start();
-        this.subscription = events.subscribe(this::offer);
+        this.subscription = events.subscribeLocal(this::offer); // each node posts its own changes
     }
 
     /**

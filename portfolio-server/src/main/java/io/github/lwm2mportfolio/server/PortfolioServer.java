@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
 import io.github.lwm2mportfolio.core.model.PortfolioModels;
 import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.access.TokenStore;
+import io.github.lwm2mportfolio.server.collector.CollectionLeases;
 import io.github.lwm2mportfolio.server.collector.Collector;
+import io.github.lwm2mportfolio.server.collector.DeviceOperations;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import io.github.lwm2mportfolio.server.compliance.Certification;
 import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
@@ -51,6 +53,13 @@ import io.github.lwm2mportfolio.server.inventory.SecretSealer;
 import io.github.lwm2mportfolio.server.metrics.ServerMetrics;
 import io.github.lwm2mportfolio.server.registration.RegistrationGate;
 import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
+import io.github.lwm2mportfolio.server.redis.NodeLocalOperations;
+import io.github.lwm2mportfolio.server.redis.RedisCollectionLeases;
+import io.github.lwm2mportfolio.server.redis.RedisEventRelay;
+import io.github.lwm2mportfolio.server.redis.RedisRegistrationStore;
+import io.github.lwm2mportfolio.server.redis.RedisUris;
+import io.github.lwm2mportfolio.server.redis.SharedRedis;
+import io.github.lwm2mportfolio.server.redis.ThisNodesDevices;
 import io.github.lwm2mportfolio.server.rest.RestApi;
 import io.github.lwm2mportfolio.server.rest.RestSettings;
 import io.github.lwm2mportfolio.server.rest.StartupHealth;
@@ -68,6 +77,15 @@ public final class PortfolioServer implements AutoCloseable {
     /** The name of the admin token made on a first start. */
     public static final String FIRST_ADMIN_TOKEN = "admin";
 
+    /** The prefix of the Redis keys of a deployment that does not name its own. */
+    public static final String DEFAULT_REDIS_PREFIX = "portfolio:";
+
+    /** How long past its lifetime a shared registration stays: room for the clocks of the nodes. */
+    private static final long REGISTRATION_GRACE_SECONDS = 5;
+    private static final long EXPIRY_CHECK_SECONDS = 2;
+    /** How long a dead node's collection leases keep other nodes from its devices. */
+    private static final Duration COLLECTION_LEASE_TTL = Duration.ofSeconds(30);
+
     private final LeshanServer lwm2m;
     private final JdbcInventory inventory;
     private final Collector collector;
@@ -79,7 +97,10 @@ public final class PortfolioServer implements AutoCloseable {
     private final URI webhookUri;
     private final ComplianceWebhook.Settings webhookSettings;
     private final ServerMetrics metrics;
+    private final SharedRedis redis;
+    private final RedisCollectionLeases leases;
     private RestApi rest;
+    private RedisEventRelay eventRelay;
     private ComplianceWebhook webhook;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final RegistrationGate gate;
@@ -90,7 +111,8 @@ public final class PortfolioServer implements AutoCloseable {
 
     private PortfolioServer(LeshanServer lwm2m, RegistrationGate gate, JdbcInventory inventory, Collector collector,
             ServerEvents events, ServerKeys keys, ServerIdentity identity, RestSettings restSettings, boolean restOn,
-            URI webhookUri, ComplianceWebhook.Settings webhookSettings, ServerMetrics metrics) {
+            URI webhookUri, ComplianceWebhook.Settings webhookSettings, ServerMetrics metrics, SharedRedis redis,
+            RedisCollectionLeases leases) {
         this.lwm2m = lwm2m;
         this.gate = gate;
         this.metrics = metrics;
@@ -103,6 +125,8 @@ public final class PortfolioServer implements AutoCloseable {
         this.restOn = restOn;
         this.webhookUri = webhookUri;
         this.webhookSettings = webhookSettings;
+        this.redis = redis;
+        this.leases = leases;
     }
 
     public static Builder builder() {
@@ -117,6 +141,9 @@ public final class PortfolioServer implements AutoCloseable {
         try {
             if (webhookUri != null) {
                 webhook = ComplianceWebhook.start(webhookUri, webhookSettings, RestApi.objectMapper(), events);
+            }
+            if (redis != null) {
+                eventRelay = RedisEventRelay.start(redis, events, RestApi.objectMapper());
             }
             collector.start();
             startLwm2m();
@@ -154,7 +181,8 @@ public final class PortfolioServer implements AutoCloseable {
 
     private RestApi startRest() {
         try {
-            return RestApi.start(restSettings, inventory, collector, events, this::readiness, metrics::scrape);
+            DeviceOperations devices = redis == null ? collector : new NodeLocalOperations(collector, lwm2m);
+            return RestApi.start(restSettings, inventory, devices, events, this::readiness, metrics::scrape);
         } catch (JavalinBindException e) {
             throw new ListenerUnavailableException("REST API", restSettings.host(), restSettings.port(), e);
         }
@@ -294,6 +322,11 @@ public final class PortfolioServer implements AutoCloseable {
         return metrics.registry();
     }
 
+    /** This node's name when it is one of several sharing Redis ({@link Builder#redis}). */
+    public Optional<String> nodeName() {
+        return redis == null ? Optional.empty() : Optional.of(redis.node());
+    }
+
     @Override
     public void close() {
         if (closed.getAndSet(true)) {
@@ -304,15 +337,27 @@ public final class PortfolioServer implements AutoCloseable {
                 rest.stop();
             }
             collector.close();
+            if (leases != null) {
+                leases.close();
+            }
             if (webhook != null) {
                 webhook.close();
+            }
+            if (eventRelay != null) {
+                eventRelay.close();
             }
         } finally {
             try {
                 lwm2m.destroy();
             } finally {
-                inventory.close();
-                metrics.close();
+                try {
+                    inventory.close();
+                    metrics.close();
+                } finally {
+                    if (redis != null) {
+                        redis.close();
+                    }
+                }
             }
         }
     }
@@ -348,6 +393,9 @@ public final class PortfolioServer implements AutoCloseable {
         /** The gate of the server being built, set by {@link #lwm2mServer}. */
         private RegistrationGate gate;
         private MeterRegistry meterRegistry;
+        private String redisUri;
+        private String redisPrefix = DEFAULT_REDIS_PREFIX;
+        private String nodeName;
 
         /** The LwM2M (CoAP, CoAPS) address to listen on; default every address. */
         public Builder bindHost(String host) {
@@ -495,7 +543,48 @@ public final class PortfolioServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes this server one node of several: registrations, observations and collection leases in the Redis
+         * at this URI (redis://host:port), shared by the nodes, which also share the inventory database
+         * ({@link #jdbcUrl}). Without it the server keeps them in memory, alone.
+         */
+        public Builder redis(String uri) {
+            this.redisUri = uri;
+            return this;
+        }
+
+        /** The prefix of this deployment's Redis keys; default {@value #DEFAULT_REDIS_PREFIX}. */
+        public Builder redisPrefix(String prefix) {
+            this.redisPrefix = Objects.requireNonNull(prefix);
+            return this;
+        }
+
+        /** This node's name among the nodes sharing Redis: needed with {@link #redis}, unique to each node. */
+        public Builder nodeName(String name) {
+            this.nodeName = name;
+            return this;
+        }
+
         public PortfolioServer build() throws IOException {
+            if (redisUri != null && nodeName == null) {
+                throw new IllegalArgumentException("a server on Redis needs a node name (--node NAME)");
+            }
+            if (redisUri != null && (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:"))) {
+                throw new IllegalArgumentException("the nodes sharing Redis share their inventory too: give them "
+                        + "a PostgreSQL database (--db jdbc:postgresql://...)");
+            }
+            SharedRedis redis = redisUri == null ? null : SharedRedis.connect(redisUri, redisPrefix, nodeName);
+            try {
+                return build(redis);
+            } catch (RuntimeException | IOException e) {
+                if (redis != null) {
+                    redis.close();
+                }
+                throw e;
+            }
+        }
+
+        private PortfolioServer build(SharedRedis redis) throws IOException {
             ServerKeys keys = new ServerKeys(fleetMasterKey);
             if (trustDirectory != null) {
                 try {
@@ -523,20 +612,30 @@ public final class PortfolioServer implements AutoCloseable {
                     importCertifications(inventory, certifiedCsv);
                 }
                 applyRevocations(inventory, keys);
-                int wereOnline = inventory.markAllOffline();
+                RedisRegistrationStore sharedRegistrations = redis == null ? null
+                        : new RedisRegistrationStore(redis, REGISTRATION_GRACE_SECONDS, EXPIRY_CHECK_SECONDS);
+                // Other nodes may serve devices now: only a fresh shared store says that none is online.
+                int wereOnline = sharedRegistrations == null || sharedRegistrations.isEmpty()
+                        ? inventory.markAllOffline() : 0;
                 if (wereOnline > 0) {
                     LOG.info("{} {} online before this start {} offline until they register again",
                             wereOnline, wereOnline == 1 ? "device" : "devices", wereOnline == 1 ? "is" : "are");
                 }
                 ServerEvents events = new ServerEvents();
                 inventory.addComplianceListener(events::publish);
-                LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust, keys);
+                LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust, keys, sharedRegistrations);
+                if (redis != null) {
+                    LOG.info("node {} of the servers sharing Redis {} (keys {}*)", redis.node(),
+                            RedisUris.withoutSecret(redisUri), redisPrefix);
+                }
+                RedisCollectionLeases leases = redis == null ? null
+                        : new RedisCollectionLeases(redis, COLLECTION_LEASE_TTL);
                 ServerMetrics metrics = new ServerMetrics(meterRegistry);
                 Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock,
-                        metrics.collector());
+                        metrics.collector(), leases == null ? CollectionLeases.LOCAL : new ThisNodesDevices(lwm2m, leases));
                 metrics.bind(lwm2m, collector, inventory);
                 return new PortfolioServer(lwm2m, gate, inventory, collector, events, keys, identity,
-                        restSettings(), httpPort >= 0, webhookUri, webhookSettings, metrics);
+                        restSettings(), httpPort >= 0, webhookUri, webhookSettings, metrics, redis, leases);
             } catch (RuntimeException | IOException e) {
                 inventory.close();
                 throw e;
@@ -623,7 +722,7 @@ public final class PortfolioServer implements AutoCloseable {
         }
 
         private LeshanServer lwm2mServer(Inventory inventory, ServerIdentity identity,
-                List<X509Certificate> dtlsTrust, ServerKeys keys) {
+                List<X509Certificate> dtlsTrust, ServerKeys keys, RedisRegistrationStore sharedRegistrations) {
             InetAddress address;
             try {
                 address = InetAddress.getByName(bindHost);
@@ -645,6 +744,9 @@ public final class PortfolioServer implements AutoCloseable {
                     // One key for both: Leshan offers the certificate's key to RPK devices.
                     .setPrivateKey(identity.privateKey()).setPublicKey(identity.certificate().getPublicKey())
                     .setCertificateChain(identity.chain());
+            if (sharedRegistrations != null) {
+                builder.setRegistrationStore(sharedRegistrations);
+            }
             // Never an empty array: Californium reads it as "trust every certificate".
             if (!dtlsTrust.isEmpty()) {
                 builder.setTrustedCertificates(dtlsTrust.toArray(X509Certificate[]::new));

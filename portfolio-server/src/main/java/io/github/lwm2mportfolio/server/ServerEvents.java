@@ -41,6 +41,7 @@ public final class ServerEvents {
     }
 
     private final CopyOnWriteArrayList<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<Event>> localSubscribers = new CopyOnWriteArrayList<>();
 
     public void publish(String type, String endpoint, String detail) {
         publish(new Event(Instant.now(), type, endpoint, detail));
@@ -53,7 +54,17 @@ public final class ServerEvents {
     }
 
     private void publish(Event event) {
-        for (Consumer<Event> subscriber : subscribers) {
+        deliver(localSubscribers, event);
+        deliver(subscribers, event);
+    }
+
+    /** An event of another server node: to the subscribers of every node's events, not to the local ones. */
+    public void relay(Event event) {
+        deliver(subscribers, event);
+    }
+
+    private static void deliver(CopyOnWriteArrayList<Consumer<Event>> to, Event event) {
+        for (Consumer<Event> subscriber : to) {
             try {
                 subscriber.accept(event);
             } catch (RuntimeException e) {
@@ -62,9 +73,18 @@ public final class ServerEvents {
         }
     }
 
-    /** Subscribes until the returned handle is closed. */
+    /** Subscribes, until the returned handle is closed, to the events of every node (one when alone). */
     public AutoCloseable subscribe(Consumer<Event> subscriber) {
         subscribers.add(subscriber);
         return () -> subscribers.remove(subscriber);
+    }
+
+    /**
+     * Subscribes to the events made on this node only: for what one node must do once per event, e.g. the
+     * webhook, which every node has.
+     */
+    public AutoCloseable subscribeLocal(Consumer<Event> subscriber) {
+        localSubscribers.add(subscriber);
+        return () -> localSubscribers.remove(subscriber);
     }
 }

@@ -90,6 +90,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private final List<Thread> workers;
     private final ScheduledExecutorService scheduler;
     private final CollectionQueue queue;
+    private final CollectionLeases leases;
     private final AtomicInteger collected = new AtomicInteger();
     private final CollectorMetrics metrics;
     /** Set by {@link #close()}: what its interruptions cut short is not the devices' failure. */
@@ -103,11 +104,16 @@ public final class Collector implements DeviceOperations, AutoCloseable {
 
     public Collector(LeshanServer server, Inventory inventory, VerifierKeys keys, ServerEvents events,
             CollectorConfig config, Clock clock) {
-        this(server, inventory, keys, events, config, clock, CollectorMetrics.none());
+        this(server, inventory, keys, events, config, clock, CollectorMetrics.none(), CollectionLeases.LOCAL);
     }
 
+    /**
+     * A collector that reports to {@code metrics}; one of several server nodes collects a device only while it
+     * holds its lease in {@code leases}.
+     */
     public Collector(LeshanServer server, Inventory inventory, VerifierKeys keys, ServerEvents events,
-            CollectorConfig config, Clock clock, CollectorMetrics metrics) {
+            CollectorConfig config, Clock clock, CollectorMetrics metrics, CollectionLeases leases) {
+        this.leases = leases;
         this.server = server;
         this.metrics = metrics;
         this.inventory = inventory;
@@ -337,9 +343,11 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             if (registration == null) {
                 return; // deregistered while waiting
             }
-            metrics.collectionStarted();
-            collect(registration);
-            metrics.collectionFinished(CollectorMetrics.Finish.COLLECTED);
+            leases.whileHeld(endpoint, () -> { // not at all when another node collects it
+                metrics.collectionStarted();
+                collect(registration);
+                metrics.collectionFinished(CollectorMetrics.Finish.COLLECTED);
+            });
         } catch (CollectionException e) {
             if (closing) {
                 cutShort.add(endpoint);

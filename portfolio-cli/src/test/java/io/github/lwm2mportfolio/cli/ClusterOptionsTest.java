@@ -1,0 +1,93 @@
+package io.github.lwm2mportfolio.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+/** portfolio server --redis URI --node NAME [--redis-prefix P]: a node of several, and its mistakes. */
+class ClusterOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine commandLine = PortfolioCommand.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        return new Run(commandLine.execute(args), out.toString(), err.toString());
+    }
+
+    private static final String DB = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+    private Run server(String... options) {
+        String[] args = new String[options.length + 5];
+        args[0] = "server";
+        args[1] = "--data";
+        args[2] = dir.resolve("data").toString();
+        args[3] = "--db";
+        args[4] = DB;
+        System.arraycopy(options, 0, args, 5, options.length);
+        return run(args);
+    }
+
+    @Test
+    void redisWithoutANodeNameAndANodeNameWithoutRedisAreBadUsage() {
+        Run noNode = server("--redis", "redis://127.0.0.1:6379");
+        Run noRedis = server("--node", "a");
+
+        assertThat(noNode.exitCode()).isEqualTo(2);
+        assertThat(noNode.err()).contains("--redis needs --node NAME");
+        assertThat(noRedis.exitCode()).isEqualTo(2);
+        assertThat(noRedis.err()).contains("--node goes with --redis");
+    }
+
+    @Test
+    void nodesOnRedisNeedASharedPostgresqlInventory() {
+        Run h2 = run("server", "--data", dir.resolve("data").toString(), "--redis", "redis://127.0.0.1:6379",
+                "--node", "a");
+
+        assertThat(h2.exitCode()).isEqualTo(2);
+        assertThat(h2.err()).contains("--redis needs --db jdbc:postgresql://...");
+    }
+
+    @Test
+    void badUrisNamesAndPrefixesAreBadUsage() {
+        Run uri = server("--redis", "http://127.0.0.1:6379", "--node", "a");
+        Run name = server("--redis", "redis://127.0.0.1:6379", "--node", "node one");
+        Run prefix = server("--redis", "redis://127.0.0.1:6379", "--node", "a", "--redis-prefix", "p*");
+
+        assertThat(uri.exitCode()).isEqualTo(2);
+        assertThat(uri.err()).contains("--redis must be a redis:// or rediss:// URI");
+        assertThat(name.exitCode()).isEqualTo(2);
+        assertThat(name.err()).contains("--node: 1 to 64 letters");
+        assertThat(prefix.exitCode()).isEqualTo(2);
+        assertThat(prefix.err()).contains("--redis-prefix: non-empty text without * ? or [");
+    }
+
+    @Test
+    void anUnreachableRedisIsARuntimeErrorOnOneLineWithoutThePassword() {
+        Run run = server("--redis", "redis://:s3cret@127.0.0.1:1", "--node", "a");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).startsWith("portfolio: cannot reach Redis at redis://***@127.0.0.1:1")
+                .doesNotContain("s3cret").doesNotContain("\n");
+    }
+
+    @Test
+    void helpNamesTheClusterOptions() {
+        assertThat(run("server", "--help").out()).contains("--redis=URI", "--node=NAME",
+                "--redis-prefix=PREFIX", "Default: portfolio:");
+    }
+}
