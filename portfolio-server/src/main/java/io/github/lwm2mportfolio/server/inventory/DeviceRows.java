@@ -57,7 +57,8 @@ final class DeviceRows {
                 + "host_unique_id = ?, host_manufacturer = ?, host_model = ?, host_software_version = ?, "
                 + "search_text = ?, last_identity_change = ?, verified_at = ?, verification_outcome = ?, "
                 + "verification_reason = ?, verification_service = ?, verification_instance_id = ?, "
-                + "verification_counter = ?, verification_claims_json = ?, host_verified = ? WHERE endpoint = ?")
+                + "verification_counter = ?, verification_claims_json = ?, host_verified = ?, object_links_digest = ? "
+                + "WHERE endpoint = ?")
                 .bind(0, row.lwm2mVersion)
                 .bind(1, row.online)
                 .bind(2, row.hasPortfolioObject)
@@ -80,7 +81,8 @@ final class DeviceRows {
                 .bind(19, v == null ? null : v.counter())
                 .bind(20, v == null ? null : v.claimsJson())
                 .bind(21, row.hostVerified)
-                .bind(22, row.endpoint)
+                .bind(22, row.objectLinksDigest)
+                .bind(23, row.endpoint)
                 .execute();
         if (before != row.state) {
             TreeMap<CountKey, Long> deltas = new TreeMap<>();
