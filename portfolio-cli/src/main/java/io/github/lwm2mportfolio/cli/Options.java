@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import io.github.lwm2mportfolio.client.registration.RegistrationForm;
 import io.github.lwm2mportfolio.core.auth.AuthService;
 import io.github.lwm2mportfolio.server.collector.ReregisterFastPath;
+
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
