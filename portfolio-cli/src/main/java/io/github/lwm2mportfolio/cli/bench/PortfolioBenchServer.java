@@ -6,6 +6,7 @@ import io.github.lwm2mportfolio.core.auth.AuthService;
 import io.github.lwm2mportfolio.server.PortfolioServer;
 import io.github.lwm2mportfolio.server.ServerEvents;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
+import io.github.lwm2mportfolio.server.collector.ReregisterFastPath;
 import io.github.lwm2mportfolio.server.inventory.VerificationOutcome;
 
 /**
@@ -27,7 +28,9 @@ final class PortfolioBenchServer implements BenchServer {
         // The builder insists on CoAPS; on port 0 it stays idle since every client uses plain CoAP.
         server = PortfolioServer.builder().bindHost("127.0.0.1").coapPort(0).coapsPort(0).httpPort(-1)
                 .dataDirectory(dataDirectory).trustDirectory(trustDirectory)
-                .collector(CollectorConfig.defaults().withService(AuthService.SIGN)).build();
+                // The fast path on plain CoAP too: the bench's fleet registers again over the transport it measures.
+                .collector(CollectorConfig.defaults().withService(AuthService.SIGN)
+                        .withReregisterFastPath(ReregisterFastPath.ON)).build();
         // Subscribed for the server's lifetime: closing the server ends the events.
         server.events().subscribe(event -> report(tracker, event));
     }

@@ -371,8 +371,11 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         if (basis.isPresent() && unchangedSinceVerified(basis.get(), result, links)) {
             // Re-registered as it was verified: the values read and the observations restored are the collection.
             commit(registration, new CollectionRecord(endpoint, progress.at, null, null, false, links, null, null));
-            events.publish("collected", endpoint, "registered again unchanged; verdict of "
-                    + basis.get().lastVerification().at() + " kept");
+            Verification kept = basis.get().lastVerification();
+            events.publish("collected", endpoint, "registered again unchanged; verdict of " + kept.at() + " kept");
+            // Its verdict stands for this registration too (the bench and the console count a device done by it).
+            events.publish("verdict", endpoint, kept.outcome() + ": kept, registered again unchanged ("
+                    + kept.reason() + ")");
             LOG.info("{} registered again with the links and Identity values it was verified with: not challenged",
                     endpoint);
             return;
