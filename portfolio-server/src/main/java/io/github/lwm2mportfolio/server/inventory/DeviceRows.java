@@ -49,6 +49,9 @@ final class DeviceRows {
     void save(Handle h, DeviceRow row) {
         Instant now = clock.instant();
         ComplianceState before = row.inserted ? null : row.state;
+        // A device created by this transaction was in the column's default state (NO_PORTFOLIO) until now: a whole
+        // collection written at once still tells that it became COMPLIANT, say.
+        ComplianceState announcedBefore = row.state;
         row.state = states.evaluate(row,
                 DeviceStates.linksHostInstance(row) && CertificationTable.certifiedInDatabase(h, row.host), now);
         Verification v = row.lastVerification;
@@ -91,8 +94,8 @@ final class DeviceRows {
             }
             deltas.merge(CountKey.of(row.state, row.endpoint), 1L, Long::sum);
             DeviceCounts.adjust(h, deltas);
-            if (before != null) {
-                complianceChanges.changed(new ComplianceChange(now, row.endpoint, before, row.state,
+            if (announcedBefore != row.state) {
+                complianceChanges.changed(new ComplianceChange(now, row.endpoint, announcedBefore, row.state,
                         states.summary(row, states.cutoff()).reason()));
             }
         }
