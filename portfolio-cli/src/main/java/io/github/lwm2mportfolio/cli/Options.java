@@ -15,6 +15,8 @@ import java.util.stream.Stream;
 
 import io.github.lwm2mportfolio.client.registration.RegistrationForm;
 import io.github.lwm2mportfolio.core.auth.AuthService;
+import io.github.lwm2mportfolio.server.collector.ReregisterFastPath;
+
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
@@ -209,6 +211,16 @@ public final class Options {
             throw new ParameterException(spec.commandLine(),
                     option + " must be sign, mac or encrypt, got '" + value + "'");
         }
+    }
+
+    /** The re-registration fast path: off, secure or on. */
+    public static ReregisterFastPath reregisterFastPath(CommandSpec spec, String option, String value) {
+        ReregisterFastPath fastPath = ReregisterFastPath.parse(value);
+        if (fastPath == null) {
+            throw new ParameterException(spec.commandLine(), option + " must be off, secure or on, got '" + value
+                    + "'");
+        }
+        return fastPath;
     }
 
     /** The registration form from --lwm2m-version and --advertised-format. */

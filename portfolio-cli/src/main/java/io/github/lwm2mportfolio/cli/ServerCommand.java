@@ -159,6 +159,12 @@ final class ServerCommand implements Callable<Integer> {
             description = "Prefix of this deployment's keys in --redis. Default: ${DEFAULT-VALUE}.")
     String redisPrefix;
 
+    @Option(names = "--reregister-fast-path", defaultValue = "secure", paramLabel = "off|secure|on",
+            description = "A device verified within --collection-interval that registers again with the same object "
+                    + "links and Identity values is not challenged again: 'secure' over CoAPS only, 'on' over plain "
+                    + "CoAP too, 'off' never (docs/RELIABILITY.md). Default: ${DEFAULT-VALUE}.")
+    String reregisterFastPath;
+
     @Option(names = "--new-admin-token", description = "Replace the admin token named 'admin' with a new one and "
             + "print it (when the first one is lost).")
     boolean newAdminToken;
@@ -202,7 +208,9 @@ final class ServerCommand implements Callable<Integer> {
                 .collector(CollectorConfig.defaults().withService(Options.service(spec, "--service", service))
                         .withPurgeStrangersAfter(purgeStrangersAfter())
                         .withRecollectEvery(Options.collectionInterval(spec, "--collection-interval",
-                                collectionInterval)))
+                                collectionInterval))
+                        .withReregisterFastPath(Options.reregisterFastPath(spec, "--reregister-fast-path",
+                                reregisterFastPath)))
                 .registrationLimits(registrationLimits()).databaseWait(dbWait, signals.requested());
         if (httpsKeyStore != null) {
             char[] password = Options.secretFile(spec, "--https-password-file", httpsPasswordFile);

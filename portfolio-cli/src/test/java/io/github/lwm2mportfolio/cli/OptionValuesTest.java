@@ -99,6 +99,14 @@ class OptionValuesTest {
     }
 
     @Test
+    void the_reregister_fast_path_is_off_secure_or_on() {
+        Run wrong = run("server", "--reregister-fast-path", "always", "--data", "target/never-made");
+
+        assertThat(wrong.exitCode()).isEqualTo(2);
+        assertThat(wrong.err()).contains("--reregister-fast-path must be off, secure or on, got 'always'");
+    }
+
+    @Test
     void help_names_what_each_value_is() {
         String server = run("server", "--help").out();
         String client = run("client", "--help").out();

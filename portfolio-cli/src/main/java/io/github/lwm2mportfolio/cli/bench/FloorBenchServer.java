@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import org.eclipse.leshan.core.node.LwM2mMultipleResource;
 import org.eclipse.leshan.core.node.LwM2mNode;
+import org.eclipse.leshan.core.node.LwM2mPath;
 import org.eclipse.leshan.core.node.LwM2mResourceInstance;
 import org.eclipse.leshan.core.node.LwM2mSingleResource;
 import org.eclipse.leshan.core.node.ObjectLink;
@@ -30,7 +31,7 @@ import org.eclipse.leshan.core.observation.SingleObservation;
 import org.eclipse.leshan.core.request.ContentFormat;
 import org.eclipse.leshan.core.request.DownlinkDeviceManagementRequest;
 import org.eclipse.leshan.core.request.ExecuteRequest;
-import org.eclipse.leshan.core.request.ObserveRequest;
+import org.eclipse.leshan.core.request.ObserveCompositeRequest;
 import org.eclipse.leshan.core.request.ReadRequest;
 import org.eclipse.leshan.core.response.LwM2mResponse;
 import org.eclipse.leshan.core.response.ObserveCompositeResponse;
@@ -52,8 +53,8 @@ import io.github.lwm2mportfolio.core.profile.GetAuthDataRequest;
 
 /**
  * The floor: what no Portfolio server can go under. Bare Leshan (in-memory stores, models 3 and 16)
- * makes the same LwM2M exchanges with each device as ours (Read /3/0/22, Read /16/n/0, Observe /16/n/0,
- * Observe /16/n/3, Execute GetAuthData sign, the DATA_AVAIL notification, Read /16/n/2) and checks the same
+ * makes the same LwM2M exchanges with each device as ours (Read /3/0/22, Observe-Composite of /16/n/0 and /16/n/3,
+ * kept as ours keeps it, Execute GetAuthData sign, the DATA_AVAIL notification, Read /16/n/2) and checks the same
  * signatures with the raw primitive: the device certificate against the fleet CA once, then every AuthData
  * value's COSE_Sign1 signature. It checks no claim and stores nothing, and it never blocks a thread: every
  * step runs in the callback of the one before. A device is done when its signatures are checked.
@@ -89,17 +90,13 @@ final class FloorBenchServer extends LeshanBenchServer {
         send(registration, new ReadRequest(PortfolioObject.DEVICE_OBJECT_ID, 0, PortfolioObject.EXT_DEV_INFO))
                 .thenCompose(links -> {
                     int n = lowestLinkedInstance(links.getContent());
-                    String identity = "/16/" + n + "/" + PortfolioObject.IDENTITY;
-                    String status = "/16/" + n + "/" + PortfolioObject.AUTH_STATUS;
-                    return send(registration, new ReadRequest(identity))
-                            .thenCompose(values -> send(registration, new ObserveRequest(identity))
-                                    .thenCompose(observed -> send(registration,
-                                            new ObserveRequest(ContentFormat.TEXT, status)))
-                                    .thenCompose(observed -> execute(registration, n, values.getContent()))
-                                    .thenCompose(available -> send(registration,
-                                            new ReadRequest("/16/" + n + "/" + PortfolioObject.AUTH_DATA)))
-                                    .whenComplete((read, error) -> server.getObservationService()
-                                            .cancelObservations(registration, status)));
+                    LwM2mPath identity = new LwM2mPath(PortfolioObject.OBJECT_ID, n, PortfolioObject.IDENTITY);
+                    LwM2mPath status = new LwM2mPath(PortfolioObject.OBJECT_ID, n, PortfolioObject.AUTH_STATUS);
+                    return send(registration, new ObserveCompositeRequest(ContentFormat.SENML_CBOR,
+                            ContentFormat.SENML_CBOR, List.of(identity, status)))
+                            .thenCompose(observed -> execute(registration, n, observed.getContent().get(identity)))
+                            .thenCompose(available -> send(registration,
+                                    new ReadRequest("/16/" + n + "/" + PortfolioObject.AUTH_DATA)));
                 })
                 .thenAccept(authData -> checkSignatures(authData.getContent()))
                 .whenComplete((done, error) -> {
@@ -216,14 +213,6 @@ final class FloorBenchServer extends LeshanBenchServer {
     private final class AuthStatusNotifications implements ObservationListener {
         @Override
         public void onResponse(SingleObservation observation, Registration registration, ObserveResponse response) {
-            if (observation.getPath().getResourceId() == PortfolioObject.AUTH_STATUS
-                    && response.getContent() instanceof LwM2mSingleResource status
-                    && Long.valueOf(DATA_AVAIL).equals(status.getValue())) {
-                CompletableFuture<Void> waiting = dataAvailable.get(registration.getEndpoint());
-                if (waiting != null) {
-                    waiting.complete(null);
-                }
-            }
         }
 
         @Override
@@ -237,6 +226,16 @@ final class FloorBenchServer extends LeshanBenchServer {
         @Override
         public void onResponse(CompositeObservation observation, Registration registration,
                 ObserveCompositeResponse response) {
+            response.getContent().forEach((path, node) -> {
+                if (path.isResource() && path.getResourceId() == PortfolioObject.AUTH_STATUS
+                        && node instanceof LwM2mSingleResource status
+                        && Long.valueOf(DATA_AVAIL).equals(status.getValue())) {
+                    CompletableFuture<Void> waiting = dataAvailable.get(registration.getEndpoint());
+                    if (waiting != null) {
+                        waiting.complete(null);
+                    }
+                }
+            });
         }
 
         @Override

@@ -8,6 +8,7 @@ import io.github.lwm2mportfolio.server.PortfolioServer;
 import io.github.lwm2mportfolio.server.ServerEvents;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import io.github.lwm2mportfolio.server.inventory.DeviceCredential;
+import io.github.lwm2mportfolio.server.collector.ReregisterFastPath;
 import io.github.lwm2mportfolio.server.inventory.VerificationOutcome;
 import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
 
@@ -42,7 +43,9 @@ final class PortfolioBenchServer implements BenchServer {
         server = PortfolioServer.builder().bindHost("127.0.0.1").coapPort(transport == BenchTransport.DTLS ? -1 : 0)
                 .coapsPort(0).httpPort(-1).dataDirectory(dataDirectory).trustDirectory(trustDirectory)
                 .registrationLimits(ONE_ADDRESS_FLEET)
-                .collector(CollectorConfig.defaults().withService(AuthService.SIGN)).build();
+                // The fast path on plain CoAP too: the bench's fleet registers again over the transport it measures.
+                .collector(CollectorConfig.defaults().withService(AuthService.SIGN)
+                        .withReregisterFastPath(ReregisterFastPath.ON)).build();
         if (transport == BenchTransport.DTLS) {
             preSharedKeys.forEach((endpoint, key) -> server.inventory().putCredential(
                     new DeviceCredential(endpoint, DeviceCredential.Kind.PSK, endpoint, key)));

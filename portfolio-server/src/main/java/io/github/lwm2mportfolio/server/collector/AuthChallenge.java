@@ -48,8 +48,9 @@ import io.github.lwm2mportfolio.server.inventory.VerificationOutcome;
 
 /**
  * One GetAuthData challenge of one Portfolio instance: observe AuthStatus, execute with a fresh nonce, wait
- * for DATA_AVAIL, read AuthData once, verify every value. A device that cannot take part gets a verdict
- * that says so; only transport trouble that may pass is thrown.
+ * for DATA_AVAIL, read AuthData once, verify every value. When AuthStatus is observed already, with the Identity
+ * (see {@link PortfolioReader}), it is not observed again nor cancelled after. A device that cannot take part gets a verdict that says so;
+ * only transport trouble that may pass is thrown.
  */
 final class AuthChallenge {
 
@@ -74,8 +75,9 @@ final class AuthChallenge {
         this.verifier = new AuthDataVerifier(clock);
     }
 
-    Verification run(Registration registration, PortfolioSnapshot instance, AuthService service, long lastCounter)
-            throws CollectionException {
+    /** @param instanceObserved whether /16/n/3 is observed already, for good (with /16/n/0) */
+    Verification run(Registration registration, PortfolioSnapshot instance, AuthService service, long lastCounter,
+            boolean instanceObserved) throws CollectionException {
         int n = instance.instanceId();
         if (instance.identities().isEmpty()) {
             return verdict(VerificationOutcome.NOT_SUPPORTED, "/16/" + n + " has no Identity to challenge", null, n,
@@ -83,9 +85,13 @@ final class AuthChallenge {
         }
         String endpoint = registration.getEndpoint();
         String statusPath = "/16/" + n + "/" + PortfolioObject.AUTH_STATUS;
-        ObserveResponse observed = requests.send(registration, new ObserveRequest(ContentFormat.TEXT, statusPath));
-        if (!observed.isSuccess()) {
-            return notSupportedOrError(observed.getCode(), observed.getErrorMessage(), "Observe " + statusPath, n);
+        if (!instanceObserved) {
+            ObserveResponse observed = requests.send(registration,
+                    new ObserveRequest(ContentFormat.TEXT, statusPath));
+            if (!observed.isSuccess()) {
+                return notSupportedOrError(observed.getCode(), observed.getErrorMessage(), "Observe " + statusPath,
+                        n);
+            }
         }
         CompletableFuture<AuthStatus> answer = waiters.expect(endpoint, n);
         try {
@@ -109,7 +115,9 @@ final class AuthChallenge {
             return verifyAuthData(registration, instance, service, nonce, lastCounter);
         } finally {
             waiters.cancel(endpoint, n);
-            requests.server().getObservationService().cancelObservations(registration, statusPath);
+            if (!instanceObserved) {
+                requests.server().getObservationService().cancelObservations(registration, statusPath);
+            }
         }
     }
 

@@ -3,16 +3,15 @@ package io.github.lwm2mportfolio.server.collector;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -53,6 +52,8 @@ import io.github.lwm2mportfolio.core.auth.VerifierKeys;
 import io.github.lwm2mportfolio.core.model.AuthStatus;
 import io.github.lwm2mportfolio.core.model.PortfolioObject;
 import io.github.lwm2mportfolio.server.ServerEvents;
+import io.github.lwm2mportfolio.server.inventory.CollectionBasis;
+import io.github.lwm2mportfolio.server.inventory.CollectionRecord;
 import io.github.lwm2mportfolio.server.inventory.Inventory;
 import io.github.lwm2mportfolio.server.inventory.PortfolioSnapshot;
 import io.github.lwm2mportfolio.server.inventory.Verification;
@@ -87,6 +88,12 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private final PortfolioReader reader;
     private final AuthChallenge challenge;
     private final AuthStatusWaiters waiters = new AuthStatusWaiters();
+    private final CompositeObservations compositeObservations = new CompositeObservations();
+    private final ReportedIdentities reportedIdentities = new ReportedIdentities();
+    /** Endpoints whose waiting collection was asked for by their registration alone: they may be fast-pathed. */
+    private final Set<String> fastPathCandidates = ConcurrentHashMap.newKeySet();
+    /** A collection's write and a deregistration's of one endpoint are made one after the other (see commit). */
+    private final Object[] endpointLocks = IntStream.range(0, 64).mapToObj(i -> new Object()).toArray();
     private final List<Thread> workers;
     private final ScheduledExecutorService scheduler;
     private final CollectionQueue queue;
@@ -121,7 +128,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.requests = new DeviceRequests(server, config.requestTimeout(), metrics);
-        this.reader = new PortfolioReader(requests);
+        this.reader = new PortfolioReader(requests, compositeObservations);
         this.challenge = new AuthChallenge(requests, waiters, keys, config.authTimeout(), clock);
         this.queue = new CollectionQueue(config.queueCapacity());
         this.workers = IntStream.rangeClosed(1, config.workers()).mapToObj(n -> {
@@ -153,8 +160,9 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         }
     }
 
-    /** Asks for a collection of this device (deduplicated; it runs when a worker is free). */
+    /** Asks for a full collection of this device (deduplicated; it runs when a worker is free). */
     public void requestCollection(String endpoint) {
+        fastPathCandidates.remove(endpoint);
         schedule(endpoint, 1);
     }
 
@@ -338,14 +346,16 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     }
 
     private void collect(String endpoint, int attempt) {
+        boolean fastPathCandidate = fastPathCandidates.remove(endpoint);
+        Progress progress = new Progress(clock.instant());
         try {
-            Registration registration = server.getRegistrationService().getByEndpoint(endpoint);
-            if (registration == null) {
+            progress.registration = server.getRegistrationService().getByEndpoint(endpoint);
+            if (progress.registration == null) {
                 return; // deregistered while waiting
             }
             leases.whileHeld(endpoint, () -> { // not at all when another node collects it
                 metrics.collectionStarted();
-                collect(registration);
+                collect(progress, fastPathCandidate);
                 metrics.collectionFinished(CollectorMetrics.Finish.COLLECTED);
             });
         } catch (CollectionException e) {
@@ -353,7 +363,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                 cutShort.add(endpoint);
             } else {
                 metrics.collectionFinished(CollectorMetrics.Finish.FAILED);
-                handleFailure(endpoint, attempt, e);
+                handleFailure(endpoint, attempt, e, progress);
             }
         } catch (RuntimeException e) {
             if (closing) {
@@ -362,53 +372,147 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             }
             metrics.collectionFinished(CollectorMetrics.Finish.ERROR);
             LOG.error("collection of {} failed unexpectedly", endpoint, e);
-            handleFailure(endpoint, attempt, new CollectionException("unexpected " + e, true));
+            handleFailure(endpoint, attempt, new CollectionException("unexpected " + e, true), progress);
         } finally {
             queue.done(endpoint);
             collected.incrementAndGet();
         }
     }
 
-    private void collect(Registration registration) throws CollectionException {
+    /** What a collection has done so far: what its failure records. */
+    private static final class Progress {
+        final Instant at;
+        Registration registration;
+        PortfolioReader.Result read;
+
+        Progress(Instant at) {
+            this.at = at;
+        }
+    }
+
+    private void collect(Progress progress, boolean fastPathCandidate) throws CollectionException {
+        Registration registration = progress.registration;
         String endpoint = registration.getEndpoint();
-        boolean hasPortfolio = PortfolioReader.hasPortfolioObject(registration);
-        inventory.registered(endpoint, registration.getLwM2mVersion().toString(), hasPortfolio, clock.instant());
-        if (!hasPortfolio) {
-            inventory.portfoliosCollected(endpoint, List.of(), false, clock.instant());
+        String links = ObjectLinksDigest.of(registration);
+        if (!PortfolioReader.hasPortfolioObject(registration)) {
+            commit(registration, new CollectionRecord(endpoint, progress.at, null, List.of(), false, links, null,
+                    null));
             events.publish("collected", endpoint, "no Portfolio object");
             return;
         }
+        Optional<CollectionBasis> basis = fastPathCandidate ? inventory.collectionBasis(endpoint) : Optional.empty();
+        long lastCounter = fastPathCandidate ? basis.map(CollectionBasis::lastAcceptedCounter).orElse(-1L)
+                : inventory.lastAcceptedCounter(endpoint);
         PortfolioReader.Result result = reader.read(registration);
-        inventory.portfoliosCollected(endpoint, result.portfolios(), result.extDevInfoPresent(), clock.instant());
+        progress.read = result;
+        remember(endpoint, result);
+        for (PortfolioSnapshot instance : result.portfolios()) {
+            if (instance.linkedFromDevice() && !result.observedInstances().contains(instance.instanceId())) {
+                observeIdentities(registration, instance.instanceId());
+            }
+        }
+        if (basis.isPresent() && unchangedSinceVerified(basis.get(), result, links)) {
+            // Re-registered as it was verified: the values read and the observations restored are the collection.
+            commit(registration, new CollectionRecord(endpoint, progress.at, null, null, false, links, null, null));
+            Verification kept = basis.get().lastVerification();
+            events.publish("collected", endpoint, "registered again unchanged; verdict of " + kept.at() + " kept");
+            // Its verdict stands for this registration too (the bench and the console count a device done by it).
+            events.publish("verdict", endpoint, kept.outcome() + ": kept, registered again unchanged ("
+                    + kept.reason() + ")");
+            LOG.info("{} registered again with the links and Identity values it was verified with: not challenged",
+                    endpoint);
+            return;
+        }
+        Optional<PortfolioSnapshot> host = hostInstance(result);
+        Verification verification = null;
+        if (host.isPresent()) {
+            verification = challenge.run(registration, host.get(), config.service(), lastCounter,
+                    result.observedInstances().contains(host.get().instanceId()));
+        }
+        boolean accepted = commit(registration, new CollectionRecord(endpoint, progress.at, null,
+                result.portfolios(), result.extDevInfoPresent(), links, verification, null));
         int instances = result.portfolios().size();
         events.publish("collected", endpoint, instances + (instances == 1 ? " Portfolio instance"
                 : " Portfolio instances") + (result.remarks().isEmpty() ? "" : "; " + String.join("; ", result.remarks())));
         if (!result.remarks().isEmpty()) {
             LOG.info("{}: {}", endpoint, String.join("; ", result.remarks()));
         }
-        for (PortfolioSnapshot instance : result.portfolios()) {
-            if (instance.linkedFromDevice()) {
-                observeIdentities(registration, instance.instanceId());
-            }
+        if (verification != null) {
+            announceVerdict(endpoint, verification, accepted);
         }
-        Optional<PortfolioSnapshot> host = hostInstance(result);
-        if (host.isPresent()) {
-            record(endpoint, challenge.run(registration, host.get(), config.service(),
-                    inventory.lastAcceptedCounter(endpoint)));
+    }
+
+    /**
+     * Whether a re-registration may skip the challenge: the last verdict is VERIFIED with the service asked for and
+     * younger than the collection interval, and the object links, /3/0/22 and every Identity value are as stored.
+     */
+    private boolean unchangedSinceVerified(CollectionBasis basis, PortfolioReader.Result result, String links) {
+        Verification last = basis.lastVerification();
+        Duration interval = config.recollectEvery();
+        if (interval.isZero() || last == null || last.outcome() != VerificationOutcome.VERIFIED
+                || !config.service().argument().equals(last.service())
+                || !last.at().isAfter(clock.instant().minus(interval)) || !links.equals(basis.objectLinksDigest())) {
+            return false;
+        }
+        boolean linksHost = result.extDevInfoPresent() && hostInstance(result).isPresent();
+        return linksHost == basis.extDevInfoPresent() && byInstance(result.portfolios()).equals(
+                byInstance(basis.portfolios()));
+    }
+
+    private static List<PortfolioSnapshot> byInstance(List<PortfolioSnapshot> portfolios) {
+        return portfolios.stream().sorted(Comparator.comparingInt(PortfolioSnapshot::instanceId)).toList();
+    }
+
+    /**
+     * Writes a collection in one transaction. With a registration, it is recorded as registered, online only if it
+     * is still the endpoint's registration: checked and written under the endpoint's lock, which a deregistration
+     * takes for its own write, so that a collection that ends after the device left never shows it online.
+     */
+    private boolean commit(Registration registration, CollectionRecord record) {
+        synchronized (lockFor(record.endpoint())) {
+            CollectionRecord complete = record;
+            if (registration != null) {
+                boolean online = server.getRegistrationService().getById(registration.getId()) != null;
+                complete = new CollectionRecord(record.endpoint(), record.at(), new CollectionRecord.Registered(
+                        registration.getLwM2mVersion().toString(), PortfolioReader.hasPortfolioObject(registration),
+                        online), record.portfolios(), record.extDevInfoPresent(), record.objectLinksDigest(),
+                        record.verification(), record.failure());
+            }
+            return inventory.collectionRecorded(complete);
+        }
+    }
+
+    private Object lockFor(String endpoint) {
+        return endpointLocks[Math.floorMod(endpoint.hashCode(), endpointLocks.length)];
+    }
+
+    /**
+     * The Identity values of the instances observed with their AuthStatus, as read: their notifications (the one that says
+     * DATA_AVAIL too, which comes before the collection is written) write only changes.
+     */
+    private void remember(String endpoint, PortfolioReader.Result result) {
+        for (PortfolioSnapshot instance : result.portfolios()) {
+            if (result.observedInstances().contains(instance.instanceId())) {
+                reportedIdentities.put(endpoint, instance.instanceId(), instance.identities());
+            }
         }
     }
 
     private Verification verify(Registration registration) throws CollectionException {
+        String endpoint = registration.getEndpoint();
+        Instant at = clock.instant();
+        long lastCounter = inventory.lastAcceptedCounter(endpoint);
         PortfolioReader.Result result = reader.read(registration);
-        inventory.portfoliosCollected(registration.getEndpoint(), result.portfolios(), result.extDevInfoPresent(),
-                clock.instant());
+        remember(endpoint, result);
         Optional<PortfolioSnapshot> host = hostInstance(result);
         Verification verification = host.isPresent()
-                ? challenge.run(registration, host.get(), config.service(),
-                        inventory.lastAcceptedCounter(registration.getEndpoint()))
+                ? challenge.run(registration, host.get(), config.service(), lastCounter,
+                        result.observedInstances().contains(host.get().instanceId()))
                 : new Verification(clock.instant(), VerificationOutcome.NOT_SUPPORTED,
                         "no Portfolio instance linked from /3/0/22", null, null, null, null);
-        return record(registration.getEndpoint(), verification);
+        boolean accepted = commit(null, new CollectionRecord(endpoint, at, null, result.portfolios(),
+                result.extDevInfoPresent(), null, verification, null));
+        return announceVerdict(endpoint, verification, accepted);
     }
 
     /** The host-device instance: the lowest-numbered one the Device links to. */
@@ -417,8 +521,9 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                 .min(Comparator.comparingInt(PortfolioSnapshot::instanceId));
     }
 
-    private Verification record(String endpoint, Verification verification) {
-        if (!inventory.verificationRecorded(endpoint, verification)) {
+    /** Publishes and logs a committed verdict; the one stored when it was not accepted (a replayed counter). */
+    private Verification announceVerdict(String endpoint, Verification verification, boolean accepted) {
+        if (!accepted) {
             verification = new Verification(verification.at(), VerificationOutcome.FAILED, "counter replayed",
                     verification.service(), verification.instanceId(), verification.counter(),
                     verification.claimsJson());
@@ -451,8 +556,16 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         }
     }
 
-    private void handleFailure(String endpoint, int attempt, CollectionException failure) {
-        inventory.collectionFailed(endpoint, failure.getMessage(), clock.instant());
+    private void handleFailure(String endpoint, int attempt, CollectionException failure, Progress progress) {
+        PortfolioReader.Result read = progress.read;
+        CollectionRecord failed = new CollectionRecord(endpoint, progress.at, null,
+                read == null ? null : read.portfolios(), read != null && read.extDevInfoPresent(), null, null, null)
+                .failed(failure.getMessage());
+        try {
+            commit(progress.registration, failed);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: could not record the failed collection: {}", endpoint, e.toString());
+        }
         events.publish("collection-failed", endpoint, failure.getMessage());
         boolean stillRegistered = server.getRegistrationService().getByEndpoint(endpoint) != null;
         if (failure.retryable() && stillRegistered && attempt < config.maxAttempts() && !draining) {
@@ -556,7 +669,14 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             LOG.info("registered {} from {} over {}, LwM2M {}, object 16: {}", registration.getEndpoint(),
                     registration.getSocketAddress(), transport(registration), registration.getLwM2mVersion(),
                     PortfolioReader.hasPortfolioObject(registration) ? "yes" : "no");
-            requestCollection(registration.getEndpoint());
+            String endpoint = registration.getEndpoint();
+            reportedIdentities.forget(endpoint);
+            if (mayFastPath(registration)) {
+                fastPathCandidates.add(endpoint);
+                schedule(endpoint, 1);
+            } else {
+                requestCollection(endpoint);
+            }
         }
 
         @Override
@@ -572,13 +692,26 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         @Override
         public void unregistered(Registration registration, Collection<Observation> observations, boolean expired,
                 Registration newReg) {
+            compositeObservations.forget(registration);
             if (newReg == null) {
-                inventory.deregistered(registration.getEndpoint(), clock.instant());
+                reportedIdentities.forget(registration.getEndpoint());
+                synchronized (lockFor(registration.getEndpoint())) {
+                    inventory.deregistered(registration.getEndpoint(), clock.instant());
+                }
                 events.publish("deregistered", registration.getEndpoint(), expired ? "expired" : "deregistered");
                 LOG.info("{} {} (was registered from {})", expired ? "registration expired:" : "deregistered",
                         registration.getEndpoint(), registration.getSocketAddress());
             }
         }
+    }
+
+    /** Whether the setting lets this registration skip the challenge when nothing changed. */
+    private boolean mayFastPath(Registration registration) {
+        return switch (config.reregisterFastPath()) {
+        case OFF -> false;
+        case SECURE -> registration.getClientTransportData() instanceof IpPeer peer && peer.isSecure();
+        case ON -> true;
+        };
     }
 
     /** "coaps (PSK)", "coap": the scheme of the endpoint the device registered on, and its DTLS credential. */
@@ -602,14 +735,14 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         @Override
         public void onResponse(SingleObservation observation, Registration registration, ObserveResponse response) {
             LwM2mPath path = observation.getPath();
-            if (path.getObjectId() != PortfolioObject.OBJECT_ID || !path.isResource() || !response.isSuccess()) {
+            if (path.getObjectId() != PortfolioObject.OBJECT_ID || !response.isSuccess()) {
                 return;
             }
             String endpoint = registration.getEndpoint();
             try {
-                if (path.getResourceId() == PortfolioObject.AUTH_STATUS) {
+                if (path.isResource() && path.getResourceId() == PortfolioObject.AUTH_STATUS) {
                     authStatusNotified(endpoint, path.getObjectInstanceId(), response.getContent());
-                } else if (path.getResourceId() == PortfolioObject.IDENTITY) {
+                } else if (path.isResource() && path.getResourceId() == PortfolioObject.IDENTITY) {
                     identitiesNotified(endpoint, path.getObjectInstanceId(), response.getContent());
                 }
             } catch (RuntimeException e) {
@@ -617,9 +750,28 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             }
         }
 
+        /** The Identity and AuthStatus of an instance, observed together (see {@link PortfolioReader}). */
         @Override
         public void onResponse(CompositeObservation observation, Registration registration,
                 ObserveCompositeResponse response) {
+            if (!response.isSuccess() || response.getContent() == null) {
+                return;
+            }
+            String endpoint = registration.getEndpoint();
+            response.getContent().forEach((path, node) -> {
+                if (path.getObjectId() != PortfolioObject.OBJECT_ID || !path.isResource() || node == null) {
+                    return;
+                }
+                try {
+                    if (path.getResourceId() == PortfolioObject.AUTH_STATUS) {
+                        authStatusNotified(endpoint, path.getObjectInstanceId(), node);
+                    } else if (path.getResourceId() == PortfolioObject.IDENTITY) {
+                        identitiesNotified(endpoint, path.getObjectInstanceId(), node);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: could not handle a notification of {}: {}", endpoint, path, e.toString());
+                }
+            });
         }
 
         @Override
@@ -635,21 +787,25 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         }
     }
 
+    /**
+     * An Identity resource notified: written in one transaction when it differs from what the device last
+     * reported (an observation of Identity with AuthStatus also notifies AuthStatus changes, with the same values).
+     */
     private void identitiesNotified(String endpoint, int instanceId, LwM2mNode content) {
-        if (!(content instanceof LwM2mMultipleResource identities)) {
+        if (!(content instanceof LwM2mMultipleResource)) {
             return;
         }
-        Instant now = clock.instant();
-        inventory.seen(endpoint, now);
-        Map<Integer, String> reported = new TreeMap<>();
-        identities.getInstances().forEach((id, value) -> reported.put(id, Objects.toString(value.getValue())));
-        inventory.device(endpoint).flatMap(device -> device.portfolios().stream()
-                .filter(p -> p.instanceId() == instanceId).findFirst()).ifPresent(known -> known.identities()
-                        .keySet().stream().filter(id -> !reported.containsKey(id))
-                        .forEach(gone -> inventory.identityReported(endpoint, instanceId, gone, null, now)));
-        reported.forEach((id, value) -> inventory.identityReported(endpoint, instanceId, id, value, now));
-        events.publish("identity", endpoint, "/16/" + instanceId + "/0 changed");
-        // A change of a verified host is only a claim until a verdict confirms it: challenge the device now.
-        requestCollection(endpoint);
+        Map<Integer, String> reported = PortfolioReader.identitiesOf(content, "/16/" + instanceId + "/0",
+                new ArrayList<>());
+        if (!reportedIdentities.changes(endpoint, instanceId, reported)) {
+            return;
+        }
+        boolean changed = inventory.identitiesReported(endpoint, instanceId, reported, clock.instant());
+        reportedIdentities.put(endpoint, instanceId, reported);
+        if (changed) {
+            events.publish("identity", endpoint, "/16/" + instanceId + "/0 changed");
+            // A change of a verified host is only a claim until a verdict confirms it: challenge the device now.
+            requestCollection(endpoint);
+        }
     }
 }

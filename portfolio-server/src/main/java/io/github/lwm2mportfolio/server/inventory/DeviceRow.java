@@ -16,7 +16,8 @@ final class DeviceRow {
             + "ext_dev_info_present, registered_at, last_seen, state, last_counter, collection_error, collected_at, "
             + "host_unique_id, host_manufacturer, host_model, host_software_version, last_identity_change, "
             + "verified_at, verification_outcome, verification_reason, verification_service, "
-            + "verification_instance_id, verification_counter, verification_claims_json, host_verified";
+            + "verification_instance_id, verification_counter, verification_claims_json, host_verified, "
+            + "object_links_digest";
 
     static final RowMapper<DeviceRow> MAPPER = (rs, ctx) -> {
         DeviceRow row = new DeviceRow();
@@ -35,6 +36,7 @@ final class DeviceRow {
                 rs.getString("host_model"), rs.getString("host_software_version"));
         row.lastIdentityChange = instant(rs, "last_identity_change");
         row.hostVerified = rs.getBoolean("host_verified");
+        row.objectLinksDigest = rs.getString("object_links_digest");
         Instant verifiedAt = instant(rs, "verified_at");
         if (verifiedAt != null) {
             long counter = rs.getLong("verification_counter");
@@ -65,6 +67,8 @@ final class DeviceRow {
     /** A VERIFIED verdict confirmed the host values: values reported since are claims until verified. */
     boolean hostVerified;
     Instant lastIdentityChange;
+    /** The object links of the registration last collected, digested; null: unknown. */
+    String objectLinksDigest;
     Verification lastVerification;
     /** Created by this transaction: counted for the first time when saved. */
     boolean inserted;

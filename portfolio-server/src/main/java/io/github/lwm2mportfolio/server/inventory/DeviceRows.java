@@ -49,6 +49,9 @@ final class DeviceRows {
     void save(Handle h, DeviceRow row) {
         Instant now = clock.instant();
         ComplianceState before = row.inserted ? null : row.state;
+        // A device created by this transaction was in the column's default state (NO_PORTFOLIO) until now: a whole
+        // collection written at once still tells that it became COMPLIANT, say.
+        ComplianceState announcedBefore = row.state;
         row.state = states.evaluate(row,
                 DeviceStates.linksHostInstance(row) && CertificationTable.certifiedInDatabase(h, row.host), now);
         Verification v = row.lastVerification;
@@ -57,7 +60,8 @@ final class DeviceRows {
                 + "host_unique_id = ?, host_manufacturer = ?, host_model = ?, host_software_version = ?, "
                 + "search_text = ?, last_identity_change = ?, verified_at = ?, verification_outcome = ?, "
                 + "verification_reason = ?, verification_service = ?, verification_instance_id = ?, "
-                + "verification_counter = ?, verification_claims_json = ?, host_verified = ? WHERE endpoint = ?")
+                + "verification_counter = ?, verification_claims_json = ?, host_verified = ?, object_links_digest = ? "
+                + "WHERE endpoint = ?")
                 .bind(0, row.lwm2mVersion)
                 .bind(1, row.online)
                 .bind(2, row.hasPortfolioObject)
@@ -80,7 +84,8 @@ final class DeviceRows {
                 .bind(19, v == null ? null : v.counter())
                 .bind(20, v == null ? null : v.claimsJson())
                 .bind(21, row.hostVerified)
-                .bind(22, row.endpoint)
+                .bind(22, row.objectLinksDigest)
+                .bind(23, row.endpoint)
                 .execute();
         if (before != row.state) {
             TreeMap<CountKey, Long> deltas = new TreeMap<>();
@@ -89,8 +94,8 @@ final class DeviceRows {
             }
             deltas.merge(CountKey.of(row.state, row.endpoint), 1L, Long::sum);
             DeviceCounts.adjust(h, deltas);
-            if (before != null) {
-                complianceChanges.changed(new ComplianceChange(now, row.endpoint, before, row.state,
+            if (announcedBefore != row.state) {
+                complianceChanges.changed(new ComplianceChange(now, row.endpoint, announcedBefore, row.state,
                         states.summary(row, states.cutoff()).reason()));
             }
         }

@@ -23,14 +23,20 @@ final class DeviceWrites {
         Objects.requireNonNull(at, "at");
         transactions.write(h -> {
             DeviceRow row = rows.lockDevice(h, endpoint);
-            row.lwm2mVersion = lwm2mVersion;
-            row.online = true;
-            row.hasPortfolioObject = hasPortfolioObject;
-            row.registeredAt = millis(at);
-            row.lastSeen = latest(row.lastSeen, millis(at));
+            applyRegistered(row, lwm2mVersion, hasPortfolioObject, true, at);
             rows.save(h, row);
             return null;
         });
+    }
+
+    /** A registration, on the locked row (saved by the caller). */
+    static void applyRegistered(DeviceRow row, String lwm2mVersion, boolean hasPortfolioObject, boolean online,
+            Instant at) {
+        row.lwm2mVersion = lwm2mVersion;
+        row.online = online;
+        row.hasPortfolioObject = hasPortfolioObject;
+        row.registeredAt = millis(at);
+        row.lastSeen = latest(row.lastSeen, millis(at));
     }
 
     void registeredOverDtls(String endpoint) {

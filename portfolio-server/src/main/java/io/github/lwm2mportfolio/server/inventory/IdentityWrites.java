@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -37,73 +38,89 @@ final class IdentityWrites {
         requireEndpoint(endpoint);
         Objects.requireNonNull(portfolios, "portfolios");
         Objects.requireNonNull(at, "at");
-        Instant when = millis(at);
-        TreeMap<IdentityKey, String> fresh = new TreeMap<>();
-        Set<Integer> instanceIds = new HashSet<>();
-        PortfolioSnapshot host = null;
-        for (PortfolioSnapshot snapshot : portfolios) {
-            if (!instanceIds.add(snapshot.instanceId())) {
-                throw new IllegalArgumentException("Portfolio instance " + snapshot.instanceId() + " given twice");
-            }
-            snapshot.identities().forEach((id, value) -> {
-                if (value != null) {
-                    fresh.put(new IdentityKey(snapshot.instanceId(), id), value);
-                }
-            });
-            if (snapshot.linkedFromDevice() && (host == null || snapshot.instanceId() < host.instanceId())) {
-                host = snapshot;
-            }
-        }
-        HostIdentityView hostView = host == null ? HostIdentityView.UNKNOWN : HostIdentityView.of(host.identities());
-        PortfolioSnapshot claimedHost = host;
-        // Kept as "/3/0/22 links a Portfolio instance that was read": without one the device has no portfolio.
-        boolean linksHost = extDevInfoPresent && host != null;
+        Collected collected = Collected.of(portfolios, extDevInfoPresent);
         transactions.write(h -> {
             DeviceRow row = rows.lockDevice(h, endpoint);
-            if (row.hostVerified && !hostView.equals(row.host)) {
-                // Not the verified host: a claim until a verdict confirms it; nothing else of it is taken.
-                int instanceId = claimedHost != null ? claimedHost.instanceId()
-                        : HostClaims.hostInstance(h, endpoint).orElse(0);
-                HostClaims.claimAll(h, endpoint, when, instanceId,
-                        claimedHost == null ? new TreeMap<>() : claimedHost.identities());
-                row.collectionError = null;
-                rows.save(h, row);
-                return null;
-            }
-            TreeMap<IdentityKey, String> old = new TreeMap<>();
-            h.createQuery("SELECT instance_id, identity_id, identity_value FROM identities WHERE endpoint = ?")
-                    .bind(0, endpoint)
-                    .map((rs, ctx) -> old.put(new IdentityKey(rs.getInt(1), rs.getInt(2)), rs.getString(3)))
-                    .list();
-            h.createUpdate("DELETE FROM identities WHERE endpoint = ?").bind(0, endpoint).execute();
-            h.createUpdate("DELETE FROM portfolio_instances WHERE endpoint = ?").bind(0, endpoint).execute();
-            h.createUpdate("UPDATE devices SET collected_at = ? WHERE endpoint = ?").bind(0, when.toEpochMilli())
-                    .bind(1, endpoint).execute();
-            if (!portfolios.isEmpty()) {
-                PreparedBatch instances = h.prepareBatch(
-                        "INSERT INTO portfolio_instances (endpoint, instance_id, linked) VALUES (?, ?, ?)");
-                for (PortfolioSnapshot snapshot : portfolios) {
-                    instances.bind(0, endpoint).bind(1, snapshot.instanceId()).bind(2, snapshot.linkedFromDevice())
-                            .add();
-                }
-                instances.execute();
-            }
-            if (!fresh.isEmpty()) {
-                PreparedBatch identities = h.prepareBatch("INSERT INTO identities "
-                        + "(endpoint, instance_id, identity_id, identity_value) VALUES (?, ?, ?, ?)");
-                fresh.forEach((key, value) -> identities.bind(0, endpoint).bind(1, key.instanceId())
-                        .bind(2, key.identityId()).bind(3, value).add());
-                identities.execute();
-            }
-            if (appendHistory(h, endpoint, old, fresh, when)) {
-                row.lastIdentityChange = latest(row.lastIdentityChange, when);
-            }
-            row.extDevInfoPresent = linksHost;
-            row.collectionError = null;
-            row.host = hostView;
+            applyCollected(h, row, collected, millis(at));
             rows.save(h, row);
             return null;
         });
+    }
+
+    /** What a collection read, checked and prepared outside the transaction. */
+    record Collected(List<PortfolioSnapshot> portfolios, TreeMap<IdentityKey, String> fresh,
+            PortfolioSnapshot host, boolean linksHost) {
+
+        static Collected of(List<PortfolioSnapshot> portfolios, boolean extDevInfoPresent) {
+            TreeMap<IdentityKey, String> fresh = new TreeMap<>();
+            Set<Integer> instanceIds = new HashSet<>();
+            PortfolioSnapshot host = null;
+            for (PortfolioSnapshot snapshot : portfolios) {
+                if (!instanceIds.add(snapshot.instanceId())) {
+                    throw new IllegalArgumentException("Portfolio instance " + snapshot.instanceId()
+                            + " given twice");
+                }
+                snapshot.identities().forEach((id, value) -> {
+                    if (value != null) {
+                        fresh.put(new IdentityKey(snapshot.instanceId(), id), value);
+                    }
+                });
+                if (snapshot.linkedFromDevice() && (host == null || snapshot.instanceId() < host.instanceId())) {
+                    host = snapshot;
+                }
+            }
+            // Kept as "/3/0/22 links a Portfolio instance that was read": without one the device has no portfolio.
+            return new Collected(portfolios, fresh, host, extDevInfoPresent && host != null);
+        }
+    }
+
+    /** A collection's instances and values, on the locked row (saved by the caller). */
+    static void applyCollected(Handle h, DeviceRow row, Collected collected, Instant when) {
+        String endpoint = row.endpoint;
+        PortfolioSnapshot claimedHost = collected.host();
+        HostIdentityView hostView = claimedHost == null ? HostIdentityView.UNKNOWN
+                : HostIdentityView.of(claimedHost.identities());
+        if (row.hostVerified && !hostView.equals(row.host)) {
+            // Not the verified host: a claim until a verdict confirms it; nothing else of it is taken.
+            int instanceId = claimedHost != null ? claimedHost.instanceId()
+                    : HostClaims.hostInstance(h, endpoint).orElse(0);
+            HostClaims.claimAll(h, endpoint, when, instanceId,
+                    claimedHost == null ? new TreeMap<>() : claimedHost.identities());
+            row.collectionError = null;
+            return;
+        }
+        TreeMap<IdentityKey, String> old = new TreeMap<>();
+        h.createQuery("SELECT instance_id, identity_id, identity_value FROM identities WHERE endpoint = ?")
+                .bind(0, endpoint)
+                .map((rs, ctx) -> old.put(new IdentityKey(rs.getInt(1), rs.getInt(2)), rs.getString(3)))
+                .list();
+        h.createUpdate("DELETE FROM identities WHERE endpoint = ?").bind(0, endpoint).execute();
+        h.createUpdate("DELETE FROM portfolio_instances WHERE endpoint = ?").bind(0, endpoint).execute();
+        h.createUpdate("UPDATE devices SET collected_at = ? WHERE endpoint = ?").bind(0, when.toEpochMilli())
+                .bind(1, endpoint).execute();
+        if (!collected.portfolios().isEmpty()) {
+            PreparedBatch instances = h.prepareBatch(
+                    "INSERT INTO portfolio_instances (endpoint, instance_id, linked) VALUES (?, ?, ?)");
+            for (PortfolioSnapshot snapshot : collected.portfolios()) {
+                instances.bind(0, endpoint).bind(1, snapshot.instanceId()).bind(2, snapshot.linkedFromDevice())
+                        .add();
+            }
+            instances.execute();
+        }
+        TreeMap<IdentityKey, String> fresh = collected.fresh();
+        if (!fresh.isEmpty()) {
+            PreparedBatch identities = h.prepareBatch("INSERT INTO identities "
+                    + "(endpoint, instance_id, identity_id, identity_value) VALUES (?, ?, ?, ?)");
+            fresh.forEach((key, value) -> identities.bind(0, endpoint).bind(1, key.instanceId())
+                    .bind(2, key.identityId()).bind(3, value).add());
+            identities.execute();
+        }
+        if (appendHistory(h, endpoint, old, fresh, when)) {
+            row.lastIdentityChange = latest(row.lastIdentityChange, when);
+        }
+        row.extDevInfoPresent = collected.linksHost();
+        row.collectionError = null;
+        row.host = hostView;
     }
 
     void identityReported(String endpoint, int instanceId, int identityId, String value, Instant at) {
@@ -116,35 +133,72 @@ final class IdentityWrites {
                     + "WHERE endpoint = ? AND instance_id = ? AND identity_id = ?")
                     .bind(0, endpoint).bind(1, instanceId).bind(2, identityId)
                     .mapTo(String.class).findOne();
-            if (!Objects.equals(old.orElse(null), value) && row.hostVerified
-                    && HostClaims.hostInstance(h, endpoint).equals(OptionalInt.of(instanceId))) {
-                HostClaims.claimOne(h, endpoint, when, instanceId, identityId, old.orElse(null), value);
-            } else if (!Objects.equals(old.orElse(null), value)) {
-                if (value == null) {
-                    h.createUpdate("DELETE FROM identities WHERE endpoint = ? AND instance_id = ? AND identity_id = ?")
-                            .bind(0, endpoint).bind(1, instanceId).bind(2, identityId).execute();
-                } else if (old.isPresent()) {
-                    h.createUpdate("UPDATE identities SET identity_value = ? "
-                            + "WHERE endpoint = ? AND instance_id = ? AND identity_id = ?")
-                            .bind(0, value).bind(1, endpoint).bind(2, instanceId).bind(3, identityId).execute();
-                } else {
-                    h.createUpdate("INSERT INTO portfolio_instances (endpoint, instance_id, linked) "
-                            + "VALUES (?, ?, FALSE) ON CONFLICT DO NOTHING")
-                            .bind(0, endpoint).bind(1, instanceId).execute();
-                    h.createUpdate("INSERT INTO identities (endpoint, instance_id, identity_id, identity_value) "
-                            + "VALUES (?, ?, ?, ?)")
-                            .bind(0, endpoint).bind(1, instanceId).bind(2, identityId).bind(3, value).execute();
-                }
-                insertHistory(h, endpoint, when, instanceId, identityId, old.orElse(null), value);
-                row.lastIdentityChange = latest(row.lastIdentityChange, when);
-                row.host = HostClaims.hostView(h, endpoint);
-            }
+            applyReported(h, row, instanceId, identityId, old.orElse(null), value, when);
             rows.save(h, row);
             return null;
         });
     }
 
-    private record IdentityKey(int instanceId, int identityId) implements Comparable<IdentityKey> {
+    /**
+     * A whole Identity resource notified, in one transaction: every value that appeared, changed or went away is
+     * applied as {@link #identityReported} would; the device counts as seen. True when a value changed.
+     */
+    boolean identitiesReported(String endpoint, int instanceId, Map<Integer, String> values, Instant at) {
+        requireEndpoint(endpoint);
+        Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(at, "at");
+        Instant when = millis(at);
+        return transactions.write(h -> {
+            DeviceRow row = rows.lockDevice(h, endpoint);
+            TreeMap<Integer, String> old = new TreeMap<>();
+            h.createQuery("SELECT identity_id, identity_value FROM identities WHERE endpoint = ? AND instance_id = ?")
+                    .bind(0, endpoint).bind(1, instanceId)
+                    .map((rs, ctx) -> old.put(rs.getInt(1), rs.getString(2))).list();
+            TreeSet<Integer> ids = new TreeSet<>(old.keySet());
+            ids.addAll(values.keySet());
+            boolean changed = false;
+            for (int id : ids) {
+                changed |= applyReported(h, row, instanceId, id, old.get(id), values.get(id), when);
+            }
+            row.lastSeen = latest(row.lastSeen, when);
+            rows.save(h, row);
+            return changed;
+        });
+    }
+
+    /** One reported value against the stored one, on the locked row; true when it changed. */
+    private static boolean applyReported(Handle h, DeviceRow row, int instanceId, int identityId, String old,
+            String value, Instant when) {
+        String endpoint = row.endpoint;
+        if (Objects.equals(old, value)) {
+            return false;
+        }
+        if (row.hostVerified && HostClaims.hostInstance(h, endpoint).equals(OptionalInt.of(instanceId))) {
+            HostClaims.claimOne(h, endpoint, when, instanceId, identityId, old, value);
+            return true;
+        }
+        if (value == null) {
+            h.createUpdate("DELETE FROM identities WHERE endpoint = ? AND instance_id = ? AND identity_id = ?")
+                    .bind(0, endpoint).bind(1, instanceId).bind(2, identityId).execute();
+        } else if (old != null) {
+            h.createUpdate("UPDATE identities SET identity_value = ? "
+                    + "WHERE endpoint = ? AND instance_id = ? AND identity_id = ?")
+                    .bind(0, value).bind(1, endpoint).bind(2, instanceId).bind(3, identityId).execute();
+        } else {
+            h.createUpdate("INSERT INTO portfolio_instances (endpoint, instance_id, linked) "
+                    + "VALUES (?, ?, FALSE) ON CONFLICT DO NOTHING")
+                    .bind(0, endpoint).bind(1, instanceId).execute();
+            h.createUpdate("INSERT INTO identities (endpoint, instance_id, identity_id, identity_value) "
+                    + "VALUES (?, ?, ?, ?)")
+                    .bind(0, endpoint).bind(1, instanceId).bind(2, identityId).bind(3, value).execute();
+        }
+        insertHistory(h, endpoint, when, instanceId, identityId, old, value);
+        row.lastIdentityChange = latest(row.lastIdentityChange, when);
+        row.host = HostClaims.hostView(h, endpoint);
+        return true;
+    }
+
+    record IdentityKey(int instanceId, int identityId) implements Comparable<IdentityKey> {
 
         private static final Comparator<IdentityKey> ORDER =
                 Comparator.comparingInt(IdentityKey::instanceId).thenComparingInt(IdentityKey::identityId);

@@ -42,6 +42,23 @@ public interface Inventory extends AutoCloseable {
     void portfoliosCollected(String endpoint, List<PortfolioSnapshot> portfolios, boolean extDevInfoPresent,
             Instant at);
 
+    /**
+     * A whole collection in one transaction: the registration it was made on, what it read, its verdict (a
+     * VERIFIED one raises the counter as {@link #verificationRecorded} does) and its failure. Returns false when
+     * the verdict was VERIFIED but stored as FAILED "counter replayed".
+     */
+    boolean collectionRecorded(CollectionRecord record);
+
+    /** What a collection of this device starts from; empty when the device is unknown. */
+    Optional<CollectionBasis> collectionBasis(String endpoint);
+
+    /**
+     * A whole Identity resource of one instance notified (values by Identity number), in one transaction: each
+     * value that appeared, changed or went away is recorded as {@link #identityReported} does, and the device is
+     * seen. True when a value changed.
+     */
+    boolean identitiesReported(String endpoint, int instanceId, Map<Integer, String> values, Instant at);
+
     /** One Identity value reported by a notification (null: removed); appended to the history if changed. */
     void identityReported(String endpoint, int instanceId, int identityId, String value, Instant at);
 

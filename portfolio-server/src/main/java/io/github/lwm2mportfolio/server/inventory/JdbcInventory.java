@@ -65,6 +65,7 @@ public final class JdbcInventory implements Inventory {
     private final DeviceWrites deviceWrites;
     private final IdentityWrites identityWrites;
     private final VerificationWrites verificationWrites;
+    private final CollectionWrites collectionWrites;
     private final DeviceDetails deviceDetails;
     private final DeviceListing deviceListing;
     private final DeviceCursorListing deviceCursorListing;
@@ -90,6 +91,7 @@ public final class JdbcInventory implements Inventory {
         this.deviceWrites = new DeviceWrites(transactions, rows);
         this.identityWrites = new IdentityWrites(transactions, rows);
         this.verificationWrites = new VerificationWrites(jdbi, transactions, rows);
+        this.collectionWrites = new CollectionWrites(jdbi, transactions, rows);
         this.deviceDetails = new DeviceDetails(jdbi, states);
         this.deviceListing = new DeviceListing(jdbi, states);
         this.deviceCursorListing = new DeviceCursorListing(jdbi, states);
@@ -210,6 +212,21 @@ public final class JdbcInventory implements Inventory {
     public void portfoliosCollected(String endpoint, List<PortfolioSnapshot> portfolios, boolean extDevInfoPresent,
             Instant at) {
         identityWrites.portfoliosCollected(endpoint, portfolios, extDevInfoPresent, at);
+    }
+
+    @Override
+    public boolean collectionRecorded(CollectionRecord record) {
+        return collectionWrites.record(Objects.requireNonNull(record, "record"));
+    }
+
+    @Override
+    public Optional<CollectionBasis> collectionBasis(String endpoint) {
+        return collectionWrites.basis(endpoint);
+    }
+
+    @Override
+    public boolean identitiesReported(String endpoint, int instanceId, Map<Integer, String> values, Instant at) {
+        return identityWrites.identitiesReported(endpoint, instanceId, values, at);
     }
 
     @Override

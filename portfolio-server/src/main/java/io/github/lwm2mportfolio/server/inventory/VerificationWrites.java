@@ -38,40 +38,55 @@ final class VerificationWrites {
     boolean verificationRecorded(String endpoint, Verification verification) {
         requireEndpoint(endpoint);
         Objects.requireNonNull(verification, "verification");
-        Objects.requireNonNull(verification.at(), "verification.at");
-        Objects.requireNonNull(verification.outcome(), "verification.outcome");
-        Verification given = new Verification(millis(verification.at()), verification.outcome(),
-                verification.reason(), verification.service(), verification.instanceId(), verification.counter(),
-                verification.claimsJson());
+        Verification given = stored(verification);
         return transactions.write(h -> {
             DeviceRow row = rows.lockDevice(h, endpoint);
-            Verification stored = given;
-            boolean accepted = true;
-            if (given.outcome() == VerificationOutcome.VERIFIED && given.counter() != null) {
-                int raised = h.createUpdate(
-                        "UPDATE devices SET last_counter = ? WHERE endpoint = ? AND last_counter < ?")
-                        .bind(0, given.counter()).bind(1, endpoint).bind(2, given.counter()).execute();
-                if (raised == 0) {
-                    accepted = false;
-                    stored = new Verification(given.at(), VerificationOutcome.FAILED,
-                            JdbcInventory.COUNTER_REPLAYED, given.service(), given.instanceId(), given.counter(),
-                            given.claimsJson());
-                }
-            }
-            h.createUpdate("INSERT INTO verifications (endpoint, " + VERIFICATION_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                    .bind(0, endpoint).bind(1, stored.at().toEpochMilli()).bind(2, stored.outcome().name())
-                    .bind(3, stored.reason()).bind(4, stored.service()).bind(5, stored.instanceId())
-                    .bind(6, stored.counter()).bind(7, stored.claimsJson())
-                    .execute();
-            trimVerifications(h, endpoint);
-            HostClaims.settle(h, row, stored);
-            if (row.lastVerification == null || !stored.at().isBefore(row.lastVerification.at())) {
-                row.lastVerification = stored;
-            }
+            boolean accepted = applyVerdict(h, row, given);
             rows.save(h, row);
             return accepted;
         });
+    }
+
+    /** The verdict as stored: to the millisecond. */
+    static Verification stored(Verification verification) {
+        Objects.requireNonNull(verification.at(), "verification.at");
+        Objects.requireNonNull(verification.outcome(), "verification.outcome");
+        return new Verification(millis(verification.at()), verification.outcome(), verification.reason(),
+                verification.service(), verification.instanceId(), verification.counter(),
+                verification.claimsJson());
+    }
+
+    /**
+     * A verdict, on the locked row (saved by the caller); false when a VERIFIED one's counter was not above the
+     * stored one and it was stored as FAILED "counter replayed".
+     */
+    static boolean applyVerdict(Handle h, DeviceRow row, Verification given) {
+        String endpoint = row.endpoint;
+        Verification stored = given;
+        boolean accepted = true;
+        if (given.outcome() == VerificationOutcome.VERIFIED && given.counter() != null) {
+            int raised = h.createUpdate(
+                    "UPDATE devices SET last_counter = ? WHERE endpoint = ? AND last_counter < ?")
+                    .bind(0, given.counter()).bind(1, endpoint).bind(2, given.counter()).execute();
+            if (raised == 0) {
+                accepted = false;
+                stored = new Verification(given.at(), VerificationOutcome.FAILED,
+                        JdbcInventory.COUNTER_REPLAYED, given.service(), given.instanceId(), given.counter(),
+                        given.claimsJson());
+            }
+        }
+        h.createUpdate("INSERT INTO verifications (endpoint, " + VERIFICATION_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                .bind(0, endpoint).bind(1, stored.at().toEpochMilli()).bind(2, stored.outcome().name())
+                .bind(3, stored.reason()).bind(4, stored.service()).bind(5, stored.instanceId())
+                .bind(6, stored.counter()).bind(7, stored.claimsJson())
+                .execute();
+        trimVerifications(h, endpoint);
+        HostClaims.settle(h, row, stored);
+        if (row.lastVerification == null || !stored.at().isBefore(row.lastVerification.at())) {
+            row.lastVerification = stored;
+        }
+        return accepted;
     }
 
     /** Deletes all but the newest {@value JdbcInventory#VERIFICATIONS_KEPT} verdicts of the device. */

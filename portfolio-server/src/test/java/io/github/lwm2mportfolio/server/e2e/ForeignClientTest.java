@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.leshan.client.LeshanClient;
 import org.eclipse.leshan.client.LeshanClientBuilder;
@@ -25,8 +26,13 @@ import org.eclipse.leshan.core.model.ObjectModel;
 import org.eclipse.leshan.core.model.ResourceModel.Type;
 import org.eclipse.leshan.core.model.StaticModel;
 import org.eclipse.leshan.core.node.LwM2mMultipleResource;
+import org.eclipse.leshan.core.node.LwM2mPath;
 import org.eclipse.leshan.core.node.ObjectLink;
+import org.eclipse.leshan.core.node.codec.DefaultLwM2mDecoder;
+import org.eclipse.leshan.core.node.codec.LwM2mDecoder;
+import org.eclipse.leshan.core.request.ContentFormat;
 import org.eclipse.leshan.core.request.argument.Arguments;
+import org.eclipse.leshan.core.request.exception.InvalidRequestException;
 import org.eclipse.leshan.core.response.ExecuteResponse;
 import org.eclipse.leshan.core.response.ReadResponse;
 import org.eclipse.leshan.transport.californium.client.endpoint.CaliforniumClientEndpointsProvider;
@@ -41,6 +47,7 @@ import io.github.lwm2mportfolio.server.PortfolioServer;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import io.github.lwm2mportfolio.server.compliance.ComplianceState;
 import io.github.lwm2mportfolio.server.inventory.DeviceDetail;
+import io.github.lwm2mportfolio.server.inventory.Verification;
 import io.github.lwm2mportfolio.server.inventory.VerificationOutcome;
 
 /**
@@ -125,7 +132,30 @@ class ForeignClientTest {
                 .contains("/16/0/0", "INTERNAL_SERVER_ERROR", "flash read failed");
     }
 
+    @Test
+    void a_device_that_refuses_observe_composite_is_challenged_resource_by_resource_and_not_asked_again()
+            throws Exception {
+        RefusingPathDecoder decoder = new RefusingPathDecoder();
+        startForeignClient("no-composite", true, new VendorPortfolio(true), decoder);
+
+        await().atMost(15, TimeUnit.SECONDS).until(() -> server.inventory().device("no-composite")
+                .map(d -> d.summary().lastVerification() != null).orElse(false));
+        Verification again = server.collector().verifyNow("no-composite").get(20, TimeUnit.SECONDS);
+
+        // The vendor's AuthData is refused by the verifier: the challenge ran all the way, twice.
+        assertThat(again.reason()).contains("MALFORMED");
+        DeviceDetail device = server.inventory().device("no-composite").orElseThrow();
+        assertThat(device.verifications()).hasSize(2).allSatisfy(v -> assertThat(v.reason()).contains("MALFORMED"));
+        assertThat(device.portfolios().get(0).identities()).containsEntry(1, "Vendor X Hosts");
+        assertThat(decoder.refused()).as("Observe-Composite asked once per registration").isEqualTo(1);
+    }
+
     private void startForeignClient(String endpoint, boolean withExtDevInfo, VendorPortfolio portfolio) {
+        startForeignClient(endpoint, withExtDevInfo, portfolio, null);
+    }
+
+    private void startForeignClient(String endpoint, boolean withExtDevInfo, VendorPortfolio portfolio,
+            LwM2mDecoder decoder) {
         List<ObjectModel> models = PortfolioModels.clientModels();
         ObjectsInitializer initializer = new ObjectsInitializer(new StaticModel(models));
         initializer.setInstancesForObject(LwM2mId.SECURITY, Security.noSec(server.coapUri(), 1));
@@ -138,11 +168,29 @@ class ForeignClientTest {
         List<LwM2mObjectEnabler> objects = initializer.create(LwM2mId.SECURITY, LwM2mId.SERVER, LwM2mId.DEVICE, 16);
         LeshanClientBuilder builder = new LeshanClientBuilder(endpoint);
         builder.setObjects(objects);
+        if (decoder != null) {
+            builder.setDecoder(decoder);
+        }
         builder.setEndpointsProviders(new CaliforniumClientEndpointsProvider.Builder(new CoapClientProtocolProvider())
                 .setClientAddress(InetAddress.getLoopbackAddress()).build());
         LeshanClient client = builder.build();
         clients.add(client);
         client.start();
+    }
+
+    /** A client's decoder that takes the paths of a composite request for a bad request: it answers 4.00. */
+    static final class RefusingPathDecoder extends DefaultLwM2mDecoder {
+        private final AtomicInteger refused = new AtomicInteger();
+
+        int refused() {
+            return refused.get();
+        }
+
+        @Override
+        public List<LwM2mPath> decodePaths(byte[] content, ContentFormat format, String rootPath) {
+            refused.incrementAndGet();
+            throw new InvalidRequestException("composite requests are not supported by this device");
+        }
     }
 
     /** A Device whose ExtDevInfo links 16:0, or that has no ExtDevInfo at all. */
