@@ -102,9 +102,10 @@ public final class CollectorMetrics {
         return new Request(operation(request), System.nanoTime());
     }
 
-    /** "read", "observe", "execute", "write"...: the request's class without "Request". */
+    /** "read", "observe_composite", "execute", "write"...: the request's class without "Request", in snake case. */
     static String operation(DownlinkDeviceManagementRequest<?> request) {
-        return request.getClass().getSimpleName().replace("Request", "").toLowerCase(Locale.ROOT);
+        return request.getClass().getSimpleName().replace("Request", "").replaceAll("([a-z])([A-Z])", "$1_$2")
+                .toLowerCase(Locale.ROOT);
     }
 
     /** One LwM2M request being timed. */

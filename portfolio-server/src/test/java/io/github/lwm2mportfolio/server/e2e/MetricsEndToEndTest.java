@@ -93,7 +93,8 @@ class MetricsEndToEndTest {
         assertThat(value(text, "portfolio_collections_finished_total", Map.of("outcome", "failed"))).isZero();
         assertThat(value(text, "portfolio_verdicts_total", Map.of("outcome", "VERIFIED"))).isEqualTo(1);
         assertThat(value(text, "portfolio_verdicts_total", Map.of("outcome", "FAILED"))).isZero();
-        for (String operation : List.of("read", "observe", "execute", "write")) {
+        // Identity and AuthStatus are observed together: one Observe-Composite, no single-resource Observe
+        for (String operation : List.of("read", "observe_composite", "execute", "write")) {
             assertThat(sum(text, "portfolio_coap_requests_seconds_count", Map.of("operation", operation)))
                     .as(operation).isPositive();
             assertThat(sum(text, "portfolio_coap_requests_seconds_bucket", Map.of("operation", operation,
