@@ -150,7 +150,7 @@ public final class ComplianceEvaluator {
         if (host.manufacturer() == null || host.model() == null || host.softwareVersion() == null) {
             return null;
         }
-        return new Certification(host.manufacturer().trim(), host.model().trim(), host.softwareVersion().trim());
+        return new Certification(host.manufacturer(), host.model(), host.softwareVersion()).trimmed();
     }
 
     private static Certification normalise(Certification record) {
@@ -158,7 +158,6 @@ public final class ComplianceEvaluator {
                 || record.softwareVersion() == null) {
             return null;
         }
-        return new Certification(record.manufacturer().trim(), record.model().trim(),
-                record.softwareVersion().trim());
+        return record.trimmed();
     }
 }

@@ -30,7 +30,7 @@ final class CertificationMatches {
             Map<Certification, Long> counts = hostCounts(h);
             List<CertificationMatch> matches = new ArrayList<>(records.size());
             for (Certification record : records) {
-                Certification key = trimmed(record);
+                Certification key = record.trimmed();
                 long devices = counts.getOrDefault(key, 0L);
                 List<String> first = devices == 0 ? List.of() : firstEndpoints(h, key);
                 matches.add(new CertificationMatch(record.manufacturer(), record.model(), record.softwareVersion(),
@@ -47,8 +47,8 @@ final class CertificationMatches {
                 + "FROM devices WHERE host_manufacturer IS NOT NULL AND host_model IS NOT NULL "
                 + "AND host_software_version IS NOT NULL "
                 + "GROUP BY host_manufacturer, host_model, host_software_version")
-                .map((rs, ctx) -> Map.entry(trimmed(new Certification(rs.getString(1), rs.getString(2),
-                        rs.getString(3))), rs.getLong(4)))
+                .map((rs, ctx) -> Map.entry(new Certification(rs.getString(1), rs.getString(2), rs.getString(3))
+                        .trimmed(), rs.getLong(4)))
                 .forEach(entry -> counts.merge(entry.getKey(), entry.getValue(), Long::sum));
         return counts;
     }
@@ -59,9 +59,5 @@ final class CertificationMatches {
                 + FIRST_ENDPOINTS)
                 .bind(0, host.manufacturer()).bind(1, host.model()).bind(2, host.softwareVersion())
                 .mapTo(String.class).list();
-    }
-
-    private static Certification trimmed(Certification c) {
-        return new Certification(c.manufacturer().trim(), c.model().trim(), c.softwareVersion().trim());
     }
 }
