@@ -53,6 +53,7 @@ import io.github.lwm2mportfolio.server.inventory.SecretSealer;
 import io.github.lwm2mportfolio.server.metrics.ServerMetrics;
 import io.github.lwm2mportfolio.server.registration.RegistrationGate;
 import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
+import io.github.lwm2mportfolio.server.redis.ClusterNodes;
 import io.github.lwm2mportfolio.server.redis.NodeLocalOperations;
 import io.github.lwm2mportfolio.server.redis.RedisCollectionLeases;
 import io.github.lwm2mportfolio.server.redis.RedisEventRelay;
@@ -85,6 +86,8 @@ public final class PortfolioServer implements AutoCloseable {
     private static final long EXPIRY_CHECK_SECONDS = 2;
     /** How long a dead node's collection leases keep other nodes from its devices. */
     private static final Duration COLLECTION_LEASE_TTL = Duration.ofSeconds(30);
+    /** How long a node that stopped answering still counts as alive to the other nodes. */
+    private static final Duration NODE_ANNOUNCEMENT_TTL = Duration.ofSeconds(30);
 
     private final LeshanServer lwm2m;
     private final JdbcInventory inventory;
@@ -101,6 +104,7 @@ public final class PortfolioServer implements AutoCloseable {
     private final RedisCollectionLeases leases;
     private RestApi rest;
     private RedisEventRelay eventRelay;
+    private ClusterNodes nodes;
     private ComplianceWebhook webhook;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final RegistrationGate gate;
@@ -151,6 +155,10 @@ public final class PortfolioServer implements AutoCloseable {
                 rest = startRest();
                 metrics.bindHttpThreads(rest.threadPool());
             }
+            if (redis != null) {
+                nodes = new ClusterNodes(redis, NODE_ANNOUNCEMENT_TTL);
+                nodes.announce(rest == null ? null : URI.create(rest.uri()));
+            }
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -181,7 +189,7 @@ public final class PortfolioServer implements AutoCloseable {
 
     private RestApi startRest() {
         try {
-            DeviceOperations devices = redis == null ? collector : new NodeLocalOperations(collector, lwm2m);
+            DeviceOperations devices = redis == null ? collector : new NodeLocalOperations(collector, lwm2m, redis.node());
             return RestApi.start(restSettings, inventory, devices, events, this::readiness, metrics::scrape);
         } catch (JavalinBindException e) {
             throw new ListenerUnavailableException("REST API", restSettings.host(), restSettings.port(), e);
@@ -322,6 +330,11 @@ public final class PortfolioServer implements AutoCloseable {
         return metrics.registry();
     }
 
+    /** The live nodes of the deployment, when this server is one of several sharing Redis ({@link Builder#redis}). */
+    public Optional<ClusterNodes> clusterNodes() {
+        return Optional.ofNullable(nodes);
+    }
+
     /** This node's name when it is one of several sharing Redis ({@link Builder#redis}). */
     public Optional<String> nodeName() {
         return redis == null ? Optional.empty() : Optional.of(redis.node());
@@ -333,6 +346,9 @@ public final class PortfolioServer implements AutoCloseable {
             return;
         }
         try {
+            if (nodes != null) {
+                nodes.close();
+            }
             if (rest != null) {
                 rest.stop();
             }
@@ -632,7 +648,7 @@ public final class PortfolioServer implements AutoCloseable {
                         : new RedisCollectionLeases(redis, COLLECTION_LEASE_TTL);
                 ServerMetrics metrics = new ServerMetrics(meterRegistry);
                 Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock,
-                        metrics.collector(), leases == null ? CollectionLeases.LOCAL : new ThisNodesDevices(lwm2m, leases));
+                        metrics.collector(), leases == null ? CollectionLeases.LOCAL : new ThisNodesDevices(lwm2m, leases, redis.node()));
                 metrics.bind(lwm2m, collector, inventory);
                 return new PortfolioServer(lwm2m, gate, inventory, collector, events, keys, identity,
                         restSettings(), httpPort >= 0, webhookUri, webhookSettings, metrics, redis, leases);

@@ -19,10 +19,12 @@ public final class NodeLocalOperations implements DeviceOperations {
 
     private final DeviceOperations local;
     private final LeshanServer lwm2m;
+    private final String node;
 
-    public NodeLocalOperations(DeviceOperations local, LeshanServer lwm2m) {
+    public NodeLocalOperations(DeviceOperations local, LeshanServer lwm2m, String node) {
         this.local = local;
         this.lwm2m = lwm2m;
+        this.node = node;
     }
 
     @Override
@@ -47,11 +49,11 @@ public final class NodeLocalOperations implements DeviceOperations {
 
     private ApiException elsewhere(String endpoint) {
         Registration registration = lwm2m.getRegistrationService().getByEndpoint(endpoint);
-        if (registration == null || lwm2m.getEndpoints().stream()
-                .anyMatch(here -> here.getURI().equals(registration.getEndpointUri()))) {
+        String holder = registration == null ? null : RedisRegistrationStore.nodeOf(registration);
+        if (registration == null || node.equals(holder)) {
             return null; // offline (the local collector says so) or registered here
         }
-        return new ApiException(421, "device '" + endpoint + "' is connected through another server node (it "
-                + "registered to " + registration.getEndpointUri() + "): send this request to that node");
+        return new ApiException(421, "device '" + endpoint + "' is connected through server node '" + holder
+                + "' (it registered to " + registration.getEndpointUri() + "): send this request to that node");
     }
 }

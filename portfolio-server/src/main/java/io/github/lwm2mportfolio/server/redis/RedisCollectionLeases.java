@@ -32,11 +32,6 @@ public final class RedisCollectionLeases implements CollectionLeases, AutoClosea
             return redis.call('PEXPIRE', KEYS[1], ARGV[2])
             """, ScriptOutputType.INTEGER);
 
-    private static final LuaScript RELEASE = new LuaScript("""
-            if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-            return redis.call('DEL', KEYS[1])
-            """, ScriptOutputType.INTEGER);
-
     private final RedisCommands<String, String> redis;
     private final RedisKeys keys;
     private final String node;
@@ -79,7 +74,7 @@ public final class RedisCollectionLeases implements CollectionLeases, AutoClosea
         } finally {
             renewal.cancel(false);
             try {
-                RELEASE.run(redis, new String[] { key }, token);
+                LuaScript.DELETE_IF_EQUAL.run(redis, new String[] { key }, token);
             } catch (RuntimeException e) {
                 LOG.warn("{}: could not release the collection lease (it expires in {} ms): {}", endpoint, ttlMillis,
                         e.toString());

@@ -68,6 +68,15 @@ public final class RedisKeys {
         return prefix + "lease:" + endpoint;
     }
 
+    /** A live node's announcement (its REST API), which expires unless the node renews it. */
+    String node(String name) {
+        return prefix + "node:" + name;
+    }
+
+    String nodePattern() {
+        return prefix + "node:*";
+    }
+
     /** The pub/sub channel of the server events of every node. */
     String eventChannel() {
         return prefix + "events";

@@ -4,9 +4,11 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
@@ -111,8 +113,12 @@ public final class RedisRegistrationStore implements RegistrationStore, Startabl
             return 1
             """, ScriptOutputType.INTEGER);
 
+    /** The custom registration data that names the node a registration came to (see {@link #nodeOf}). */
+    static final String NODE_DATA = "portfolio.node";
+
     private final RedisCommands<String, String> redis;
     private final RedisKeys keys;
+    private final String node;
     private final long gracePeriodSeconds;
     private final long cleanPeriodSeconds;
     private final ScheduledExecutorService cleaner;
@@ -126,6 +132,7 @@ public final class RedisRegistrationStore implements RegistrationStore, Startabl
     public RedisRegistrationStore(SharedRedis shared, long gracePeriodSeconds, long cleanPeriodSeconds) {
         this.redis = shared.commands();
         this.keys = shared.keys();
+        this.node = shared.node();
         this.gracePeriodSeconds = gracePeriodSeconds;
         this.cleanPeriodSeconds = cleanPeriodSeconds;
         this.cleaner = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -137,8 +144,20 @@ public final class RedisRegistrationStore implements RegistrationStore, Startabl
 
     // ----- registrations
 
+    /**
+     * The node a registration came to: requests to the device leave from there, and over DTLS only that node
+     * holds the session. Null for a registration not stored by a node of this store.
+     */
+    public static String nodeOf(Registration registration) {
+        return registration.getCustomRegistrationData().get(NODE_DATA);
+    }
+
+    /** Stores the registration stamped with this node's name (an update keeps the stamp: see {@link #nodeOf}). */
     @Override
-    public Deregistration addRegistration(Registration registration) {
+    public Deregistration addRegistration(Registration received) {
+        Map<String, String> data = new HashMap<>(received.getCustomRegistrationData());
+        data.put(NODE_DATA, node);
+        Registration registration = new Registration.Builder(received).customRegistrationData(data).build();
         while (true) {
             String read = redis.get(keys.registration(registration.getEndpoint()));
             Registration previous = read == null ? null : RegistrationCodec.decode(read);

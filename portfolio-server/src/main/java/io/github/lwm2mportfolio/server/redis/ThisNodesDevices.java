@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 import io.github.lwm2mportfolio.server.collector.CollectionLeases;
 
 /**
- * Collection by one node of several: only the devices whose registration came to one of this node's
- * endpoints (requests go out through that endpoint, and a DTLS session lives on its node), and then under
+ * Collection by one node of several: only the devices whose registration came to this node (requests go out
+ * through the endpoint that received it, and a DTLS session lives on its node), and then under
  * the device's shared lease. The shared store shows every node's registrations; the periodic collection of
  * each node thus leaves the other nodes' devices alone instead of recording them unreachable.
  */
@@ -19,19 +19,20 @@ public final class ThisNodesDevices implements CollectionLeases {
 
     private final LeshanServer lwm2m;
     private final CollectionLeases shared;
+    private final String node;
 
-    public ThisNodesDevices(LeshanServer lwm2m, CollectionLeases shared) {
+    public ThisNodesDevices(LeshanServer lwm2m, CollectionLeases shared, String node) {
         this.lwm2m = lwm2m;
         this.shared = shared;
+        this.node = node;
     }
 
     @Override
     public <E extends Exception> boolean whileHeld(String endpoint, LeasedWork<E> work) throws E {
         Registration registration = lwm2m.getRegistrationService().getByEndpoint(endpoint);
-        if (registration != null && lwm2m.getEndpoints().stream()
-                .noneMatch(here -> here.getURI().equals(registration.getEndpointUri()))) {
-            LOG.debug("{}: registered through another node ({}), collected there", endpoint,
-                    registration.getEndpointUri());
+        if (registration != null && !node.equals(RedisRegistrationStore.nodeOf(registration))) {
+            LOG.debug("{}: registered through node {}, collected there", endpoint,
+                    RedisRegistrationStore.nodeOf(registration));
             return false;
         }
         return shared.whileHeld(endpoint, work);

@@ -124,7 +124,7 @@ class TwoNodesTest {
         // Node B cannot reach the device through its own endpoints: it says so, and records nothing.
         HttpResponse<String> verify = post(nodeB, "/api/devices/" + endpoint + "/verify", token);
         assertThat(verify.statusCode()).isEqualTo(421);
-        assertThat(verify.body()).contains("another server node");
+        assertThat(verify.body()).contains("connected through server node 'a'");
         assertThat(nodeB.inventory().device(endpoint).orElseThrow().summary().lastVerification().outcome())
                 .isEqualTo(VerificationOutcome.VERIFIED);
     }

@@ -12,6 +12,7 @@ import java.util.Date;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,11 +74,14 @@ class RedisRegistrationStoreTest {
 
         assertThat(nodeA.addRegistration(registration)).isNull();
 
-        assertThat(nodeB.getRegistration(registration.getId())).isEqualTo(registration);
-        assertThat(nodeB.getRegistrationByEndpoint("dev-1")).isEqualTo(registration);
-        assertThat(nodeB.getRegistrationByAdress(registration.getSocketAddress())).isEqualTo(registration);
-        assertThat(nodeB.getRegistrationByIdentity(new PskIdentity("psk-1"))).isEqualTo(registration);
-        assertThat(nodeB.getAllRegistrations()).toIterable().containsExactly(registration);
+        // As node A received it, stamped with node A's name: only that node can send requests to the device.
+        Registration stored = cameTo("a", registration);
+        assertThat(RedisRegistrationStore.nodeOf(nodeB.getRegistration(registration.getId()))).isEqualTo("a");
+        assertThat(nodeB.getRegistration(registration.getId())).isEqualTo(stored);
+        assertThat(nodeB.getRegistrationByEndpoint("dev-1")).isEqualTo(stored);
+        assertThat(nodeB.getRegistrationByAdress(registration.getSocketAddress())).isEqualTo(stored);
+        assertThat(nodeB.getRegistrationByIdentity(new PskIdentity("psk-1"))).isEqualTo(stored);
+        assertThat(nodeB.getAllRegistrations()).toIterable().containsExactly(stored);
         assertThat(nodeB.getRegistration("no-such-id")).isNull();
     }
 
@@ -108,14 +112,14 @@ class RedisRegistrationStoreTest {
         Registration second = registration("dev-1", "psk-1", 40002, new Date(), 300);
         Deregistration replaced = nodeB.addRegistration(second);
 
-        assertThat(replaced.getRegistration()).isEqualTo(first);
+        assertThat(replaced.getRegistration()).isEqualTo(cameTo("a", first));
         assertThat(replaced.getObservations()).containsExactly(observation);
         assertThat(nodeA.getRegistration(first.getId())).isNull();
         assertThat(nodeA.getRegistrationByAdress(first.getSocketAddress())).isNull();
-        assertThat(nodeA.getRegistrationByAdress(second.getSocketAddress())).isEqualTo(second);
+        assertThat(nodeA.getRegistrationByAdress(second.getSocketAddress())).isEqualTo(cameTo("b", second));
         assertThat(nodeA.getObservation(observation.getId())).isNull();
         assertThat(nodeA.updateRegistration(update(first, "late", "1"))).isNull();
-        assertThat(nodeA.getRegistrationByEndpoint("dev-1")).isEqualTo(second);
+        assertThat(nodeA.getRegistrationByEndpoint("dev-1")).isEqualTo(cameTo("b", second));
     }
 
     @Test
@@ -157,7 +161,13 @@ class RedisRegistrationStoreTest {
         assertThat(told).hasSize(1).allMatch(line -> line.endsWith(":old"));
         assertThat(nodeB.getRegistrationByEndpoint("old")).isNull();
         assertThat(nodeB.getRegistrationByIdentity(new PskIdentity("psk-old"))).isNull();
-        assertThat(nodeB.getRegistrationByEndpoint("new")).isEqualTo(alive);
+        assertThat(nodeB.getRegistrationByEndpoint("new")).isEqualTo(cameTo("a", alive));
+    }
+
+    private static Registration cameTo(String node, Registration registration) {
+        Map<String, String> data = new HashMap<>(registration.getCustomRegistrationData());
+        data.put(RedisRegistrationStore.NODE_DATA, node);
+        return new Registration.Builder(registration).customRegistrationData(data).build();
     }
 
     /**
