@@ -77,9 +77,12 @@ public final class LogSetup {
         return console;
     }
 
-    /** The file, and at most {@code maxFiles} older ones (FILE.1 the newest) once it outgrows {@code maxSize}. */
+    /**
+     * The file, and at most {@code maxFiles} older ones (FILE.1 the newest) once it outgrows {@code maxSize}; all
+     * readable by their owner only.
+     */
     private static RollingFileAppender<ILoggingEvent> file(LoggerContext context, LogSettings settings) {
-        RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
+        RollingFileAppender<ILoggingEvent> file = new OwnerOnlyFileAppender<>();
         file.setContext(context);
         file.setFile(settings.file().toString());
         FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +81,7 @@ class LogSetupTest {
     }
 
     @Test
-    void a_file_past_its_size_rotates_and_keeps_as_many_old_files_as_asked() {
+    void a_file_past_its_size_rotates_and_keeps_as_many_old_files_as_asked() throws Exception {
         Path file = dir.resolve("server.log");
         LogSetup.apply(new LogSettings(LogSettings.Format.TEXT, file, FileSize.valueOf("1KB"), 2));
         String filler = "x".repeat(200);
@@ -103,5 +104,9 @@ class LogSetupTest {
         }
         assertThat(names).containsExactly("server.log", "server.log.1", "server.log.2");
         assertThat(dir.resolve("server.log.1").toFile().length()).isBetween(1024L, 2048L);
+        for (String name : names) { // the files made after a rotation too
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))))
+                    .as(name).isEqualTo("rw-------");
+        }
     }
 }
