@@ -6,13 +6,18 @@ import static io.github.lwm2mportfolio.server.e2e.NatRebindingTest.socketAddress
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.leshan.core.peer.IpPeer;
 import org.eclipse.leshan.core.request.ReadRequest;
 import org.eclipse.leshan.core.response.ReadResponse;
@@ -27,6 +32,7 @@ import io.github.lwm2mportfolio.server.PortfolioServer;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import io.github.lwm2mportfolio.server.inventory.SecretSealer;
 import io.github.lwm2mportfolio.server.redis.TestPostgres;
+import io.github.lwm2mportfolio.server.registration.RawRegistrations;
 import io.github.lwm2mportfolio.server.redis.TestRedis;
 
 /**
@@ -65,7 +71,7 @@ class DtlsAcrossNodesTest {
     }
 
     private PortfolioServer node(String name, Path data) throws Exception {
-        return PortfolioServer.builder().bindHost("127.0.0.1").coapPort(-1).coapsPort(0).httpPort(-1)
+        return PortfolioServer.builder().bindHost("127.0.0.1").coapPort(0).coapsPort(0).httpPort(-1)
                 .dataDirectory(data).jdbcUrl(postgres.jdbcUrl()).fleetMasterKey(Fleet.MASTER_KEY)
                 .collector(CollectorConfig.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(15),
                         Duration.ofMillis(100)))
@@ -122,6 +128,30 @@ class DtlsAcrossNodesTest {
         assertThat(read).isNotNull();
         assertThat(read.isSuccess()).as("%s", read).isTrue();
         assertThat(balancer.clientHellos()).as("ClientHellos after the move to node b").isEqualTo(helloes);
+    }
+
+    @Test
+    void an_update_through_another_node_than_the_registrations_is_refused_saying_so() throws Exception {
+        String endpoint = Fleet.newEndpoint("strayed");
+        try (RawRegistrations toA = new RawRegistrations(nodeA.coapUri(), InetAddress.getLoopbackAddress());
+                RawRegistrations toB = new RawRegistrations(nodeB.coapUri(), InetAddress.getLoopbackAddress())) {
+            CoapResponse registered = toA.register(endpoint, "300", "</1/0>,</3/0>");
+            assertThat(registered.getCode()).isEqualTo(CoAP.ResponseCode.CREATED);
+            PrintStream original = System.err;
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+            CoapResponse update;
+            try {
+                update = toB.update("/" + registered.getOptions().getLocationPathString(), "300");
+            } finally {
+                System.setErr(original);
+            }
+
+            // Leshan takes an update only through the endpoint the device registered to.
+            assertThat(update.getCode()).isEqualTo(CoAP.ResponseCode.BAD_REQUEST);
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains("registration of " + endpoint + " from ")
+                    .contains("it registered through " + nodeA.coapUri() + ", which holds its DTLS session");
+        }
     }
 
     /** The nodes whose claim of a DTLS node id in Redis carries their cluster address ("name host port"). */
