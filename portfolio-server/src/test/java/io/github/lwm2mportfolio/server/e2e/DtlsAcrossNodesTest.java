@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.californium.core.CoapResponse;
@@ -36,10 +37,11 @@ import io.github.lwm2mportfolio.server.registration.RawRegistrations;
 import io.github.lwm2mportfolio.server.redis.TestRedis;
 
 /**
- * Two nodes forwarding DTLS records between them (--dtls-cluster), behind a load balancer that routes by source
- * address: after the device's handshake with node a, a NAT rebinding makes the balancer send its datagrams to node b.
- * Node b finds node a's id in the Connection ID and hands the record to node a, which keeps the session (no new
- * handshake); node a's answers and requests go back out through node b.
+ * Two nodes behind a load balancer; after the device's handshake with node a, a NAT rebinding gives it a new source
+ * address. A balancer that routes by source address now sends its datagrams to node b: with --dtls-cluster node b
+ * finds node a's id in the Connection ID and hands the record to node a, which keeps the session (no new
+ * handshake), and node a's answers and requests go back out through node b. A balancer that routes by the CID's node
+ * id sends them to node a itself.
  */
 class DtlsAcrossNodesTest {
 
@@ -54,29 +56,33 @@ class DtlsAcrossNodesTest {
     private NatRelay balancer;
 
     @BeforeEach
-    void start() throws Exception {
+    void open() {
         redis = TestRedis.open();
         postgres = TestPostgres.open();
-        nodeA = node("a", dir.resolve("a"));
+    }
+
+    /** Nodes a and b, DTLS node ids 1 and 2, forwarding records between them or not; the balancer on node a. */
+    private void startNodes(boolean forwarding) throws Exception {
+        nodeA = node("a", 1, forwarding, dir.resolve("a"));
         Files.createDirectories(dir.resolve("b"));
         for (String file : new String[] { SecretSealer.KEY_FILE_NAME, "server-identity.p12",
                 "server-identity.p12.password" }) {
             Files.copy(dir.resolve("a").resolve(file), dir.resolve("b").resolve(file));
         }
-        nodeB = node("b", dir.resolve("b"));
+        nodeB = node("b", 2, forwarding, dir.resolve("b"));
         nodeA.start();
         nodeB.start();
         fleet = new Fleet(nodeA, dir.resolve("clients"));
         balancer = new NatRelay(socketAddress(nodeA.coapsUri()));
     }
 
-    private PortfolioServer node(String name, Path data) throws Exception {
+    private PortfolioServer node(String name, int dtlsNodeId, boolean forwarding, Path data) throws Exception {
         return PortfolioServer.builder().bindHost("127.0.0.1").coapPort(0).coapsPort(0).httpPort(-1)
                 .dataDirectory(data).jdbcUrl(postgres.jdbcUrl()).fleetMasterKey(Fleet.MASTER_KEY)
                 .collector(CollectorConfig.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(15),
                         Duration.ofMillis(100)))
-                .redis(TestRedis.URI).redisPrefix(redis.prefix()).nodeName(name)
-                .dtlsCluster(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build();
+                .redis(TestRedis.URI).redisPrefix(redis.prefix()).nodeName(name).dtlsNodeId(dtlsNodeId)
+                .dtlsCluster(forwarding ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 0) : null).build();
     }
 
     @AfterEach
@@ -102,6 +108,7 @@ class DtlsAcrossNodesTest {
 
     @Test
     void a_device_whose_datagrams_reach_another_node_keeps_its_session_on_the_node_that_holds_it() throws Exception {
+        startNodes(true);
         AtomicInteger updates = new AtomicInteger();
         String endpoint = Fleet.newEndpoint("balanced");
         PortfolioClient client = fleet.start(fleet.pskClient(endpoint).serverUri(coapsUri(balancer.address())),
@@ -131,7 +138,35 @@ class DtlsAcrossNodesTest {
     }
 
     @Test
+    void a_balancer_routing_by_cid_sends_the_records_to_the_node_holding_the_session_without_forwarding()
+            throws Exception {
+        startNodes(false);
+        balancer.routeByCid(Map.of(1, socketAddress(nodeA.coapsUri()), 2, socketAddress(nodeB.coapsUri())));
+        AtomicInteger updates = new AtomicInteger();
+        String endpoint = Fleet.newEndpoint("routed");
+        PortfolioClient client = fleet.start(fleet.pskClient(endpoint).serverUri(coapsUri(balancer.address())),
+                Fleet.HostSetup.certified("HDID-CID"), countUpdates(updates));
+        await().atMost(Duration.ofSeconds(30)).until(() -> registeredFrom(endpoint, balancer.outsideAddress()));
+        int helloes = balancer.clientHellos();
+
+        // A new source port: routing by address would now pick node b; the CID still names node a.
+        balancer.sendTo(socketAddress(nodeB.coapsUri()));
+        InetSocketAddress rebound = balancer.outsideAddress();
+        client.leshanClient().triggerRegistrationUpdate();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> updates.get() == 1);
+        assertThat(registeredFrom(endpoint, rebound)).isTrue();
+        Registration registration = nodeA.lwm2mServer().getRegistrationService().getByEndpoint(endpoint);
+        assertThat(registration.getEndpointUri().toString()).isEqualTo(nodeA.coapsUri());
+        ReadResponse read = nodeA.lwm2mServer().send(registration, new ReadRequest(3, 0, 0), 20_000);
+        assertThat(read).isNotNull();
+        assertThat(read.isSuccess()).as("%s", read).isTrue();
+        assertThat(balancer.clientHellos()).as("ClientHellos after the rebinding").isEqualTo(helloes);
+    }
+
+    @Test
     void an_update_through_another_node_than_the_registrations_is_refused_saying_so() throws Exception {
+        startNodes(false);
         String endpoint = Fleet.newEndpoint("strayed");
         try (RawRegistrations toA = new RawRegistrations(nodeA.coapUri(), InetAddress.getLoopbackAddress());
                 RawRegistrations toB = new RawRegistrations(nodeB.coapUri(), InetAddress.getLoopbackAddress())) {

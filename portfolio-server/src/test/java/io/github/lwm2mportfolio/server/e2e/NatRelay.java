@@ -7,13 +7,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A NAT (or a load balancer that routes by source address) between one device and the server, on loopback: the
- * device sends to {@link #address()}; the relay sends on from an outside port of its own and brings the answers back.
+ * A NAT, or a load balancer, between one device and the server nodes, on loopback: the device sends to
+ * {@link #address()}; the relay sends on from an outside port of its own and brings the answers back.
  * {@link #rebind} gives the device a new outside port, as a NAT does after an idle while; {@link #sendTo} sends its
- * datagrams to another server node from then on. It counts the ClientHellos the device sends (new handshakes).
+ * datagrams to another node from then on, as a balancer routing by source address does after a rebinding; with
+ * {@link #routeByCid} a record carrying a DTLS Connection ID goes to the node its first byte names instead. It
+ * counts the ClientHellos the device sends (new handshakes).
  */
 final class NatRelay implements AutoCloseable {
 
@@ -21,16 +24,22 @@ final class NatRelay implements AutoCloseable {
     private static final int HANDSHAKE = 22;
     private static final int CLIENT_HELLO = 1;
     private static final int RECORD_HEADER = 13;
+    /** RFC 9146: content type tls12_cid, and the CID after type, version, epoch and sequence number. */
+    private static final int TLS12_CID = 25;
+    private static final int CID_OFFSET = 11;
 
     private final DatagramSocket inside;
     private final AtomicInteger clientHellos = new AtomicInteger();
     private volatile InetSocketAddress device;
     private volatile Outside outside;
+    private volatile InetSocketAddress server;
+    private volatile Map<Integer, InetSocketAddress> nodesById = Map.of();
     private volatile boolean closed;
 
     NatRelay(InetSocketAddress server) throws SocketException {
+        this.server = server;
         inside = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        outside = new Outside(server);
+        outside = new Outside();
         Thread thread = new Thread(this::relayFromDevice, "nat-relay-inside");
         thread.setDaemon(true);
         thread.start();
@@ -52,14 +61,20 @@ final class NatRelay implements AutoCloseable {
 
     /** From now on the device's datagrams leave from another port; answers to the old one are lost. */
     void rebind() throws SocketException {
-        sendTo(outside.server);
+        sendTo(server);
     }
 
     /** From now on the device's datagrams go to this server (node), from another outside port. */
-    void sendTo(InetSocketAddress server) throws SocketException {
+    void sendTo(InetSocketAddress next) throws SocketException {
         Outside old = outside;
-        outside = new Outside(server);
+        server = next;
+        outside = new Outside();
         old.socket.close();
+    }
+
+    /** From now on a record with a Connection ID goes to the node its first byte names, when it is one of these. */
+    void routeByCid(Map<Integer, InetSocketAddress> nodes) {
+        this.nodesById = Map.copyOf(nodes);
     }
 
     private void relayFromDevice() {
@@ -73,12 +88,18 @@ final class NatRelay implements AutoCloseable {
                 if (isClientHello(data)) {
                     clientHellos.incrementAndGet();
                 }
-                Outside current = outside;
-                current.socket.send(new DatagramPacket(data, data.length, current.server));
+                outside.socket.send(new DatagramPacket(data, data.length, destination(data)));
             } catch (IOException e) {
                 // closed, or the outside port just changed: the device retransmits
             }
         }
+    }
+
+    private InetSocketAddress destination(byte[] record) {
+        if (record.length > CID_OFFSET && record[0] == TLS12_CID) {
+            return nodesById.getOrDefault(record[CID_OFFSET] & 0xff, server);
+        }
+        return server;
     }
 
     private static boolean isClientHello(byte[] record) {
@@ -93,13 +114,11 @@ final class NatRelay implements AutoCloseable {
         outside.socket.close();
     }
 
-    /** One outside port and the server it sends to; answers arriving on it go back to the device. */
+    /** One outside port; answers arriving on it, from any node, go back to the device. */
     private final class Outside {
         final DatagramSocket socket;
-        final InetSocketAddress server;
 
-        Outside(InetSocketAddress server) throws SocketException {
-            this.server = server;
+        Outside() throws SocketException {
             this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             Thread thread = new Thread(this::relayToDevice, "nat-relay-outside-" + socket.getLocalPort());
             thread.setDaemon(true);
