@@ -72,7 +72,7 @@ public final class DtlsClusterNodes implements ClusterNodesProvider, AutoCloseab
             throw new IllegalArgumentException("a DTLS node id is 0 to 255, not " + nodeId);
         }
         DtlsClusterNodes nodes = new DtlsClusterNodes(shared, nodeId);
-        String holder = nodes.claim();
+        String holder = nodes.claim(null);
         if (holder != null) {
             nodes.timer.shutdownNow();
             throw new IllegalArgumentException("DTLS node id " + nodeId + " is held by the running node '"
@@ -112,19 +112,21 @@ public final class DtlsClusterNodes implements ClusterNodesProvider, AutoCloseab
 
     private void renewAndRefresh() {
         try {
-            String holder = claim();
+            InetSocketAddress own = ownAddress.get();
+            String holder = claim(own);
             if (holder != null) {
                 LOG.error("DTLS node id {} was taken by node '{}' while this node did not renew it (Redis "
                         + "unreachable?): records for this node may go to the other", nodeId, holder.split(" ")[0]);
             }
-            addresses = readAddresses();
+            if (own != null) { // only a forwarding node asks for the others' addresses
+                addresses = readAddresses();
+            }
         } catch (RuntimeException e) {
             LOG.warn("cannot renew DTLS node id {} or read the other nodes' addresses: {}", nodeId, e.toString());
         }
     }
 
-    private String claim() {
-        InetSocketAddress address = ownAddress.get();
+    private String claim(InetSocketAddress address) {
         String value = address == null ? node
                 : node + " " + address.getAddress().getHostAddress() + " " + address.getPort();
         return CLAIM.run(redis, new String[] { keys.dtlsNode(nodeId) }, node, value,
