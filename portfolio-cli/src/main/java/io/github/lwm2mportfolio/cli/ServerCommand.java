@@ -3,6 +3,7 @@ package io.github.lwm2mportfolio.cli;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.Writer;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -159,6 +160,17 @@ final class ServerCommand implements Callable<Integer> {
             description = "Prefix of this deployment's keys in --redis. Default: ${DEFAULT-VALUE}.")
     String redisPrefix;
 
+    @Option(names = "--dtls-node-id", paramLabel = "0-255", description = "First byte of the DTLS Connection IDs this "
+            + "node hands out, its own among the nodes sharing --redis (a load balancer may route by it). Default: "
+            + "derived from --node.")
+    Integer dtlsNodeId;
+
+    @Option(names = "--dtls-cluster", paramLabel = "HOST:PORT", description = "Forward DTLS records whose Connection "
+            + "ID names another node to that node, and take the others' on this address (reachable by the other "
+            + "nodes only: a private network), so that a load balancer routing by source address reaches the node "
+            + "holding a device's session (docs/SCALING.md). Default: none (such records are dropped).")
+    String dtlsCluster;
+
     @Option(names = "--reregister-fast-path", defaultValue = "secure", paramLabel = "off|secure|on",
             description = "A device verified within --collection-interval that registers again with the same object "
                     + "links and Identity values is not challenged again: 'secure' over CoAPS only, 'on' over plain "
@@ -259,8 +271,11 @@ final class ServerCommand implements Callable<Integer> {
 
     private void clusterOptions(PortfolioServer.Builder builder) {
         if (redisUri == null) {
-            if (nodeName != null) {
-                throw new ParameterException(spec.commandLine(), "--node goes with --redis");
+            for (Object[] option : new Object[][] { { "--node", nodeName }, { "--dtls-node-id", dtlsNodeId },
+                    { "--dtls-cluster", dtlsCluster } }) {
+                if (option[1] != null) {
+                    throw new ParameterException(spec.commandLine(), option[0] + " goes with --redis");
+                }
             }
             return;
         }
@@ -282,7 +297,34 @@ final class ServerCommand implements Callable<Integer> {
         if (redisPrefix.isBlank() || redisPrefix.matches(".*[*?\\[].*")) {
             throw new ParameterException(spec.commandLine(), "--redis-prefix: non-empty text without * ? or [");
         }
-        builder.redis(redisUri).nodeName(nodeName).redisPrefix(redisPrefix);
+        if (dtlsNodeId != null && (dtlsNodeId < 0 || dtlsNodeId > 255)) {
+            throw new ParameterException(spec.commandLine(), "--dtls-node-id: 0 to 255");
+        }
+        builder.redis(redisUri).nodeName(nodeName).redisPrefix(redisPrefix).dtlsNodeId(dtlsNodeId);
+        if (dtlsCluster != null) {
+            builder.dtlsCluster(clusterAddress(dtlsCluster));
+        }
+    }
+
+    /** HOST:PORT ([v6]:PORT) of a concrete address: the other nodes send to it. */
+    private InetSocketAddress clusterAddress(String value) {
+        int colon = value.lastIndexOf(':');
+        String usage = "--dtls-cluster must be HOST:PORT, an address the other nodes reach this node at, got '"
+                + value + "'";
+        if (colon <= 0) {
+            throw new ParameterException(spec.commandLine(), usage);
+        }
+        String host = value.substring(0, colon).replaceAll("^\\[(.*)]$", "$1");
+        try {
+            int port = Integer.parseInt(value.substring(colon + 1));
+            InetSocketAddress address = new InetSocketAddress(host, port);
+            if (address.isUnresolved() || address.getAddress().isAnyLocalAddress()) {
+                throw new ParameterException(spec.commandLine(), usage);
+            }
+            return address;
+        } catch (IllegalArgumentException e) { // a bad port number
+            throw new ParameterException(spec.commandLine(), usage);
+        }
     }
 
     /**

@@ -77,6 +77,23 @@ class ClusterOptionsTest {
     }
 
     @Test
+    void dtlsNodeIdsAndClusterAddressesGoWithRedisAndAreChecked() {
+        Run alone = server("--dtls-cluster", "10.0.0.5:5784");
+        Run id = server("--redis", "redis://127.0.0.1:6379", "--node", "a", "--dtls-node-id", "256");
+        Run wildcard = server("--redis", "redis://127.0.0.1:6379", "--node", "a", "--dtls-cluster", "0.0.0.0:5784");
+        Run noPort = server("--redis", "redis://127.0.0.1:6379", "--node", "a", "--dtls-cluster", "10.0.0.5");
+
+        assertThat(alone.exitCode()).isEqualTo(2);
+        assertThat(alone.err()).contains("--dtls-cluster goes with --redis");
+        assertThat(id.exitCode()).isEqualTo(2);
+        assertThat(id.err()).contains("--dtls-node-id: 0 to 255");
+        assertThat(wildcard.exitCode()).isEqualTo(2);
+        assertThat(wildcard.err()).contains("--dtls-cluster must be HOST:PORT, an address the other nodes reach");
+        assertThat(noPort.exitCode()).isEqualTo(2);
+        assertThat(noPort.err()).contains("--dtls-cluster must be HOST:PORT");
+    }
+
+    @Test
     void anUnreachableRedisIsARuntimeErrorOnOneLineWithoutThePassword() {
         Run run = server("--redis", "redis://:s3cret@127.0.0.1:1", "--node", "a");
 
@@ -88,6 +105,6 @@ class ClusterOptionsTest {
     @Test
     void helpNamesTheClusterOptions() {
         assertThat(run("server", "--help").out()).contains("--redis=URI", "--node=NAME",
-                "--redis-prefix=PREFIX", "Default: portfolio:");
+                "--redis-prefix=PREFIX", "Default: portfolio:", "--dtls-node-id=0-255", "--dtls-cluster=HOST:PORT");
     }
 }

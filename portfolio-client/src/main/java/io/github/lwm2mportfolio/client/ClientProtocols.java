@@ -36,9 +36,10 @@ final class ClientProtocols {
     }
 
     /**
-     * DTLS with LwM2M's mandatory suites first (PSK with CCM_8 halves the handshake cost). With a shared executor the
-     * DTLS connector works on it; Scandium still keeps one receiver thread per connector. Failed handshakes go to
-     * {@code failures}: Scandium tells the CoAP layer nothing of a handshake the server never answered.
+     * DTLS with LwM2M's mandatory suites first (PSK with CCM_8 halves the handshake cost), using the server's
+     * Connection ID when it gives one. With a shared executor the DTLS connector works on it; Scandium still keeps
+     * one receiver thread per connector. Failed handshakes go to {@code failures}: Scandium tells the CoAP layer
+     * nothing of a handshake the server never answered.
      */
     static CoapsClientProtocolProvider coaps(ProtocolScheduledExecutorService sharedExecutor,
             HandshakeFailures failures) {
@@ -49,6 +50,9 @@ final class ClientProtocols {
                 configuration.setAsList(DtlsConfig.DTLS_PRESELECTED_CIPHER_SUITES,
                         CipherSuite.TLS_PSK_WITH_AES_128_CCM_8, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8);
                 configuration.set(DtlsConfig.DTLS_RECEIVER_THREAD_COUNT, 1);
+                // Supports the DTLS Connection ID (RFC 9146) without asking one for itself: the server's CID in
+                // our records keeps the session when a NAT gives us another address (no new handshake).
+                configuration.set(DtlsConfig.DTLS_CONNECTION_ID_LENGTH, 0);
             }
 
             @Override

@@ -54,6 +54,7 @@ import io.github.lwm2mportfolio.server.metrics.ServerMetrics;
 import io.github.lwm2mportfolio.server.registration.RegistrationGate;
 import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
 import io.github.lwm2mportfolio.server.redis.ClusterNodes;
+import io.github.lwm2mportfolio.server.redis.DtlsClusterNodes;
 import io.github.lwm2mportfolio.server.redis.NodeLocalOperations;
 import io.github.lwm2mportfolio.server.redis.RedisCollectionLeases;
 import io.github.lwm2mportfolio.server.redis.RedisEventRelay;
@@ -102,6 +103,8 @@ public final class PortfolioServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final SharedRedis redis;
     private final RedisCollectionLeases leases;
+    private final DtlsConnectors dtls;
+    private final DtlsClusterNodes dtlsNodes;
     private RestApi rest;
     private RedisEventRelay eventRelay;
     private ClusterNodes nodes;
@@ -116,7 +119,7 @@ public final class PortfolioServer implements AutoCloseable {
     private PortfolioServer(LeshanServer lwm2m, RegistrationGate gate, JdbcInventory inventory, Collector collector,
             ServerEvents events, ServerKeys keys, ServerIdentity identity, RestSettings restSettings, boolean restOn,
             URI webhookUri, ComplianceWebhook.Settings webhookSettings, ServerMetrics metrics, SharedRedis redis,
-            RedisCollectionLeases leases) {
+            RedisCollectionLeases leases, DtlsConnectors dtls, DtlsClusterNodes dtlsNodes) {
         this.lwm2m = lwm2m;
         this.gate = gate;
         this.metrics = metrics;
@@ -131,6 +134,8 @@ public final class PortfolioServer implements AutoCloseable {
         this.webhookSettings = webhookSettings;
         this.redis = redis;
         this.leases = leases;
+        this.dtls = dtls;
+        this.dtlsNodes = dtlsNodes;
     }
 
     public static Builder builder() {
@@ -151,6 +156,13 @@ public final class PortfolioServer implements AutoCloseable {
             }
             collector.start();
             startLwm2m();
+            if (dtlsNodes != null) {
+                dtlsNodes.start(dtls::boundClusterAddress);
+                LOG.info("DTLS node id {}{}", dtlsNodes.nodeId(), dtls.boundClusterAddress() == null
+                        ? " (records whose Connection ID names another node are dropped)"
+                        : "; records whose Connection ID names another node are forwarded from "
+                                + dtls.boundClusterAddress());
+            }
             if (restOn) {
                 rest = startRest();
                 metrics.bindHttpThreads(rest.threadPool());
@@ -335,6 +347,11 @@ public final class PortfolioServer implements AutoCloseable {
         return Optional.ofNullable(nodes);
     }
 
+    /** Where this node takes DTLS records forwarded by the other nodes, or empty ({@link Builder#dtlsCluster}). */
+    public Optional<InetSocketAddress> dtlsClusterAddress() {
+        return Optional.ofNullable(dtls.boundClusterAddress());
+    }
+
     /** This node's name when it is one of several sharing Redis ({@link Builder#redis}). */
     public Optional<String> nodeName() {
         return redis == null ? Optional.empty() : Optional.of(redis.node());
@@ -355,6 +372,9 @@ public final class PortfolioServer implements AutoCloseable {
             collector.close();
             if (leases != null) {
                 leases.close();
+            }
+            if (dtlsNodes != null) {
+                dtlsNodes.close();
             }
             if (webhook != null) {
                 webhook.close();
@@ -412,6 +432,8 @@ public final class PortfolioServer implements AutoCloseable {
         private String redisUri;
         private String redisPrefix = DEFAULT_REDIS_PREFIX;
         private String nodeName;
+        private Integer dtlsNodeId;
+        private InetSocketAddress dtlsCluster;
 
         /** The LwM2M (CoAP, CoAPS) address to listen on; default every address. */
         public Builder bindHost(String host) {
@@ -581,7 +603,33 @@ public final class PortfolioServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The first byte of the DTLS Connection IDs this node hands out (0 to 255), its own among the nodes; default
+         * derived from {@link #nodeName}. Only with {@link #redis}.
+         */
+        public Builder dtlsNodeId(Integer id) {
+            this.dtlsNodeId = id;
+            return this;
+        }
+
+        /**
+         * Forward DTLS records whose Connection ID names another node to that node, and take the others' on this
+         * address (reachable by the other nodes; port 0 picks one), so that a load balancer that routes by source
+         * address still reaches the node holding a session. Default none. Only with {@link #redis}.
+         */
+        public Builder dtlsCluster(InetSocketAddress address) {
+            this.dtlsCluster = address;
+            return this;
+        }
+
         public PortfolioServer build() throws IOException {
+            if (redisUri == null && (dtlsNodeId != null || dtlsCluster != null)) {
+                throw new IllegalArgumentException("a DTLS node id and cluster address go with --redis");
+            }
+            if (dtlsCluster != null && (dtlsCluster.isUnresolved() || dtlsCluster.getAddress().isAnyLocalAddress())) {
+                throw new IllegalArgumentException("the DTLS cluster address is one the other nodes reach this node "
+                        + "at, not " + dtlsCluster.getHostString());
+            }
             if (redisUri != null && nodeName == null) {
                 throw new IllegalArgumentException("a server on Redis needs a node name (--node NAME)");
             }
@@ -590,9 +638,19 @@ public final class PortfolioServer implements AutoCloseable {
                         + "a PostgreSQL database (--db jdbc:postgresql://...)");
             }
             SharedRedis redis = redisUri == null ? null : SharedRedis.connect(redisUri, redisPrefix, nodeName);
+            DtlsClusterNodes dtlsNodes = null;
             try {
-                return build(redis);
+                if (redis == null) {
+                    return build(redis, DtlsConnectors.alone(), null);
+                }
+                dtlsNodes = DtlsClusterNodes.claim(redis,
+                        dtlsNodeId != null ? dtlsNodeId : DtlsClusterNodes.idOf(nodeName));
+                return build(redis, dtlsCluster == null ? DtlsConnectors.node(dtlsNodes.nodeId())
+                        : DtlsConnectors.forwarding(dtlsNodes.nodeId(), dtlsCluster, dtlsNodes), dtlsNodes);
             } catch (RuntimeException | IOException e) {
+                if (dtlsNodes != null) {
+                    dtlsNodes.close();
+                }
                 if (redis != null) {
                     redis.close();
                 }
@@ -600,7 +658,8 @@ public final class PortfolioServer implements AutoCloseable {
             }
         }
 
-        private PortfolioServer build(SharedRedis redis) throws IOException {
+        private PortfolioServer build(SharedRedis redis, DtlsConnectors dtls, DtlsClusterNodes dtlsNodes)
+                throws IOException {
             ServerKeys keys = new ServerKeys(fleetMasterKey);
             if (trustDirectory != null) {
                 try {
@@ -639,7 +698,7 @@ public final class PortfolioServer implements AutoCloseable {
                 }
                 ServerEvents events = new ServerEvents();
                 inventory.addComplianceListener(events::publish);
-                LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust, keys, sharedRegistrations);
+                LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust, keys, sharedRegistrations, dtls);
                 if (redis != null) {
                     LOG.info("node {} of the servers sharing Redis {} (keys {}*)", redis.node(),
                             RedisUris.withoutSecret(redisUri), redisPrefix);
@@ -651,7 +710,8 @@ public final class PortfolioServer implements AutoCloseable {
                         metrics.collector(), leases == null ? CollectionLeases.LOCAL : new ThisNodesDevices(lwm2m, leases, redis.node()));
                 metrics.bind(lwm2m, collector, inventory);
                 return new PortfolioServer(lwm2m, gate, inventory, collector, events, keys, identity,
-                        restSettings(), httpPort >= 0, webhookUri, webhookSettings, metrics, redis, leases);
+                        restSettings(), httpPort >= 0, webhookUri, webhookSettings, metrics, redis, leases, dtls,
+                        dtlsNodes);
             } catch (RuntimeException | IOException e) {
                 inventory.close();
                 throw e;
@@ -738,7 +798,8 @@ public final class PortfolioServer implements AutoCloseable {
         }
 
         private LeshanServer lwm2mServer(Inventory inventory, ServerIdentity identity,
-                List<X509Certificate> dtlsTrust, ServerKeys keys, RedisRegistrationStore sharedRegistrations) {
+                List<X509Certificate> dtlsTrust, ServerKeys keys, RedisRegistrationStore sharedRegistrations,
+                DtlsConnectors dtls) {
             InetAddress address;
             try {
                 address = InetAddress.getByName(bindHost);
@@ -746,7 +807,7 @@ public final class PortfolioServer implements AutoCloseable {
                 throw new IllegalArgumentException("cannot bind to " + bindHost + ": " + e.getMessage(), e);
             }
             CaliforniumServerEndpointsProvider.Builder endpointsBuilder = new CaliforniumServerEndpointsProvider.Builder(
-                    new CoapServerProtocolProvider(), new HandshakeFailureLog(keys::revocation));
+                    new CoapServerProtocolProvider(), new HandshakeFailureLog(keys::revocation, dtls));
             if (coapPort >= 0) {
                 endpointsBuilder.addEndpoint(new InetSocketAddress(address, coapPort), Protocol.COAP);
             }

@@ -42,7 +42,9 @@ class RefusingAuthorizer extends DefaultAuthorizer {
         try {
             Authorization authorization = super.isAuthorized(request, registration, sender, endpointUri);
             if (authorization.isDeclined()) {
-                refused(endpoint, sender, reason(endpoint, sender), "");
+                refused(endpoint, sender, throughAnotherEndpoint(request, registration, endpointUri)
+                        ? "it registered through " + registration.getEndpointUri() + ", which holds its DTLS session"
+                        : reason(endpoint, sender), "");
             } else if (request instanceof RegisterRequest && sender.getIdentity().isSecure()) {
                 inventory.registeredOverDtls(endpoint);
             }
@@ -52,6 +54,13 @@ class RefusingAuthorizer extends DefaultAuthorizer {
             refused(endpoint, sender, "the inventory is unavailable; try again later", " (" + e.getMessage() + ")");
             return Authorization.declined();
         }
+    }
+
+    /** Leshan takes a device's requests after its Register only through the endpoint it registered to. */
+    private static boolean throughAnotherEndpoint(UplinkRequest<?> request, Registration registration,
+            EndpointUri endpointUri) {
+        return !(request instanceof RegisterRequest) && registration.getEndpointUri() != null
+                && !registration.getEndpointUri().equals(endpointUri);
     }
 
     /** Gives the device the reason and logs it, with a detail the device is not told. */

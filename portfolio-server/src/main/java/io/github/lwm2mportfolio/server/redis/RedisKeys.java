@@ -77,6 +77,11 @@ public final class RedisKeys {
         return prefix + "node:*";
     }
 
+    /** Which node holds a DTLS node id (the first byte of its Connection IDs), and its cluster address. */
+    String dtlsNode(int nodeId) {
+        return prefix + "dtls-node:" + nodeId;
+    }
+
     /** The pub/sub channel of the server events of every node. */
     String eventChannel() {
         return prefix + "events";
