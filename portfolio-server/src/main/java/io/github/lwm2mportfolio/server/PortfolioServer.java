@@ -84,10 +84,13 @@ public final class PortfolioServer implements AutoCloseable {
     /** How long past its lifetime a shared registration stays: room for the clocks of the nodes. */
     private static final long REGISTRATION_GRACE_SECONDS = 5;
     private static final long EXPIRY_CHECK_SECONDS = 2;
-    /** How long a dead node's collection leases keep other nodes from its devices. */
-    private static final Duration COLLECTION_LEASE_TTL = Duration.ofSeconds(30);
-    /** How long a node that stopped answering still counts as alive to the other nodes. */
-    private static final Duration NODE_ANNOUNCEMENT_TTL = Duration.ofSeconds(30);
+    /**
+     * How long a dead node's collection leases keep other nodes from its devices, and how long it still counts as
+     * alive to them: 30 s. The system property {@value #CLUSTER_TTL_PROPERTY} (an ISO-8601 duration) shortens it,
+     * for tests only: process tests that kill a node.
+     */
+    public static final String CLUSTER_TTL_PROPERTY = "portfolio.cluster-ttl";
+    private static final Duration DEFAULT_CLUSTER_TTL = Duration.ofSeconds(30);
 
     private final LeshanServer lwm2m;
     private final JdbcInventory inventory;
@@ -104,7 +107,7 @@ public final class PortfolioServer implements AutoCloseable {
     private final RedisCollectionLeases leases;
     private RestApi rest;
     private RedisEventRelay eventRelay;
-    private ClusterNodes nodes;
+    private final ClusterNodes nodes;
     private ComplianceWebhook webhook;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final RegistrationGate gate;
@@ -116,7 +119,7 @@ public final class PortfolioServer implements AutoCloseable {
     private PortfolioServer(LeshanServer lwm2m, RegistrationGate gate, JdbcInventory inventory, Collector collector,
             ServerEvents events, ServerKeys keys, ServerIdentity identity, RestSettings restSettings, boolean restOn,
             URI webhookUri, ComplianceWebhook.Settings webhookSettings, ServerMetrics metrics, SharedRedis redis,
-            RedisCollectionLeases leases) {
+            RedisCollectionLeases leases, ClusterNodes nodes) {
         this.lwm2m = lwm2m;
         this.gate = gate;
         this.metrics = metrics;
@@ -131,6 +134,7 @@ public final class PortfolioServer implements AutoCloseable {
         this.webhookSettings = webhookSettings;
         this.redis = redis;
         this.leases = leases;
+        this.nodes = nodes;
     }
 
     public static Builder builder() {
@@ -155,8 +159,7 @@ public final class PortfolioServer implements AutoCloseable {
                 rest = startRest();
                 metrics.bindHttpThreads(rest.threadPool());
             }
-            if (redis != null) {
-                nodes = new ClusterNodes(redis, NODE_ANNOUNCEMENT_TTL);
+            if (nodes != null) {
                 nodes.announce(rest == null ? null : URI.create(rest.uri()));
             }
         } catch (RuntimeException e) {
@@ -412,6 +415,7 @@ public final class PortfolioServer implements AutoCloseable {
         private String redisUri;
         private String redisPrefix = DEFAULT_REDIS_PREFIX;
         private String nodeName;
+        private Duration clusterTtl;
 
         /** The LwM2M (CoAP, CoAPS) address to listen on; default every address. */
         public Builder bindHost(String host) {
@@ -581,6 +585,28 @@ public final class PortfolioServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a dead node's collection leases and its announcement outlive it (default 30 s, or the system
+         * property {@value PortfolioServer#CLUSTER_TTL_PROPERTY}): shorter for tests that kill a node.
+         */
+        public Builder clusterTtl(Duration ttl) {
+            this.clusterTtl = Objects.requireNonNull(ttl);
+            return this;
+        }
+
+        private Duration clusterTtl() {
+            String property = System.getProperty(CLUSTER_TTL_PROPERTY);
+            if (clusterTtl != null || property == null) {
+                return clusterTtl != null ? clusterTtl : DEFAULT_CLUSTER_TTL;
+            }
+            try {
+                return Duration.parse(property);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("-D" + CLUSTER_TTL_PROPERTY + " is an ISO-8601 duration (PT10S), not '"
+                        + property + "'");
+            }
+        }
+
         public PortfolioServer build() throws IOException {
             if (redisUri != null && nodeName == null) {
                 throw new IllegalArgumentException("a server on Redis needs a node name (--node NAME)");
@@ -628,8 +654,11 @@ public final class PortfolioServer implements AutoCloseable {
                     importCertifications(inventory, certifiedCsv);
                 }
                 applyRevocations(inventory, keys);
+                // Announced when the server starts; the store asks it whether a registration's node is alive.
+                ClusterNodes nodes = redis == null ? null : new ClusterNodes(redis, clusterTtl());
                 RedisRegistrationStore sharedRegistrations = redis == null ? null
-                        : new RedisRegistrationStore(redis, REGISTRATION_GRACE_SECONDS, EXPIRY_CHECK_SECONDS);
+                        : new RedisRegistrationStore(redis, REGISTRATION_GRACE_SECONDS, EXPIRY_CHECK_SECONDS,
+                                name -> nodes.alive(name).isPresent());
                 // Other nodes may serve devices now: only a fresh shared store says that none is online.
                 int wereOnline = sharedRegistrations == null || sharedRegistrations.isEmpty()
                         ? inventory.markAllOffline() : 0;
@@ -645,13 +674,13 @@ public final class PortfolioServer implements AutoCloseable {
                             RedisUris.withoutSecret(redisUri), redisPrefix);
                 }
                 RedisCollectionLeases leases = redis == null ? null
-                        : new RedisCollectionLeases(redis, COLLECTION_LEASE_TTL);
+                        : new RedisCollectionLeases(redis, clusterTtl());
                 ServerMetrics metrics = new ServerMetrics(meterRegistry);
                 Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock,
                         metrics.collector(), leases == null ? CollectionLeases.LOCAL : new ThisNodesDevices(lwm2m, leases, redis.node()));
                 metrics.bind(lwm2m, collector, inventory);
                 return new PortfolioServer(lwm2m, gate, inventory, collector, events, keys, identity,
-                        restSettings(), httpPort >= 0, webhookUri, webhookSettings, metrics, redis, leases);
+                        restSettings(), httpPort >= 0, webhookUri, webhookSettings, metrics, redis, leases, nodes);
             } catch (RuntimeException | IOException e) {
                 inventory.close();
                 throw e;
@@ -766,9 +795,11 @@ public final class PortfolioServer implements AutoCloseable {
             // Never an empty array: Californium reads it as "trust every certificate".
             if (!dtlsTrust.isEmpty()) {
                 builder.setTrustedCertificates(dtlsTrust.toArray(X509Certificate[]::new));
-                builder.setAuthorizer(new FleetCertificateAuthorizer(securityStore, refusals, inventory));
+                builder.setAuthorizer(new FleetCertificateAuthorizer(securityStore, refusals, inventory,
+                        sharedRegistrations != null));
             } else {
-                builder.setAuthorizer(new RefusingAuthorizer(securityStore, refusals, inventory));
+                builder.setAuthorizer(new RefusingAuthorizer(securityStore, refusals, inventory,
+                        sharedRegistrations != null));
             }
             LeshanServer lwm2m = builder.build();
             if (endpoints.getCoapServer() != null) {
