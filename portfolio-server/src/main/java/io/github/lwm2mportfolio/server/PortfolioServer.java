@@ -12,6 +12,7 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.HashSet;
@@ -596,12 +597,15 @@ public final class PortfolioServer implements AutoCloseable {
 
         private Duration clusterTtl() {
             String property = System.getProperty(CLUSTER_TTL_PROPERTY);
-            if (clusterTtl != null || property == null) {
-                return clusterTtl != null ? clusterTtl : DEFAULT_CLUSTER_TTL;
+            if (clusterTtl != null) {
+                return clusterTtl;
+            }
+            if (property == null) {
+                return DEFAULT_CLUSTER_TTL;
             }
             try {
                 return Duration.parse(property);
-            } catch (java.time.format.DateTimeParseException e) {
+            } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("-D" + CLUSTER_TTL_PROPERTY + " is an ISO-8601 duration (PT10S), not '"
                         + property + "'");
             }

@@ -49,7 +49,7 @@ class NodeTakeoverTest {
     /** Short for the test: how long a dead node's announcement and leases outlive it. */
     private static final Duration CLUSTER_TTL = Duration.ofSeconds(2);
     /** The time to live of the lease node a holds when it dies. */
-    private static final Duration LONG_LEASE = Duration.ofSeconds(15);
+    private static final Duration LONG_LEASE = Duration.ofSeconds(8);
 
     @TempDir
     Path dir;
