@@ -22,8 +22,9 @@ final class FleetCertificateAuthorizer extends RefusingAuthorizer {
     private final SecurityStore store;
     private final SecurityChecker checker = new SecurityChecker();
 
-    FleetCertificateAuthorizer(SecurityStore store, RegistrationRefusals refusals, Inventory inventory) {
-        super(store, refusals, inventory);
+    FleetCertificateAuthorizer(SecurityStore store, RegistrationRefusals refusals, Inventory inventory,
+            boolean oneOfSeveralNodes) {
+        super(store, refusals, inventory, oneOfSeveralNodes);
         this.store = store;
     }
 

@@ -12,6 +12,7 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.HashSet;
@@ -85,10 +86,13 @@ public final class PortfolioServer implements AutoCloseable {
     /** How long past its lifetime a shared registration stays: room for the clocks of the nodes. */
     private static final long REGISTRATION_GRACE_SECONDS = 5;
     private static final long EXPIRY_CHECK_SECONDS = 2;
-    /** How long a dead node's collection leases keep other nodes from its devices. */
-    private static final Duration COLLECTION_LEASE_TTL = Duration.ofSeconds(30);
-    /** How long a node that stopped answering still counts as alive to the other nodes. */
-    private static final Duration NODE_ANNOUNCEMENT_TTL = Duration.ofSeconds(30);
+    /**
+     * How long a dead node's collection leases keep other nodes from its devices, and how long it still counts as
+     * alive to them: 30 s. The system property {@value #CLUSTER_TTL_PROPERTY} (an ISO-8601 duration) shortens it,
+     * for tests only: process tests that kill a node.
+     */
+    public static final String CLUSTER_TTL_PROPERTY = "portfolio.cluster-ttl";
+    private static final Duration DEFAULT_CLUSTER_TTL = Duration.ofSeconds(30);
 
     private final LeshanServer lwm2m;
     private final JdbcInventory inventory;
@@ -107,7 +111,7 @@ public final class PortfolioServer implements AutoCloseable {
     private final DtlsClusterNodes dtlsNodes;
     private RestApi rest;
     private RedisEventRelay eventRelay;
-    private ClusterNodes nodes;
+    private final ClusterNodes nodes;
     private ComplianceWebhook webhook;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final RegistrationGate gate;
@@ -119,7 +123,7 @@ public final class PortfolioServer implements AutoCloseable {
     private PortfolioServer(LeshanServer lwm2m, RegistrationGate gate, JdbcInventory inventory, Collector collector,
             ServerEvents events, ServerKeys keys, ServerIdentity identity, RestSettings restSettings, boolean restOn,
             URI webhookUri, ComplianceWebhook.Settings webhookSettings, ServerMetrics metrics, SharedRedis redis,
-            RedisCollectionLeases leases, DtlsConnectors dtls, DtlsClusterNodes dtlsNodes) {
+            RedisCollectionLeases leases, ClusterNodes nodes, DtlsConnectors dtls, DtlsClusterNodes dtlsNodes) {
         this.lwm2m = lwm2m;
         this.gate = gate;
         this.metrics = metrics;
@@ -134,6 +138,7 @@ public final class PortfolioServer implements AutoCloseable {
         this.webhookSettings = webhookSettings;
         this.redis = redis;
         this.leases = leases;
+        this.nodes = nodes;
         this.dtls = dtls;
         this.dtlsNodes = dtlsNodes;
     }
@@ -167,8 +172,7 @@ public final class PortfolioServer implements AutoCloseable {
                 rest = startRest();
                 metrics.bindHttpThreads(rest.threadPool());
             }
-            if (redis != null) {
-                nodes = new ClusterNodes(redis, NODE_ANNOUNCEMENT_TTL);
+            if (nodes != null) {
                 nodes.announce(rest == null ? null : URI.create(rest.uri()));
             }
         } catch (RuntimeException e) {
@@ -434,6 +438,7 @@ public final class PortfolioServer implements AutoCloseable {
         private String nodeName;
         private Integer dtlsNodeId;
         private InetSocketAddress dtlsCluster;
+        private Duration clusterTtl;
 
         /** The LwM2M (CoAP, CoAPS) address to listen on; default every address. */
         public Builder bindHost(String host) {
@@ -622,6 +627,31 @@ public final class PortfolioServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a dead node's collection leases and its announcement outlive it (default 30 s, or the system
+         * property {@value PortfolioServer#CLUSTER_TTL_PROPERTY}): shorter for tests that kill a node.
+         */
+        public Builder clusterTtl(Duration ttl) {
+            this.clusterTtl = Objects.requireNonNull(ttl);
+            return this;
+        }
+
+        private Duration clusterTtl() {
+            String property = System.getProperty(CLUSTER_TTL_PROPERTY);
+            if (clusterTtl != null) {
+                return clusterTtl;
+            }
+            if (property == null) {
+                return DEFAULT_CLUSTER_TTL;
+            }
+            try {
+                return Duration.parse(property);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("-D" + CLUSTER_TTL_PROPERTY + " is an ISO-8601 duration (PT10S), not '"
+                        + property + "'");
+            }
+        }
+
         public PortfolioServer build() throws IOException {
             if (redisUri == null && (dtlsNodeId != null || dtlsCluster != null)) {
                 throw new IllegalArgumentException("a DTLS node id and cluster address go with --redis");
@@ -687,8 +717,11 @@ public final class PortfolioServer implements AutoCloseable {
                     importCertifications(inventory, certifiedCsv);
                 }
                 applyRevocations(inventory, keys);
+                // Announced when the server starts; the store asks it whether a registration's node is alive.
+                ClusterNodes nodes = redis == null ? null : new ClusterNodes(redis, clusterTtl());
                 RedisRegistrationStore sharedRegistrations = redis == null ? null
-                        : new RedisRegistrationStore(redis, REGISTRATION_GRACE_SECONDS, EXPIRY_CHECK_SECONDS);
+                        : new RedisRegistrationStore(redis, REGISTRATION_GRACE_SECONDS, EXPIRY_CHECK_SECONDS,
+                                name -> nodes.alive(name).isPresent());
                 // Other nodes may serve devices now: only a fresh shared store says that none is online.
                 int wereOnline = sharedRegistrations == null || sharedRegistrations.isEmpty()
                         ? inventory.markAllOffline() : 0;
@@ -704,14 +737,14 @@ public final class PortfolioServer implements AutoCloseable {
                             RedisUris.withoutSecret(redisUri), redisPrefix);
                 }
                 RedisCollectionLeases leases = redis == null ? null
-                        : new RedisCollectionLeases(redis, COLLECTION_LEASE_TTL);
+                        : new RedisCollectionLeases(redis, clusterTtl());
                 ServerMetrics metrics = new ServerMetrics(meterRegistry);
                 Collector collector = new Collector(lwm2m, inventory, keys, events, collectorConfig, clock,
                         metrics.collector(), leases == null ? CollectionLeases.LOCAL : new ThisNodesDevices(lwm2m, leases, redis.node()));
                 metrics.bind(lwm2m, collector, inventory);
                 return new PortfolioServer(lwm2m, gate, inventory, collector, events, keys, identity,
-                        restSettings(), httpPort >= 0, webhookUri, webhookSettings, metrics, redis, leases, dtls,
-                        dtlsNodes);
+                        restSettings(), httpPort >= 0, webhookUri, webhookSettings, metrics, redis, leases, nodes,
+                        dtls, dtlsNodes);
             } catch (RuntimeException | IOException e) {
                 inventory.close();
                 throw e;
@@ -827,9 +860,11 @@ public final class PortfolioServer implements AutoCloseable {
             // Never an empty array: Californium reads it as "trust every certificate".
             if (!dtlsTrust.isEmpty()) {
                 builder.setTrustedCertificates(dtlsTrust.toArray(X509Certificate[]::new));
-                builder.setAuthorizer(new FleetCertificateAuthorizer(securityStore, refusals, inventory));
+                builder.setAuthorizer(new FleetCertificateAuthorizer(securityStore, refusals, inventory,
+                        sharedRegistrations != null));
             } else {
-                builder.setAuthorizer(new RefusingAuthorizer(securityStore, refusals, inventory));
+                builder.setAuthorizer(new RefusingAuthorizer(securityStore, refusals, inventory,
+                        sharedRegistrations != null));
             }
             LeshanServer lwm2m = builder.build();
             if (endpoints.getCoapServer() != null) {

@@ -19,6 +19,12 @@ import io.github.lwm2mportfolio.server.inventory.Inventory;
  * exactly those; one without any must not present a DTLS identity), which also says why it refused, for the
  * 4.03 the device gets ({@link RegistrationRefusals}), and logs the refusal. An approved Register over CoAPS is
  * remembered in the inventory, so that the endpoint is refused over plain CoAP from then on.
+ * <p>
+ * On one node of several, an Update or a De-register over plain CoAP may come through another node's endpoint
+ * than the one the registration came to (the load balancer moved the device): it is accepted, and the registration
+ * store sees to the rest (see {@link io.github.lwm2mportfolio.server.redis.RedisRegistrationStore#updateRegistration}).
+ * Over DTLS it is refused as Leshan does: the session that the registration's node holds is not the one the request
+ * came through, so the device registers again where its new session is.
  */
 class RefusingAuthorizer extends DefaultAuthorizer {
 
@@ -27,12 +33,25 @@ class RefusingAuthorizer extends DefaultAuthorizer {
     private final SecurityStore store;
     private final RegistrationRefusals refusals;
     private final Inventory inventory;
+    private final boolean oneOfSeveralNodes;
 
-    RefusingAuthorizer(SecurityStore store, RegistrationRefusals refusals, Inventory inventory) {
+    RefusingAuthorizer(SecurityStore store, RegistrationRefusals refusals, Inventory inventory,
+            boolean oneOfSeveralNodes) {
         super(store);
         this.store = store;
         this.refusals = refusals;
         this.inventory = inventory;
+        this.oneOfSeveralNodes = oneOfSeveralNodes;
+    }
+
+    /** Leshan's check (the endpoint the registration came to), or on one node of several plain CoAP on both. */
+    @Override
+    protected boolean checkEndpointUri(UplinkRequest<?> request, Registration registration, LwM2mPeer sender,
+            EndpointUri endpointUri) {
+        if (oneOfSeveralNodes && !(request instanceof RegisterRequest) && "coap".equals(endpointUri.getScheme())) {
+            return "coap".equals(registration.getEndpointUri().getScheme());
+        }
+        return super.checkEndpointUri(request, registration, sender, endpointUri);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.github.lwm2mportfolio.server.collector;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * Who may collect a device now: with several server nodes, one node at a time per device, whichever node a
  * registration or an update reached. A server alone takes {@link #LOCAL}, which always grants.
@@ -26,4 +29,13 @@ public interface CollectionLeases {
      * when another node holds the lease.
      */
     <E extends Exception> boolean whileHeld(String endpoint, LeasedWork<E> work) throws E;
+
+    /**
+     * After {@link #whileHeld} refused a device: how long until this node should try it again, or empty when it
+     * should not (the device is another node's to collect). A device of this node whose lease another node
+     * holds, most often one that died while collecting it, is tried again when that lease has ended or expired.
+     */
+    default Optional<Duration> retryAfter(String endpoint) {
+        return Optional.empty();
+    }
 }

@@ -353,11 +353,18 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             if (progress.registration == null) {
                 return; // deregistered while waiting
             }
-            leases.whileHeld(endpoint, () -> { // not at all when another node collects it
+            boolean held = leases.whileHeld(endpoint, () -> { // not at all when another node collects it
                 metrics.collectionStarted();
                 collect(progress, fastPathCandidate);
                 metrics.collectionFinished(CollectorMetrics.Finish.COLLECTED);
             });
+            if (!held && !closing) {
+                leases.retryAfter(endpoint).ifPresent(delay -> {
+                    LOG.info("{}: another node holds its collection lease; tried again in {} ms", endpoint,
+                            delay.toMillis());
+                    scheduler.schedule(() -> schedule(endpoint, attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
+                });
+            }
         } catch (CollectionException e) {
             if (closing) {
                 cutShort.add(endpoint);

@@ -1,6 +1,7 @@
 package io.github.lwm2mportfolio.server.redis;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +32,9 @@ public final class RedisCollectionLeases implements CollectionLeases, AutoClosea
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
             return redis.call('PEXPIRE', KEYS[1], ARGV[2])
             """, ScriptOutputType.INTEGER);
+
+    /** Past a lease's time to live: room for Redis to expire it. */
+    private static final long RETRY_MARGIN_MILLIS = 100;
 
     private final RedisCommands<String, String> redis;
     private final RedisKeys keys;
@@ -86,6 +90,16 @@ public final class RedisCollectionLeases implements CollectionLeases, AutoClosea
     public String holder(String endpoint) {
         String token = redis.get(keys.collectionLease(endpoint));
         return token == null ? null : token.substring(0, token.indexOf(' '));
+    }
+
+    /**
+     * When the lease now in the way ends at the latest: its time to live left (a holder that is alive renews it,
+     * and may release it sooner), and a moment more; soon when it is gone already.
+     */
+    @Override
+    public Optional<Duration> retryAfter(String endpoint) {
+        long left = redis.pttl(keys.collectionLease(endpoint));
+        return Optional.of(Duration.ofMillis(Math.max(left, 0) + RETRY_MARGIN_MILLIS));
     }
 
     /** False once the lease is lost: it expired (a stalled node, an unreachable Redis) and may be another's. */

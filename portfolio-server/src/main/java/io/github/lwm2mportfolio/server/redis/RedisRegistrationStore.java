@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.eclipse.leshan.core.Destroyable;
 import org.eclipse.leshan.core.Startable;
@@ -121,6 +122,7 @@ public final class RedisRegistrationStore implements RegistrationStore, Startabl
     private final String node;
     private final long gracePeriodSeconds;
     private final long cleanPeriodSeconds;
+    private final Predicate<String> nodeAlive;
     private final ScheduledExecutorService cleaner;
     private volatile ExpirationListener expirationListener;
     private ScheduledFuture<?> cleaning;
@@ -128,13 +130,16 @@ public final class RedisRegistrationStore implements RegistrationStore, Startabl
     /**
      * @param gracePeriodSeconds how long past its lifetime a registration stays (room for the nodes' clocks)
      * @param cleanPeriodSeconds how often this node looks for expired registrations
+     * @param nodeAlive whether the node of this name is alive (see {@link #updateRegistration})
      */
-    public RedisRegistrationStore(SharedRedis shared, long gracePeriodSeconds, long cleanPeriodSeconds) {
+    public RedisRegistrationStore(SharedRedis shared, long gracePeriodSeconds, long cleanPeriodSeconds,
+            Predicate<String> nodeAlive) {
         this.redis = shared.commands();
         this.keys = shared.keys();
         this.node = shared.node();
         this.gracePeriodSeconds = gracePeriodSeconds;
         this.cleanPeriodSeconds = cleanPeriodSeconds;
+        this.nodeAlive = nodeAlive;
         this.cleaner = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "redis-registration-cleaner");
             thread.setDaemon(true);
@@ -168,6 +173,13 @@ public final class RedisRegistrationStore implements RegistrationStore, Startabl
         }
     }
 
+    /**
+     * Updates the registration; but one that came to a node that is no longer alive is removed instead (told to
+     * the expiration listener, as expired) and null returned: Leshan answers the Update 4.04 Not Found, and the
+     * device registers again, through whichever node the load balancer now sends it to. Only the node a
+     * registration came to can send the device requests (and over DTLS only it holds the session): a dead node's
+     * registration kept alive by updates that reach another node would leave the device uncollected for good.
+     */
     @Override
     public UpdatedRegistration updateRegistration(RegistrationUpdate update) {
         while (true) {
@@ -175,11 +187,33 @@ public final class RedisRegistrationStore implements RegistrationStore, Startabl
             if (current == null) {
                 return null;
             }
+            String origin = nodeOf(current.registration);
+            if (origin != null && !origin.equals(node) && !nodeAlive.test(origin)) {
+                if (takeOver(current, origin)) {
+                    return null;
+                }
+                continue; // changed meanwhile: read again
+            }
             Registration updated = update.update(current.registration);
             if (write(current.text, updated, current.registration) != null) {
                 return new UpdatedRegistration(current.registration, updated);
             }
         }
+    }
+
+    /** Removes a dead node's registration (compare-and-set); false when it changed since it was read. */
+    private boolean takeOver(Read current, String origin) {
+        List<String> dropped = write(current.text, null, current.registration);
+        if (dropped == null) {
+            return false;
+        }
+        LOG.info("{}: its registration came to node {}, which is no longer alive: removed, its update answered "
+                + "4.04 so that it registers again through a live node", current.registration.getEndpoint(), origin);
+        ExpirationListener listener = expirationListener;
+        if (listener != null) {
+            listener.registrationExpired(current.registration, observations(dropped));
+        }
+        return true;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.github.lwm2mportfolio.server.redis;
 
+import java.time.Duration;
+import java.util.Optional;
+
 import org.eclipse.leshan.server.LeshanServer;
 import org.eclipse.leshan.server.registration.Registration;
 import org.slf4j.Logger;
@@ -30,11 +33,22 @@ public final class ThisNodesDevices implements CollectionLeases {
     @Override
     public <E extends Exception> boolean whileHeld(String endpoint, LeasedWork<E> work) throws E {
         Registration registration = lwm2m.getRegistrationService().getByEndpoint(endpoint);
-        if (registration != null && !node.equals(RedisRegistrationStore.nodeOf(registration))) {
+        if (registration != null && !isThisNodes(registration)) {
             LOG.debug("{}: registered through node {}, collected there", endpoint,
                     RedisRegistrationStore.nodeOf(registration));
             return false;
         }
         return shared.whileHeld(endpoint, work);
+    }
+
+    /** A device of this node whose lease was busy is tried again when the lease ends; another node's, never. */
+    @Override
+    public Optional<Duration> retryAfter(String endpoint) {
+        Registration registration = lwm2m.getRegistrationService().getByEndpoint(endpoint);
+        return registration != null && isThisNodes(registration) ? shared.retryAfter(endpoint) : Optional.empty();
+    }
+
+    private boolean isThisNodes(Registration registration) {
+        return node.equals(RedisRegistrationStore.nodeOf(registration));
     }
 }

@@ -130,6 +130,20 @@ class RedisCollectionLeasesTest {
         assertThat(collected).isTrue();
     }
 
+    /** A node refused a device by a dead node's lease is told to try again when that lease has expired, not before. */
+    @Test
+    void aNodeRefusedByALeaseTriesAgainWhenItExpires() {
+        a.commands().set(a.keys().collectionLease("dev-1"), "node-a 1234", SetArgs.Builder.nx().px(20_000));
+        RedisCollectionLeases onB = leases(b, Duration.ofSeconds(30));
+
+        assertThat(onB.whileHeld("dev-1", () -> { })).isFalse();
+        assertThat(onB.retryAfter("dev-1")).hasValueSatisfying(wait -> assertThat(wait)
+                .isGreaterThan(Duration.ofSeconds(10)).isLessThanOrEqualTo(Duration.ofMillis(20_100)));
+        a.commands().del(a.keys().collectionLease("dev-1"));
+        assertThat(onB.retryAfter("dev-1")).hasValueSatisfying(wait -> assertThat(wait)
+                .isLessThan(Duration.ofSeconds(1)));
+    }
+
     /** A node that lost its lease (it stalled past the time to live) does not end the new holder's. */
     @Test
     void aLeaseLostToAnotherNodeIsNotReleasedByItsFormerHolder() throws Exception {

@@ -55,8 +55,8 @@ class RedisRegistrationStoreTest {
     @BeforeEach
     void open() {
         redis = TestRedis.open();
-        nodeA = new RedisRegistrationStore(redis.connect("a"), 0, 3600);
-        nodeB = new RedisRegistrationStore(redis.connect("b"), 0, 3600);
+        nodeA = new RedisRegistrationStore(redis.connect("a"), 0, 3600, node -> true);
+        nodeB = new RedisRegistrationStore(redis.connect("b"), 0, 3600, node -> true);
     }
 
     @AfterEach
@@ -162,6 +162,46 @@ class RedisRegistrationStoreTest {
         assertThat(nodeB.getRegistrationByEndpoint("old")).isNull();
         assertThat(nodeB.getRegistrationByIdentity(new PskIdentity("psk-old"))).isNull();
         assertThat(nodeB.getRegistrationByEndpoint("new")).isEqualTo(cameTo("a", alive));
+    }
+
+    /**
+     * An update reaching node C for a registration that came to node A, which is dead: the registration is removed
+     * (told once, as expired, with its observations) and the update refused (null: Leshan answers 4.04) so that
+     * the device registers again on a live node. While A is alive, C updates it as any node does.
+     */
+    @Test
+    void anUpdateOfADeadNodesRegistrationRemovesItSoThatTheDeviceRegistersAgain() throws Exception {
+        Set<String> alive = ConcurrentHashMap.newKeySet();
+        alive.add("a");
+        RedisRegistrationStore nodeC = new RedisRegistrationStore(redis.connect("c"), 0, 3600, alive::contains);
+        try {
+            Registration registration = registration("dev-1", "psk-1", 40001, new Date(), 300);
+            nodeA.addRegistration(registration);
+            SingleObservation observation = observation(registration, "0a0b", "/16/0");
+            nodeA.addObservation(registration.getId(), observation, false);
+            List<String> told = new CopyOnWriteArrayList<>();
+            nodeC.setExpirationListener((expired, observations) -> told.add(expired.getEndpoint() + " "
+                    + observations.size()));
+
+            assertThat(nodeC.updateRegistration(update(registration, "purpose", "while a lives"))).isNotNull();
+            assertThat(RedisRegistrationStore.nodeOf(nodeC.getRegistrationByEndpoint("dev-1"))).isEqualTo("a");
+
+            alive.remove("a");
+            assertThat(nodeC.updateRegistration(update(registration, "purpose", "after a died"))).isNull();
+
+            assertThat(told).containsExactly("dev-1 1");
+            assertThat(nodeB.getRegistrationByEndpoint("dev-1")).isNull();
+            assertThat(nodeB.getRegistrationByIdentity(new PskIdentity("psk-1"))).isNull();
+            assertThat(nodeB.getObservation(observation.getId())).isNull();
+            assertThat(nodeB.isEmpty()).isTrue();
+            // Its registration again, now on node C, is updated by C whoever else is alive.
+            Registration again = registration("dev-1", "psk-1", 40002, new Date(), 300);
+            assertThat(nodeC.addRegistration(again)).isNull();
+            assertThat(nodeC.updateRegistration(update(again, "purpose", "on c"))).isNotNull();
+            assertThat(RedisRegistrationStore.nodeOf(nodeB.getRegistrationByEndpoint("dev-1"))).isEqualTo("c");
+        } finally {
+            nodeC.destroy();
+        }
     }
 
     private static Registration cameTo(String node, Registration registration) {
