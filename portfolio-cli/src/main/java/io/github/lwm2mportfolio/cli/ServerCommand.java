@@ -3,6 +3,8 @@ package io.github.lwm2mportfolio.cli;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.Writer;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -159,6 +161,12 @@ final class ServerCommand implements Callable<Integer> {
             description = "Prefix of this deployment's keys in --redis. Default: ${DEFAULT-VALUE}.")
     String redisPrefix;
 
+    @Option(names = "--node-url", paramLabel = "URL", description = "The base URL the other nodes reach this node's "
+            + "REST API by (http(s)://host:port), to forward requests for the devices registered here. Default: the "
+            + "address the REST API listens on (127.0.0.1 when on every interface: give it when nodes run on "
+            + "several machines).")
+    String nodeUrl;
+
     @Option(names = "--reregister-fast-path", defaultValue = "secure", paramLabel = "off|secure|on",
             description = "A device verified within --collection-interval that registers again with the same object "
                     + "links and Identity values is not challenged again: 'secure' over CoAPS only, 'on' over plain "
@@ -259,8 +267,9 @@ final class ServerCommand implements Callable<Integer> {
 
     private void clusterOptions(PortfolioServer.Builder builder) {
         if (redisUri == null) {
-            if (nodeName != null) {
-                throw new ParameterException(spec.commandLine(), "--node goes with --redis");
+            if (nodeName != null || nodeUrl != null) {
+                throw new ParameterException(spec.commandLine(), (nodeName != null ? "--node" : "--node-url")
+                        + " goes with --redis");
             }
             return;
         }
@@ -283,6 +292,14 @@ final class ServerCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--redis-prefix: non-empty text without * ? or [");
         }
         builder.redis(redisUri).nodeName(nodeName).redisPrefix(redisPrefix);
+        if (nodeUrl != null) {
+            try {
+                builder.nodeUrl(new URI(nodeUrl));
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--node-url: " + (e instanceof IllegalArgumentException
+                        ? e.getMessage() : "not a URL: " + nodeUrl));
+            }
+        }
     }
 
     /**

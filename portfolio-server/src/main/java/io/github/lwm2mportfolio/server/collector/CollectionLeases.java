@@ -26,4 +26,9 @@ public interface CollectionLeases {
      * when another node holds the lease.
      */
     <E extends Exception> boolean whileHeld(String endpoint, LeasedWork<E> work) throws E;
+
+    /** The node that holds the device's lease now, for a refusal's reason; null when none (or not known). */
+    default String holder(String endpoint) {
+        return null;
+    }
 }

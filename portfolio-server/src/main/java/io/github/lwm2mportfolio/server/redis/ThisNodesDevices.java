@@ -37,4 +37,9 @@ public final class ThisNodesDevices implements CollectionLeases {
         }
         return shared.whileHeld(endpoint, work);
     }
+
+    @Override
+    public String holder(String endpoint) {
+        return shared.holder(endpoint);
+    }
 }
