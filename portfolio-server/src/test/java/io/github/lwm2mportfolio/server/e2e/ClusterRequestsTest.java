@@ -196,6 +196,18 @@ class ClusterRequestsTest {
     }
 
     @Test
+    void node_b_answers_502_when_the_rest_api_node_a_announces_refuses_the_connection() throws Exception {
+        String endpoint = verifiedDeviceOnA("HDID-F9").endpoint();
+        relayToA.close();
+
+        HttpResponse<String> verify = send(nodeB, "POST", "/api/devices/" + endpoint + "/verify", operator, null);
+
+        assertThat(verify.statusCode()).as(verify.body()).isEqualTo(502);
+        assertThat(verify.body()).contains("server node 'a'").contains(relayToA.uri().toString());
+        assertThat(verify.headers().firstValue(ANSWERED_BY)).hasValue("b");
+    }
+
+    @Test
     void a_forwarded_request_reaching_a_node_that_does_not_hold_the_device_is_answered_421_not_forwarded_again()
             throws Exception {
         String endpoint = verifiedDeviceOnA("HDID-F5").endpoint();
