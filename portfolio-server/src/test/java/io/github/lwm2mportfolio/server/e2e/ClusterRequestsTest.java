@@ -346,6 +346,8 @@ class ClusterRequestsTest {
         assertThat(lastVerification(endpoint).outcome()).isEqualTo(VerificationOutcome.VERIFIED);
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> nodeB.lwm2mServer().getRegistrationService().getByEndpoint(endpoint) != null);
+        // that first collection has released the device's lease: a verify now is not answered 409
+        await().atMost(Duration.ofSeconds(20)).until(() -> nodeA.collector().pendingCount() == 0);
         return client;
     }
 
