@@ -50,11 +50,12 @@ public final class RedisRevocationRelay implements AutoCloseable {
         });
         StatefulRedisPubSubConnection<String, String> subscription = redis.pubSub();
         RedisRevocationRelay relay = new RedisRevocationRelay(subscription, reloads);
-        Runnable reload = () -> {
+        Consumer<String> reload = why -> {
             try {
                 Revocations revocations = stored.get();
                 inForce.accept(revocations);
-                LOG.info("revocations: {} entries in force, as stored in the shared database", revocations.size());
+                LOG.info("revocations: {} entries in force, read again from the shared database ({})",
+                        revocations.size(), why);
             } catch (RuntimeException e) {
                 LOG.warn("revocations: could not read the list another node changed (the previous one stays in "
                         + "force until the next change): {}", e.toString());
@@ -64,14 +65,14 @@ public final class RedisRevocationRelay implements AutoCloseable {
             @Override
             public void message(String from, String changedBy) {
                 if (!changedBy.equals(redis.node()) && !relay.closed) {
-                    reloads.execute(reload);
+                    reloads.execute(() -> reload.accept("node " + changedBy + " changed it"));
                 }
             }
 
             @Override
             public void subscribed(String from, long count) {
-                if (!relay.closed) {
-                    reloads.execute(reload); // a change made while this node was not listening
+                if (!relay.closed) { // a change made while this node was not listening
+                    reloads.execute(() -> reload.accept("listening to the other nodes' changes from now on"));
                 }
             }
         });

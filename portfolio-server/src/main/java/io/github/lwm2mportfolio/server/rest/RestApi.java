@@ -201,6 +201,7 @@ public final class RestApi {
                 config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
                     settings.corsOrigins().forEach(origin -> rule.allowHost(origin));
                     rule.exposeHeader("Retry-After");
+                    rule.exposeHeader(DeviceHolders.ANSWERED_BY);
                 }));
             }
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages(mapper)));
