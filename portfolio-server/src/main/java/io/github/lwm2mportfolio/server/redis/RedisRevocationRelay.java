@@ -17,7 +17,8 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
  * restart: the changing node says so on a Redis channel, and the others read the list again from the shared
  * database, which holds it. Pub/sub costs nothing per handshake (a version key would be a Redis round trip on
  * each); the message it may lose while a node is disconnected is made good when Lettuce subscribes again after
- * the reconnection: every (re)subscription reads the list again.
+ * the reconnection: every (re)subscription reads the list again. A node that starts tells the others too: its
+ * {@code --revoked} file may have added to the stored list.
  */
 public final class RedisRevocationRelay implements AutoCloseable {
 
@@ -82,6 +83,8 @@ public final class RedisRevocationRelay implements AutoCloseable {
                 redis.async().publish(channel, redis.node());
             }
         });
+        // A start may have added its --revoked file to the stored list before this relay ran: the others read it.
+        redis.async().publish(channel, redis.node());
         return relay;
     }
 

@@ -48,6 +48,7 @@ import io.github.lwm2mportfolio.client.ClientSecurity;
 import io.github.lwm2mportfolio.client.PortfolioClient;
 import io.github.lwm2mportfolio.client.testing.TestCertificates;
 import io.github.lwm2mportfolio.server.PortfolioServer;
+import io.github.lwm2mportfolio.server.Revocations;
 import io.github.lwm2mportfolio.server.ServerEvents;
 import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
@@ -326,6 +327,24 @@ class ClusterRequestsTest {
                 });
         assertThat(handshakeFailures.poll(20, TimeUnit.SECONDS)).as("a failed DTLS handshake")
                 .hasStackTraceContaining("CERTIFICATE_REVOKED");
+    }
+
+    @Test
+    void the_revoked_file_of_a_node_that_starts_is_in_force_on_the_running_nodes() throws Exception {
+        TestCertificates.Credential device = fleetCa.client(Fleet.newEndpoint("x509-file"));
+        assertThat(nodeA.keys().revocation(device.certificate())).isEmpty();
+        Files.createDirectories(dir.resolve("c"));
+        for (String file : List.of(SecretSealer.KEY_FILE_NAME, "server-identity.p12", "server-identity.p12.password")) {
+            Files.copy(dir.resolve("a").resolve(file), dir.resolve("c").resolve(file));
+        }
+
+        try (PortfolioServer nodeC = node("c", dir.resolve("c"))
+                .revoked(new Revocations(Set.of(device.certificate().getSerialNumber()), Set.of())).build()) {
+            nodeC.start();
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> nodeA.keys().revocation(device.certificate()).isPresent()
+                    && nodeB.keys().revocation(device.certificate()).isPresent());
+        }
     }
 
     private PortfolioClient.Builder x509Client(String endpoint, TestCertificates.Credential device) throws Exception {
