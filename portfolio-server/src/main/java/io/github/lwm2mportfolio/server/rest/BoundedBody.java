@@ -41,8 +41,9 @@ final class BoundedBody {
                 }
                 body.write(chunk, 0, read);
             }
-            ctx.attribute(READ, body.toByteArray());
-            return body.toString(StandardCharsets.UTF_8);
+            String text = body.toString(StandardCharsets.UTF_8);
+            ctx.attribute(READ, text);
+            return text;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the request body", e);
         }
@@ -50,8 +51,8 @@ final class BoundedBody {
 
     /** The body {@link #text} read from this request (the stream cannot be read twice); empty when none was. */
     static byte[] alreadyRead(Context ctx) {
-        byte[] read = ctx.attribute(READ);
-        return read == null ? new byte[0] : read;
+        String read = ctx.attribute(READ);
+        return read == null ? new byte[0] : read.getBytes(StandardCharsets.UTF_8);
     }
 
     private static void requireMediaType(Context ctx, String mediaType) {
