@@ -90,17 +90,21 @@ class ClusterRequestsTest {
         fleetCa.writeCaPem(dir.resolve("trust").resolve("fleet-ca.pem"));
         relayToA = new RecordingRelay();
         nodeA = node("a", dir.resolve("a")).nodeUrl(relayToA.uri()).build();
-        // The nodes share the secrets key and the server identity, as an operator copies them to each node.
-        Files.createDirectories(dir.resolve("b"));
-        for (String file : List.of(SecretSealer.KEY_FILE_NAME, "server-identity.p12", "server-identity.p12.password")) {
-            Files.copy(dir.resolve("a").resolve(file), dir.resolve("b").resolve(file));
-        }
+        copyNodeFiles("b");
         nodeB = node("b", dir.resolve("b")).build();
         nodeA.start();
         nodeB.start();
         relayToA.target = URI.create(nodeA.restUri());
         fleet = new Fleet(nodeA, dir.resolve("clients"));
         operator = nodeA.tokens().create("ops", Role.OPERATOR).secret();
+    }
+
+    /** The nodes share the secrets key and the server identity, as an operator copies them to each node. */
+    private void copyNodeFiles(String node) throws IOException {
+        Files.createDirectories(dir.resolve(node));
+        for (String file : List.of(SecretSealer.KEY_FILE_NAME, "server-identity.p12", "server-identity.p12.password")) {
+            Files.copy(dir.resolve("a").resolve(file), dir.resolve(node).resolve(file));
+        }
     }
 
     private PortfolioServer.Builder node(String name, Path data) {
@@ -330,13 +334,28 @@ class ClusterRequestsTest {
     }
 
     @Test
+    void a_device_of_a_node_without_a_rest_api_is_answered_421_by_node_b() throws Exception {
+        copyNodeFiles("c");
+        try (PortfolioServer nodeC = node("c", dir.resolve("c")).httpPort(-1).build();
+                Fleet fleetOfC = new Fleet(nodeC, dir.resolve("clients-of-c"))) {
+            nodeC.start();
+            String endpoint = Fleet.newEndpoint("meter");
+            fleetOfC.start(fleetOfC.client(endpoint, true), Fleet.HostSetup.certified("HDID-F10"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> nodeB.inventory().device(endpoint).isPresent()
+                    && nodeB.lwm2mServer().getRegistrationService().getByEndpoint(endpoint) != null);
+
+            HttpResponse<String> verify = send(nodeB, "POST", "/api/devices/" + endpoint + "/verify", operator, null);
+
+            assertThat(verify.statusCode()).as(verify.body()).isEqualTo(421);
+            assertThat(verify.body()).contains("server node 'c'").contains("serves no REST API");
+        }
+    }
+
+    @Test
     void the_revoked_file_of_a_node_that_starts_is_in_force_on_the_running_nodes() throws Exception {
         TestCertificates.Credential device = fleetCa.client(Fleet.newEndpoint("x509-file"));
         assertThat(nodeA.keys().revocation(device.certificate())).isEmpty();
-        Files.createDirectories(dir.resolve("c"));
-        for (String file : List.of(SecretSealer.KEY_FILE_NAME, "server-identity.p12", "server-identity.p12.password")) {
-            Files.copy(dir.resolve("a").resolve(file), dir.resolve("c").resolve(file));
-        }
+        copyNodeFiles("c");
 
         try (PortfolioServer nodeC = node("c", dir.resolve("c"))
                 .revoked(new Revocations(Set.of(device.certificate().getSerialNumber()), Set.of())).build()) {
