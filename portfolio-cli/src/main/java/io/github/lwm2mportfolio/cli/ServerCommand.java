@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.Writer;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -160,6 +162,12 @@ final class ServerCommand implements Callable<Integer> {
             description = "Prefix of this deployment's keys in --redis. Default: ${DEFAULT-VALUE}.")
     String redisPrefix;
 
+    @Option(names = "--node-url", paramLabel = "URL", description = "The base URL the other nodes reach this node's "
+            + "REST API by (http(s)://host:port), to forward requests for the devices registered here. Default: the "
+            + "address the REST API listens on (127.0.0.1 when on every interface: give it when nodes run on "
+            + "several machines).")
+    String nodeUrl;
+
     @Option(names = "--dtls-node-id", paramLabel = "0-255", description = "First byte of the DTLS Connection IDs this "
             + "node hands out, its own among the nodes sharing --redis (a load balancer may route by it). Default: "
             + "derived from --node.")
@@ -271,8 +279,8 @@ final class ServerCommand implements Callable<Integer> {
 
     private void clusterOptions(PortfolioServer.Builder builder) {
         if (redisUri == null) {
-            for (Object[] option : new Object[][] { { "--node", nodeName }, { "--dtls-node-id", dtlsNodeId },
-                    { "--dtls-cluster", dtlsCluster } }) {
+            for (Object[] option : new Object[][] { { "--node", nodeName }, { "--node-url", nodeUrl },
+                    { "--dtls-node-id", dtlsNodeId }, { "--dtls-cluster", dtlsCluster } }) {
                 if (option[1] != null) {
                     throw new ParameterException(spec.commandLine(), option[0] + " goes with --redis");
                 }
@@ -303,6 +311,14 @@ final class ServerCommand implements Callable<Integer> {
         builder.redis(redisUri).nodeName(nodeName).redisPrefix(redisPrefix).dtlsNodeId(dtlsNodeId);
         if (dtlsCluster != null) {
             builder.dtlsCluster(clusterAddress(dtlsCluster));
+        }
+        if (nodeUrl != null) {
+            try {
+                builder.nodeUrl(new URI(nodeUrl));
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--node-url: " + (e instanceof IllegalArgumentException
+                        ? e.getMessage() : "not a URL: " + nodeUrl));
+            }
         }
     }
 

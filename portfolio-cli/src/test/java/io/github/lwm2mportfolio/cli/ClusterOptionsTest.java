@@ -94,6 +94,20 @@ class ClusterOptionsTest {
     }
 
     @Test
+    void aNodeUrlIsAnHttpBaseUrlOfANodeOnRedis() {
+        Run noRedis = server("--node-url", "http://10.0.0.1:8080");
+        Run path = server("--redis", "redis://127.0.0.1:1", "--node", "a", "--node-url", "http://10.0.0.1:8080/api");
+        Run scheme = server("--redis", "redis://127.0.0.1:1", "--node", "a", "--node-url", "coap://10.0.0.1:5683");
+
+        assertThat(noRedis.exitCode()).isEqualTo(2);
+        assertThat(noRedis.err()).contains("--node-url goes with --redis");
+        for (Run bad : new Run[] { path, scheme }) {
+            assertThat(bad.exitCode()).isEqualTo(2);
+            assertThat(bad.err()).contains("--node-url: a node URL is http://host:port or https://host:port");
+        }
+    }
+
+    @Test
     void anUnreachableRedisIsARuntimeErrorOnOneLineWithoutThePassword() {
         Run run = server("--redis", "redis://:s3cret@127.0.0.1:1", "--node", "a");
 
@@ -105,6 +119,7 @@ class ClusterOptionsTest {
     @Test
     void helpNamesTheClusterOptions() {
         assertThat(run("server", "--help").out()).contains("--redis=URI", "--node=NAME",
-                "--redis-prefix=PREFIX", "Default: portfolio:", "--dtls-node-id=0-255", "--dtls-cluster=HOST:PORT");
+                "--redis-prefix=PREFIX", "Default: portfolio:", "--node-url=URL", "--dtls-node-id=0-255",
+                "--dtls-cluster=HOST:PORT");
     }
 }

@@ -41,7 +41,6 @@ import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.access.TokenStore;
 import io.github.lwm2mportfolio.server.collector.CollectionLeases;
 import io.github.lwm2mportfolio.server.collector.Collector;
-import io.github.lwm2mportfolio.server.collector.DeviceOperations;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import io.github.lwm2mportfolio.server.compliance.Certification;
 import io.github.lwm2mportfolio.server.compliance.CertificationCsv;
@@ -56,10 +55,11 @@ import io.github.lwm2mportfolio.server.registration.RegistrationGate;
 import io.github.lwm2mportfolio.server.registration.RegistrationLimits;
 import io.github.lwm2mportfolio.server.redis.ClusterNodes;
 import io.github.lwm2mportfolio.server.redis.DtlsClusterNodes;
-import io.github.lwm2mportfolio.server.redis.NodeLocalOperations;
 import io.github.lwm2mportfolio.server.redis.RedisCollectionLeases;
 import io.github.lwm2mportfolio.server.redis.RedisEventRelay;
 import io.github.lwm2mportfolio.server.redis.RedisRegistrationStore;
+import io.github.lwm2mportfolio.server.redis.RedisRevocationRelay;
+import io.github.lwm2mportfolio.server.redis.RegistrationHolders;
 import io.github.lwm2mportfolio.server.redis.RedisUris;
 import io.github.lwm2mportfolio.server.redis.SharedRedis;
 import io.github.lwm2mportfolio.server.redis.ThisNodesDevices;
@@ -109,9 +109,12 @@ public final class PortfolioServer implements AutoCloseable {
     private final RedisCollectionLeases leases;
     private final DtlsConnectors dtls;
     private final DtlsClusterNodes dtlsNodes;
+    private final ClusterNodes nodes;
+    /** The base URI other nodes reach this node's REST API by; null for the one it listens on. */
+    private final URI nodeUrl;
     private RestApi rest;
     private RedisEventRelay eventRelay;
-    private final ClusterNodes nodes;
+    private RedisRevocationRelay revocationRelay;
     private ComplianceWebhook webhook;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final RegistrationGate gate;
@@ -123,7 +126,8 @@ public final class PortfolioServer implements AutoCloseable {
     private PortfolioServer(LeshanServer lwm2m, RegistrationGate gate, JdbcInventory inventory, Collector collector,
             ServerEvents events, ServerKeys keys, ServerIdentity identity, RestSettings restSettings, boolean restOn,
             URI webhookUri, ComplianceWebhook.Settings webhookSettings, ServerMetrics metrics, SharedRedis redis,
-            RedisCollectionLeases leases, ClusterNodes nodes, DtlsConnectors dtls, DtlsClusterNodes dtlsNodes) {
+            RedisCollectionLeases leases, ClusterNodes nodes, URI nodeUrl, DtlsConnectors dtls,
+            DtlsClusterNodes dtlsNodes) {
         this.lwm2m = lwm2m;
         this.gate = gate;
         this.metrics = metrics;
@@ -139,6 +143,7 @@ public final class PortfolioServer implements AutoCloseable {
         this.redis = redis;
         this.leases = leases;
         this.nodes = nodes;
+        this.nodeUrl = nodeUrl;
         this.dtls = dtls;
         this.dtlsNodes = dtlsNodes;
     }
@@ -158,6 +163,8 @@ public final class PortfolioServer implements AutoCloseable {
             }
             if (redis != null) {
                 eventRelay = RedisEventRelay.start(redis, events, RestApi.objectMapper());
+                revocationRelay = RedisRevocationRelay.start(redis, inventory::revocations, keys::revoke,
+                        inventory::addRevocationListener);
             }
             collector.start();
             startLwm2m();
@@ -173,7 +180,7 @@ public final class PortfolioServer implements AutoCloseable {
                 metrics.bindHttpThreads(rest.threadPool());
             }
             if (nodes != null) {
-                nodes.announce(rest == null ? null : URI.create(rest.uri()));
+                nodes.announce(rest == null ? null : restUriForNodes());
             }
         } catch (RuntimeException e) {
             close();
@@ -203,10 +210,23 @@ public final class PortfolioServer implements AutoCloseable {
         }
     }
 
+    /** What this node announces to the others as its REST API's base URI. */
+    private URI restUriForNodes() {
+        if (nodeUrl != null) {
+            return nodeUrl;
+        }
+        if (rest.onAllInterfaces()) {
+            LOG.warn("the REST API listens on every interface and no --node-url is given: node {} tells the other "
+                    + "nodes {}, which only a node on this machine reaches; give the URL they reach it by",
+                    redis.node(), rest.uri());
+        }
+        return URI.create(rest.uri());
+    }
+
     private RestApi startRest() {
         try {
-            DeviceOperations devices = redis == null ? collector : new NodeLocalOperations(collector, lwm2m, redis.node());
-            return RestApi.start(restSettings, inventory, devices, events, this::readiness, metrics::scrape);
+            return RestApi.start(restSettings, inventory, collector, events, this::readiness, metrics::scrape,
+                    nodes == null ? null : new RegistrationHolders(lwm2m, nodes));
         } catch (JavalinBindException e) {
             throw new ListenerUnavailableException("REST API", restSettings.host(), restSettings.port(), e);
         }
@@ -386,6 +406,9 @@ public final class PortfolioServer implements AutoCloseable {
             if (eventRelay != null) {
                 eventRelay.close();
             }
+            if (revocationRelay != null) {
+                revocationRelay.close();
+            }
         } finally {
             try {
                 lwm2m.destroy();
@@ -439,6 +462,7 @@ public final class PortfolioServer implements AutoCloseable {
         private Integer dtlsNodeId;
         private InetSocketAddress dtlsCluster;
         private Duration clusterTtl;
+        private URI nodeUrl;
 
         /** The LwM2M (CoAP, CoAPS) address to listen on; default every address. */
         public Builder bindHost(String host) {
@@ -652,6 +676,22 @@ public final class PortfolioServer implements AutoCloseable {
             }
         }
 
+        /**
+         * The base URI the other nodes reach this node's REST API by, when not the one it listens on (an API on
+         * 0.0.0.0 listens on 127.0.0.1 as far as another machine knows): http(s)://host:port, nothing after.
+         */
+        public Builder nodeUrl(URI url) {
+            if (url != null && (!("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+                    || url.getHost() == null || url.getRawUserInfo() != null || url.getRawQuery() != null
+                    || url.getRawFragment() != null || !(url.getRawPath() == null || url.getRawPath().isEmpty()
+                            || url.getRawPath().equals("/")))) {
+                throw new IllegalArgumentException("a node URL is http://host:port or https://host:port, with "
+                        + "nothing after the port, e.g. https://node-a.example.net:8443; got " + url);
+            }
+            this.nodeUrl = url == null ? null : URI.create(url.getScheme() + "://" + url.getRawAuthority());
+            return this;
+        }
+
         public PortfolioServer build() throws IOException {
             if (redisUri == null && (dtlsNodeId != null || dtlsCluster != null)) {
                 throw new IllegalArgumentException("a DTLS node id and cluster address go with --redis");
@@ -659,6 +699,9 @@ public final class PortfolioServer implements AutoCloseable {
             if (dtlsCluster != null && (dtlsCluster.isUnresolved() || dtlsCluster.getAddress().isAnyLocalAddress())) {
                 throw new IllegalArgumentException("the DTLS cluster address is one the other nodes reach this node "
                         + "at, not " + dtlsCluster.getHostString());
+            }
+            if (nodeUrl != null && redisUri == null) {
+                throw new IllegalArgumentException("a node URL (--node-url) is for a node of several (--redis)");
             }
             if (redisUri != null && nodeName == null) {
                 throw new IllegalArgumentException("a server on Redis needs a node name (--node NAME)");
@@ -744,7 +787,7 @@ public final class PortfolioServer implements AutoCloseable {
                 metrics.bind(lwm2m, collector, inventory);
                 return new PortfolioServer(lwm2m, gate, inventory, collector, events, keys, identity,
                         restSettings(), httpPort >= 0, webhookUri, webhookSettings, metrics, redis, leases, nodes,
-                        dtls, dtlsNodes);
+                        nodeUrl, dtls, dtlsNodes);
             } catch (RuntimeException | IOException e) {
                 inventory.close();
                 throw e;

@@ -38,4 +38,9 @@ public interface CollectionLeases {
     default Optional<Duration> retryAfter(String endpoint) {
         return Optional.empty();
     }
+
+    /** The node that holds the device's lease now, for a refusal's reason; null when none (or not known). */
+    default String holder(String endpoint) {
+        return null;
+    }
 }

@@ -218,7 +218,10 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         CompletableFuture<Verification> result = new CompletableFuture<>();
         boolean queued = queue.offerOnDemand(() -> {
             try {
-                result.complete(verify(registration));
+                // Under the device's lease, as a collection: never two challenges of one device at once.
+                if (!leases.whileHeld(endpoint, () -> result.complete(verify(registration)))) {
+                    result.completeExceptionally(new CollectionUnderwayException(endpoint, leases.holder(endpoint)));
+                }
             } catch (CollectionException e) {
                 if (closing) { // the server stops: its registrations end with it (503, as offline)
                     cutShort.add(registration.getEndpoint());

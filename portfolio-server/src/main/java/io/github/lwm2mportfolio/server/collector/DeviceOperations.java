@@ -8,7 +8,8 @@ import io.github.lwm2mportfolio.server.inventory.Verification;
  * What the REST API asks of the devices through the collector. Futures fail with
  * {@link DeviceOfflineException} when the device is not registered, with
  * {@link java.util.concurrent.TimeoutException} when it did not answer in time, and (verify) with
- * {@link CollectorBusyException} when the collector holds as many verifications as it takes.
+ * {@link CollectorBusyException} when the collector holds as many verifications as it takes, with
+ * {@link CollectionUnderwayException} when a collection of the device runs now (its lease is taken).
  */
 public interface DeviceOperations {
 

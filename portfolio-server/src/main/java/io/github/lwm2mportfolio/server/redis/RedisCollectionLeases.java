@@ -86,7 +86,7 @@ public final class RedisCollectionLeases implements CollectionLeases, AutoClosea
         }
     }
 
-    /** The node that holds the device's lease now, or null. */
+    @Override
     public String holder(String endpoint) {
         String token = redis.get(keys.collectionLease(endpoint));
         return token == null ? null : token.substring(0, token.indexOf(' '));

@@ -86,4 +86,9 @@ public final class RedisKeys {
     String eventChannel() {
         return prefix + "events";
     }
+
+    /** The pub/sub channel on which a node says it changed the revocation list (its name). */
+    String revocationChannel() {
+        return prefix + "revocations";
+    }
 }

@@ -41,6 +41,11 @@ public final class ThisNodesDevices implements CollectionLeases {
         return shared.whileHeld(endpoint, work);
     }
 
+    @Override
+    public String holder(String endpoint) {
+        return shared.holder(endpoint);
+    }
+
     /** A device of this node whose lease was busy is tried again when the lease ends; another node's, never. */
     @Override
     public Optional<Duration> retryAfter(String endpoint) {

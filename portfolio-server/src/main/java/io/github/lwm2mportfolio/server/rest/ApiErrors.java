@@ -10,6 +10,7 @@ import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.lwm2mportfolio.server.collector.CollectionUnderwayException;
 import io.github.lwm2mportfolio.server.collector.CollectorBusyException;
 import io.github.lwm2mportfolio.server.collector.DeviceOperations.DeviceOfflineException;
 import io.github.lwm2mportfolio.server.inventory.DatabaseOutage;
@@ -61,6 +62,11 @@ final class ApiErrors {
             status = 503;
             message = busy.getMessage();
             ctx.header("Retry-After", String.valueOf(Math.max(1, busy.retryAfter().toSeconds())));
+        } else if (exception instanceof CollectionUnderwayException underway) {
+            status = 409;
+            message = underway.getMessage();
+            details = underway.holder() == null ? Map.of() : Map.of("collectingNode", underway.holder());
+            ctx.header("Retry-After", String.valueOf(CollectionUnderwayException.RETRY_AFTER.toSeconds()));
         } else if (exception instanceof DeviceOfflineException) {
             status = 503;
             message = exception.getMessage();

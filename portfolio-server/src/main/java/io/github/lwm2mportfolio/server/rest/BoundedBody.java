@@ -19,6 +19,7 @@ import io.javalin.http.Context;
 final class BoundedBody {
 
     private static final int CHUNK = 8192;
+    private static final String READ = "portfolio.body";
 
     private BoundedBody() {
     }
@@ -40,10 +41,18 @@ final class BoundedBody {
                 }
                 body.write(chunk, 0, read);
             }
-            return body.toString(StandardCharsets.UTF_8);
+            String text = body.toString(StandardCharsets.UTF_8);
+            ctx.attribute(READ, text);
+            return text;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the request body", e);
         }
+    }
+
+    /** The body {@link #text} read from this request (the stream cannot be read twice); empty when none was. */
+    static byte[] alreadyRead(Context ctx) {
+        String read = ctx.attribute(READ);
+        return read == null ? new byte[0] : read.getBytes(StandardCharsets.UTF_8);
     }
 
     private static void requireMediaType(Context ctx, String mediaType) {

@@ -26,8 +26,14 @@ final class ChangeLog {
         if (!CHANGES.contains(ctx.method()) || !ctx.path().startsWith("/api/")) {
             return;
         }
-        LOG.info("REST {} {} by {} from {}: {}", ctx.method(), ctx.path(), caller(ctx), ctx.ip(),
-                ctx.status().getCode());
+        LOG.info("REST {} {} by {} from {}{}: {}", ctx.method(), ctx.path(), caller(ctx), ctx.ip(),
+                forwardedBy(ctx), ctx.status().getCode());
+    }
+
+    /** A request another server node forwarded here names that node (only a node name: the header is the caller's). */
+    private static String forwardedBy(Context ctx) {
+        String node = ctx.header(DeviceHolders.FORWARDED_BY);
+        return node != null && node.matches("[A-Za-z0-9._-]{1,64}") ? " (forwarded by node " + node + ")" : "";
     }
 
     private static String caller(Context ctx) {

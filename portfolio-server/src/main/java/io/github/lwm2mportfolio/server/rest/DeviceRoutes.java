@@ -3,6 +3,7 @@ package io.github.lwm2mportfolio.server.rest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,12 +31,19 @@ final class DeviceRoutes {
     private final DeviceOperations devices;
     private final SharedVerifications verifications;
     private final RequestBodies bodies;
+    /** Null for a server alone. */
+    private final DeviceHolders holders;
+    private final RequestForwarder forwarder;
 
-    DeviceRoutes(Inventory inventory, DeviceOperations devices, RequestBodies bodies) {
+    /** @param holders which node talks to a device; null for a server alone */
+    DeviceRoutes(Inventory inventory, DeviceOperations devices, RequestBodies bodies, DeviceHolders holders) {
         this.inventory = inventory;
         this.devices = devices;
         this.verifications = new SharedVerifications(devices, DEVICE_WAIT);
         this.bodies = bodies;
+        this.holders = holders;
+        // The holder waits DEVICE_WAIT for the device at most, then answers: a little more for the hop.
+        this.forwarder = holders == null ? null : new RequestForwarder(holders.node(), DEVICE_WAIT.plusSeconds(5));
     }
 
     void addTo(Javalin javalin) {
@@ -98,7 +106,24 @@ final class DeviceRoutes {
 
     private void verify(Context ctx) {
         String endpoint = knownDevice(ctx);
+        if (forwardedToHolder(ctx, endpoint)) {
+            return;
+        }
         ctx.json(await(endpoint, verifications.verify(endpoint)));
+    }
+
+    /**
+     * With several nodes, a request for a device registered through another node goes to that node, and its
+     * answer is this request's; true when it went (the caller was authorised here first, by the AccessGuard).
+     */
+    private boolean forwardedToHolder(Context ctx, String endpoint) {
+        if (holders == null) {
+            return false;
+        }
+        Optional<DeviceHolders.Holder> holder = holders.holderOf(endpoint,
+                ctx.header(DeviceHolders.FORWARDED_BY) != null);
+        holder.ifPresent(node -> forwarder.forward(ctx, node));
+        return holder.isPresent();
     }
 
     private void writeIdentity(Context ctx) {
@@ -106,6 +131,9 @@ final class DeviceRoutes {
         int instanceId = resourceId(ctx, "n");
         int identityId = resourceId(ctx, "i");
         String value = identityValue(ctx);
+        if (forwardedToHolder(ctx, endpoint)) {
+            return;
+        }
         String path = "/16/" + instanceId + "/0/" + identityId;
         WriteOutcome outcome = await(endpoint, devices.writeIdentity(endpoint, instanceId, identityId, value));
         if (outcome.success()) {

@@ -53,14 +53,17 @@ public final class RestApi {
     private final ConsoleLogins consoleLogins;
     private final ActivityCounts activity;
     private final Supplier<String> metrics;
+    /** Null for a server alone. */
+    private final DeviceHolders holders;
     private Javalin app;
     /** Set when the server stops: every request but health is answered 503 with it. */
     private volatile String refusal;
     private volatile long retrySeconds;
 
     private RestApi(RestSettings settings, Inventory inventory, DeviceOperations devices, ServerEvents events,
-            HealthChecks health, Supplier<String> metrics) {
+            HealthChecks health, Supplier<String> metrics, DeviceHolders holders) {
         this.settings = settings;
+        this.holders = holders;
         this.metrics = metrics;
         this.health = health;
         this.inventory = inventory;
@@ -101,7 +104,17 @@ public final class RestApi {
      */
     public static RestApi start(RestSettings settings, Inventory inventory, DeviceOperations devices,
             ServerEvents events, HealthChecks health, Supplier<String> metrics) {
-        RestApi api = new RestApi(settings, inventory, devices, events, health, metrics);
+        return start(settings, inventory, devices, events, health, metrics, null);
+    }
+
+    /**
+     * The same for one server node of several: verify and Identity writes of a device registered through another
+     * node are forwarded to it ({@code holders}), and every answer names the node that gave it
+     * ({@link DeviceHolders#ANSWERED_BY}).
+     */
+    public static RestApi start(RestSettings settings, Inventory inventory, DeviceOperations devices,
+            ServerEvents events, HealthChecks health, Supplier<String> metrics, DeviceHolders holders) {
+        RestApi api = new RestApi(settings, inventory, devices, events, health, metrics, holders);
         api.app = api.build();
         try {
             api.app.start(settings.host(), settings.port());
@@ -188,6 +201,7 @@ public final class RestApi {
                 config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
                     settings.corsOrigins().forEach(origin -> rule.allowHost(origin));
                     rule.exposeHeader("Retry-After");
+                    rule.exposeHeader(DeviceHolders.ANSWERED_BY);
                 }));
             }
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages(mapper)));
@@ -204,11 +218,14 @@ public final class RestApi {
             }
         });
         SecurityHeaders.addTo(javalin);
+        if (holders != null) {
+            javalin.before(ctx -> ctx.header(DeviceHolders.ANSWERED_BY, holders.node()));
+        }
         javalin.before(this::refuseWhenStopping);
         new AccessGuard(inventory.tokens(), new FailedLogins(settings.failedLoginLimit(), settings.failedLoginWindow()))
                 .addTo(javalin);
         RequestBodies bodies = new RequestBodies(mapper, settings);
-        new DeviceRoutes(inventory, devices, bodies).addTo(javalin);
+        new DeviceRoutes(inventory, devices, bodies, holders).addTo(javalin);
         new ComplianceRoutes(inventory).addTo(javalin);
         new CertificationRoutes(inventory, bodies).addTo(javalin);
         new RevocationRoutes(inventory, bodies).addTo(javalin);
