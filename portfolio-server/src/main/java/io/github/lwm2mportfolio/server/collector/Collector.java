@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -104,8 +104,10 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private volatile boolean closing;
     /** Set by {@link #drain(Duration)}: a failure is recorded but not tried again. */
     private volatile boolean draining;
-    /** The devices whose collection {@link #close()} cut short, for {@link #drain(Duration)} to record. */
-    private final Set<String> cutShort = ConcurrentHashMap.newKeySet();
+    /** The collections under way, by endpoint: what {@link #drain(Duration)} records of those it cuts short. */
+    private final Map<String, Progress> underWay = new ConcurrentHashMap<>();
+    /** The collections {@link #close()} cut short, for {@link #drain(Duration)} to record. */
+    private final Map<String, Progress> cutShort = new ConcurrentHashMap<>();
     /** Workers running a piece of work now; guarded by itself. */
     private final int[] busy = new int[1];
 
@@ -217,11 +219,13 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         }
         CompletableFuture<Verification> result = new CompletableFuture<>();
         boolean queued = queue.offerOnDemand(() -> {
+            Progress progress = new Progress(clock.instant()); // no registration: a verify leaves it as it is
+            underWay.put(endpoint, progress);
             try {
                 result.complete(verify(registration));
             } catch (CollectionException e) {
                 if (closing) { // the server stops: its registrations end with it (503, as offline)
-                    cutShort.add(registration.getEndpoint());
+                    cutShort.put(registration.getEndpoint(), progress);
                     result.completeExceptionally(new DeviceOfflineException(registration.getEndpoint()));
                     return;
                 }
@@ -232,6 +236,8 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                 result.complete(failed);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
+            } finally {
+                underWay.remove(endpoint, progress);
             }
         });
         if (!queued) {
@@ -353,6 +359,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             if (progress.registration == null) {
                 return; // deregistered while waiting
             }
+            underWay.put(endpoint, progress);
             leases.whileHeld(endpoint, () -> { // not at all when another node collects it
                 metrics.collectionStarted();
                 collect(progress, fastPathCandidate);
@@ -360,20 +367,21 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             });
         } catch (CollectionException e) {
             if (closing) {
-                cutShort.add(endpoint);
+                cutShort.put(endpoint, progress);
             } else {
                 metrics.collectionFinished(CollectorMetrics.Finish.FAILED);
                 handleFailure(endpoint, attempt, e, progress);
             }
         } catch (RuntimeException e) {
             if (closing) {
-                cutShort.add(endpoint);
+                cutShort.put(endpoint, progress);
                 return;
             }
             metrics.collectionFinished(CollectorMetrics.Finish.ERROR);
             LOG.error("collection of {} failed unexpectedly", endpoint, e);
             handleFailure(endpoint, attempt, new CollectionException("unexpected " + e, true), progress);
         } finally {
+            underWay.remove(endpoint, progress);
             queue.done(endpoint);
             collected.incrementAndGet();
         }
@@ -557,15 +565,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     }
 
     private void handleFailure(String endpoint, int attempt, CollectionException failure, Progress progress) {
-        PortfolioReader.Result read = progress.read;
-        CollectionRecord failed = new CollectionRecord(endpoint, progress.at, null,
-                read == null ? null : read.portfolios(), read != null && read.extDevInfoPresent(), null, null, null)
-                .failed(failure.getMessage());
-        try {
-            commit(progress.registration, failed);
-        } catch (RuntimeException e) {
-            LOG.warn("{}: could not record the failed collection: {}", endpoint, e.toString());
-        }
+        recordFailure(endpoint, progress, failure.getMessage());
         events.publish("collection-failed", endpoint, failure.getMessage());
         boolean stillRegistered = server.getRegistrationService().getByEndpoint(endpoint) != null;
         if (failure.retryable() && stillRegistered && attempt < config.maxAttempts() && !draining) {
@@ -578,6 +578,19 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             LOG.info("collection of {} stopped: the device deregistered ({})", endpoint, failure.getMessage());
         } else {
             LOG.warn("collection of {} failed: {}", endpoint, failure.getMessage());
+        }
+    }
+
+    /** Writes a failed collection with its registration and what it read, as a completed one would be. */
+    private void recordFailure(String endpoint, Progress progress, String reason) {
+        PortfolioReader.Result read = progress.read;
+        CollectionRecord failed = new CollectionRecord(endpoint, progress.at, null,
+                read == null ? null : read.portfolios(), read != null && read.extDevInfoPresent(), null, null, null)
+                .failed(reason);
+        try {
+            commit(progress.registration, failed);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: could not record the failed collection: {}", endpoint, e.toString());
         }
     }
 
@@ -624,16 +637,12 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             }
         }
         close();
-        Set<String> interrupted = new HashSet<>(cutShort);
-        interrupted.addAll(queue.runningEndpoints()); // workers that did not end within the close's wait
-        Instant now = clock.instant();
-        for (String endpoint : interrupted) {
-            try {
-                inventory.collectionFailed(endpoint, STOPPING, now);
-            } catch (RuntimeException e) {
-                LOG.warn("could not record the interrupted collection of {}: {}", endpoint, e.toString());
-            }
+        Map<String, Progress> interrupted = new HashMap<>(cutShort);
+        for (String endpoint : queue.runningEndpoints()) { // workers that did not end within the close's wait
+            Progress running = underWay.get(endpoint);
+            interrupted.putIfAbsent(endpoint, running != null ? running : new Progress(clock.instant()));
         }
+        interrupted.forEach((endpoint, progress) -> recordFailure(endpoint, progress, STOPPING));
         return new Drain(inFlight, Math.max(0, inFlight - interrupted.size()), interrupted.size(), notStarted);
     }
 
