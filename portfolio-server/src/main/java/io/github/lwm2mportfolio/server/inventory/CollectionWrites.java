@@ -45,8 +45,7 @@ final class CollectionWrites {
                 IdentityWrites.applyCollected(h, row, collected, when);
             } else if (record.failure() == null) {
                 // The stored instances confirmed as they are: a completed collection all the same.
-                h.createUpdate("UPDATE devices SET collected_at = ? WHERE endpoint = ?").bind(0, when.toEpochMilli())
-                        .bind(1, row.endpoint).execute();
+                row.collectedAt = when;
                 row.collectionError = null;
             }
             boolean accepted = verdict == null || VerificationWrites.applyVerdict(h, row, verdict);
