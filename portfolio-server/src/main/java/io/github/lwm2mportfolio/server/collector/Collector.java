@@ -76,6 +76,9 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
     /** What a refused verification tells the caller to wait. */
     private static final Duration RETRY_AFTER_WHEN_BUSY = Duration.ofSeconds(5);
+    /** The most collections written in one transaction, and the most waiting to be written. */
+    private static final int GROUP_COMMIT_BATCH = 64;
+    private static final int GROUP_COMMIT_QUEUE = 256;
     /** How long {@link #close()} waits for the workers to end. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
@@ -97,6 +100,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private final List<Thread> workers;
     private final ScheduledExecutorService scheduler;
     private final CollectionQueue queue;
+    private final CollectionWriter writer;
     private final CollectionLeases leases;
     private final AtomicInteger collected = new AtomicInteger();
     private final CollectorMetrics metrics;
@@ -133,6 +137,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         this.reader = new PortfolioReader(requests, compositeObservations);
         this.challenge = new AuthChallenge(requests, waiters, keys, config.authTimeout(), clock);
         this.queue = new CollectionQueue(config.queueCapacity());
+        this.writer = new CollectionWriter(inventory, GROUP_COMMIT_BATCH, GROUP_COMMIT_QUEUE);
         this.workers = IntStream.rangeClosed(1, config.workers()).mapToObj(n -> {
             Thread thread = new Thread(this::work, "collector-" + n);
             thread.setDaemon(true);
@@ -149,6 +154,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     public void start() {
         server.getRegistrationService().addListener(new Registrations());
         server.getObservationService().addListener(new Notifications());
+        writer.start();
         workers.forEach(Thread::start);
         scheduler.scheduleWithFixedDelay(this::logProgress, 10, 10, TimeUnit.SECONDS);
         long purgeAfter = config.purgeStrangersAfter().toMillis();
@@ -486,7 +492,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                         online), record.portfolios(), record.extDevInfoPresent(), record.objectLinksDigest(),
                         record.verification(), record.failure());
             }
-            return inventory.collectionRecorded(complete);
+            return writer.write(complete); // with the collections of other devices that end at the same time
         }
     }
 
@@ -665,9 +671,10 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                 worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
+        writer.close(); // what the workers queued is written; later records are written by their callers
     }
 
     private final class Registrations implements RegistrationListener {

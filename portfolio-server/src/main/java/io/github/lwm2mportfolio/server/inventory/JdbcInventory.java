@@ -228,6 +228,11 @@ public final class JdbcInventory implements Inventory {
     }
 
     @Override
+    public List<Boolean> collectionsRecorded(List<CollectionRecord> records) {
+        return collectionWrites.recordAll(Objects.requireNonNull(records, "records"));
+    }
+
+    @Override
     public Optional<CollectionBasis> collectionBasis(String endpoint) {
         return collectionWrites.basis(endpoint);
     }
