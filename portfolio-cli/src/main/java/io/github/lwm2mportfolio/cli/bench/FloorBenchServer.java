@@ -53,8 +53,9 @@ import io.github.lwm2mportfolio.core.profile.GetAuthDataRequest;
 
 /**
  * The floor: what no Portfolio server can go under. Bare Leshan (in-memory stores, models 3 and 16)
- * makes the same LwM2M exchanges with each device as ours (Read /3/0/22, Observe-Composite of /16/n/0 and /16/n/3,
- * kept as ours keeps it, Execute GetAuthData sign, the DATA_AVAIL notification, Read /16/n/2) and checks the same
+ * makes the same LwM2M exchanges with each device as ours (one Observe-Composite of /3/0/22 with /16/n/0 and /16/n/3
+ * of every announced instance, kept as ours keeps it, Execute GetAuthData sign, the DATA_AVAIL notification, Read
+ * /16/n/2) and checks the same
  * signatures with the raw primitive: the device certificate against the fleet CA once, then every AuthData
  * value's COSE_Sign1 signature. It checks no claim and stores nothing, and it never blocks a thread: every
  * step runs in the callback of the one before. A device is done when its signatures are checked.
@@ -64,6 +65,8 @@ final class FloorBenchServer extends LeshanBenchServer {
     private static final long REQUEST_TIMEOUT_MS = 30_000;
     private static final int NONCE_BYTES = 16;
     private static final long DATA_AVAIL = 1;
+    private static final LwM2mPath EXT_DEV_INFO = new LwM2mPath(PortfolioObject.DEVICE_OBJECT_ID, 0,
+            PortfolioObject.EXT_DEV_INFO);
 
     private final DeviceOutcomes tracker;
     private final List<X509Certificate> anchors;
@@ -87,14 +90,19 @@ final class FloorBenchServer extends LeshanBenchServer {
 
     private void challenge(Registration registration) {
         String endpoint = registration.getEndpoint();
-        send(registration, new ReadRequest(PortfolioObject.DEVICE_OBJECT_ID, 0, PortfolioObject.EXT_DEV_INFO))
-                .thenCompose(links -> {
-                    int n = lowestLinkedInstance(links.getContent());
+        List<LwM2mPath> paths = new ArrayList<>(List.of(EXT_DEV_INFO));
+        for (LwM2mPath announced : registration.getAvailableInstances()) {
+            if (announced.getObjectId() == PortfolioObject.OBJECT_ID && announced.isObjectInstance()) {
+                int n = announced.getObjectInstanceId();
+                paths.add(new LwM2mPath(PortfolioObject.OBJECT_ID, n, PortfolioObject.IDENTITY));
+                paths.add(new LwM2mPath(PortfolioObject.OBJECT_ID, n, PortfolioObject.AUTH_STATUS));
+            }
+        }
+        send(registration, new ObserveCompositeRequest(ContentFormat.SENML_CBOR, ContentFormat.SENML_CBOR, paths))
+                .thenCompose(observed -> {
+                    int n = lowestLinkedInstance(observed.getContent().get(EXT_DEV_INFO));
                     LwM2mPath identity = new LwM2mPath(PortfolioObject.OBJECT_ID, n, PortfolioObject.IDENTITY);
-                    LwM2mPath status = new LwM2mPath(PortfolioObject.OBJECT_ID, n, PortfolioObject.AUTH_STATUS);
-                    return send(registration, new ObserveCompositeRequest(ContentFormat.SENML_CBOR,
-                            ContentFormat.SENML_CBOR, List.of(identity, status)))
-                            .thenCompose(observed -> execute(registration, n, observed.getContent().get(identity)))
+                    return execute(registration, n, observed.getContent().get(identity))
                             .thenCompose(available -> send(registration,
                                     new ReadRequest("/16/" + n + "/" + PortfolioObject.AUTH_DATA)));
                 })
@@ -227,7 +235,8 @@ final class FloorBenchServer extends LeshanBenchServer {
         public void onResponse(CompositeObservation observation, Registration registration,
                 ObserveCompositeResponse response) {
             response.getContent().forEach((path, node) -> {
-                if (path.isResource() && path.getResourceId() == PortfolioObject.AUTH_STATUS
+                if (path.getObjectId() == PortfolioObject.OBJECT_ID && path.isResource()
+                        && path.getResourceId() == PortfolioObject.AUTH_STATUS
                         && node instanceof LwM2mSingleResource status
                         && Long.valueOf(DATA_AVAIL).equals(status.getValue())) {
                     CompletableFuture<Void> waiting = dataAvailable.get(registration.getEndpoint());

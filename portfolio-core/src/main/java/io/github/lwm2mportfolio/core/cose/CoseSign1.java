@@ -101,8 +101,9 @@ public final class CoseSign1 {
     private static boolean check(CoseAlgorithm alg, PublicKey key, byte[] prot, byte[] aad, byte[] payload,
             byte[] signature) throws CoseException {
         try {
-            Signature verifier = Jca.signature(alg, key);
-            verifier.initVerify(key);
+            PublicKey fast = VerifyingKeys.forVerification(key);
+            Signature verifier = Jca.signature(alg, fast);
+            verifier.initVerify(fast);
             verifier.update(CoseCodec.toBeProcessed(CoseStructure.SIGN1, prot, aad, payload));
             return verifier.verify(signature);
         } catch (InvalidKeyException e) {

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,6 +76,9 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
     /** What a refused verification tells the caller to wait. */
     private static final Duration RETRY_AFTER_WHEN_BUSY = Duration.ofSeconds(5);
+    /** The most collections written in one transaction, and the most waiting to be written. */
+    private static final int GROUP_COMMIT_BATCH = 64;
+    private static final int GROUP_COMMIT_QUEUE = 256;
     /** How long {@link #close()} waits for the workers to end. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
@@ -97,6 +100,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private final List<Thread> workers;
     private final ScheduledExecutorService scheduler;
     private final CollectionQueue queue;
+    private final CollectionWriter writer;
     private final CollectionLeases leases;
     private final AtomicInteger collected = new AtomicInteger();
     private final CollectorMetrics metrics;
@@ -104,8 +108,10 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private volatile boolean closing;
     /** Set by {@link #drain(Duration)}: a failure is recorded but not tried again. */
     private volatile boolean draining;
-    /** The devices whose collection {@link #close()} cut short, for {@link #drain(Duration)} to record. */
-    private final Set<String> cutShort = ConcurrentHashMap.newKeySet();
+    /** The collections under way, by endpoint: what {@link #drain(Duration)} records of those it cuts short. */
+    private final Map<String, Progress> underWay = new ConcurrentHashMap<>();
+    /** The collections {@link #close()} cut short, for {@link #drain(Duration)} to record. */
+    private final Map<String, Progress> cutShort = new ConcurrentHashMap<>();
     /** Workers running a piece of work now; guarded by itself. */
     private final int[] busy = new int[1];
 
@@ -131,6 +137,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         this.reader = new PortfolioReader(requests, compositeObservations);
         this.challenge = new AuthChallenge(requests, waiters, keys, config.authTimeout(), clock);
         this.queue = new CollectionQueue(config.queueCapacity());
+        this.writer = new CollectionWriter(inventory, GROUP_COMMIT_BATCH, GROUP_COMMIT_QUEUE);
         this.workers = IntStream.rangeClosed(1, config.workers()).mapToObj(n -> {
             Thread thread = new Thread(this::work, "collector-" + n);
             thread.setDaemon(true);
@@ -147,6 +154,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     public void start() {
         server.getRegistrationService().addListener(new Registrations());
         server.getObservationService().addListener(new Notifications());
+        writer.start();
         workers.forEach(Thread::start);
         scheduler.scheduleWithFixedDelay(this::logProgress, 10, 10, TimeUnit.SECONDS);
         long purgeAfter = config.purgeStrangersAfter().toMillis();
@@ -217,6 +225,8 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         }
         CompletableFuture<Verification> result = new CompletableFuture<>();
         boolean queued = queue.offerOnDemand(() -> {
+            Progress progress = new Progress(clock.instant()); // no registration: a verify leaves it as it is
+            underWay.put(endpoint, progress);
             try {
                 // Under the device's lease, as a collection: never two challenges of one device at once.
                 if (!leases.whileHeld(endpoint, () -> result.complete(verify(registration)))) {
@@ -224,7 +234,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                 }
             } catch (CollectionException e) {
                 if (closing) { // the server stops: its registrations end with it (503, as offline)
-                    cutShort.add(registration.getEndpoint());
+                    cutShort.put(registration.getEndpoint(), progress);
                     result.completeExceptionally(new DeviceOfflineException(registration.getEndpoint()));
                     return;
                 }
@@ -235,6 +245,8 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                 result.complete(failed);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
+            } finally {
+                underWay.remove(endpoint, progress);
             }
         });
         if (!queued) {
@@ -356,6 +368,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             if (progress.registration == null) {
                 return; // deregistered while waiting
             }
+            underWay.put(endpoint, progress);
             boolean held = leases.whileHeld(endpoint, () -> { // not at all when another node collects it
                 metrics.collectionStarted();
                 collect(progress, fastPathCandidate);
@@ -370,20 +383,21 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             }
         } catch (CollectionException e) {
             if (closing) {
-                cutShort.add(endpoint);
+                cutShort.put(endpoint, progress);
             } else {
                 metrics.collectionFinished(CollectorMetrics.Finish.FAILED);
                 handleFailure(endpoint, attempt, e, progress);
             }
         } catch (RuntimeException e) {
             if (closing) {
-                cutShort.add(endpoint);
+                cutShort.put(endpoint, progress);
                 return;
             }
             metrics.collectionFinished(CollectorMetrics.Finish.ERROR);
             LOG.error("collection of {} failed unexpectedly", endpoint, e);
             handleFailure(endpoint, attempt, new CollectionException("unexpected " + e, true), progress);
         } finally {
+            underWay.remove(endpoint, progress);
             queue.done(endpoint);
             collected.incrementAndGet();
         }
@@ -488,7 +502,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                         online), record.portfolios(), record.extDevInfoPresent(), record.objectLinksDigest(),
                         record.verification(), record.failure());
             }
-            return inventory.collectionRecorded(complete);
+            return writer.write(complete); // with the collections of other devices that end at the same time
         }
     }
 
@@ -567,15 +581,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     }
 
     private void handleFailure(String endpoint, int attempt, CollectionException failure, Progress progress) {
-        PortfolioReader.Result read = progress.read;
-        CollectionRecord failed = new CollectionRecord(endpoint, progress.at, null,
-                read == null ? null : read.portfolios(), read != null && read.extDevInfoPresent(), null, null, null)
-                .failed(failure.getMessage());
-        try {
-            commit(progress.registration, failed);
-        } catch (RuntimeException e) {
-            LOG.warn("{}: could not record the failed collection: {}", endpoint, e.toString());
-        }
+        recordFailure(endpoint, progress, failure.getMessage());
         events.publish("collection-failed", endpoint, failure.getMessage());
         boolean stillRegistered = server.getRegistrationService().getByEndpoint(endpoint) != null;
         if (failure.retryable() && stillRegistered && attempt < config.maxAttempts() && !draining) {
@@ -588,6 +594,19 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             LOG.info("collection of {} stopped: the device deregistered ({})", endpoint, failure.getMessage());
         } else {
             LOG.warn("collection of {} failed: {}", endpoint, failure.getMessage());
+        }
+    }
+
+    /** Writes a failed collection with its registration and what it read, as a completed one would be. */
+    private void recordFailure(String endpoint, Progress progress, String reason) {
+        PortfolioReader.Result read = progress.read;
+        CollectionRecord failed = new CollectionRecord(endpoint, progress.at, null,
+                read == null ? null : read.portfolios(), read != null && read.extDevInfoPresent(), null, null, null)
+                .failed(reason);
+        try {
+            commit(progress.registration, failed);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: could not record the failed collection: {}", endpoint, e.toString());
         }
     }
 
@@ -634,16 +653,12 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             }
         }
         close();
-        Set<String> interrupted = new HashSet<>(cutShort);
-        interrupted.addAll(queue.runningEndpoints()); // workers that did not end within the close's wait
-        Instant now = clock.instant();
-        for (String endpoint : interrupted) {
-            try {
-                inventory.collectionFailed(endpoint, STOPPING, now);
-            } catch (RuntimeException e) {
-                LOG.warn("could not record the interrupted collection of {}: {}", endpoint, e.toString());
-            }
+        Map<String, Progress> interrupted = new HashMap<>(cutShort);
+        for (String endpoint : queue.runningEndpoints()) { // workers that did not end within the close's wait
+            Progress running = underWay.get(endpoint);
+            interrupted.putIfAbsent(endpoint, running != null ? running : new Progress(clock.instant()));
         }
+        interrupted.forEach((endpoint, progress) -> recordFailure(endpoint, progress, STOPPING));
         return new Drain(inFlight, Math.max(0, inFlight - interrupted.size()), interrupted.size(), notStarted);
     }
 
@@ -666,9 +681,10 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                 worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
+        writer.close(); // what the workers queued is written; later records are written by their callers
     }
 
     private final class Registrations implements RegistrationListener {

@@ -29,11 +29,12 @@ import io.github.lwm2mportfolio.core.model.PortfolioObject;
 import io.github.lwm2mportfolio.server.inventory.PortfolioSnapshot;
 
 /**
- * Reads what a device says about its host: /3/0/22 for the links, then each /16/n. The Identity and AuthStatus of
- * an instance /3/0/22 links are observed together with one Observe-Composite (LwM2M 1.1): its answer carries the
- * Identity values, and the same observation, kept, brings Identity changes and the AuthStatus of every challenge
- * (issue 12: one exchange instead of a read and two observations per collection, and none for a challenge of an
- * instance observed already). Not the whole instance: a notification of AuthData would hand over single-use
+ * Reads what a device says about its host: /3/0/22 for the links, then each /16/n. From a LwM2M 1.1 device that
+ * announces Portfolio instances, /3/0/22 and the Identity and AuthStatus of each instance come in one
+ * Observe-Composite: its answer carries the links and the Identity values, and the same observation, kept, brings
+ * Identity changes and the AuthStatus of every challenge (issue 12: one exchange where a read of /3/0/22, a read of
+ * /16/n/0 and two observations took four). A device that refuses it is read as a LwM2M 1.0 device is: /3/0/22, then
+ * each instance's Identity resource. Not the whole instance: a notification of AuthData would hand over single-use
  * values, often too large for one datagram. A device that refuses it is read resource by resource.
  * Copes with peers that differ (values that are not strings, a single Identity instead of a multiple one, no
  * ExtDevInfo) and says what it saw in {@link Result#remarks()}.
@@ -50,6 +51,9 @@ final class PortfolioReader {
     record Result(List<PortfolioSnapshot> portfolios, boolean extDevInfoPresent, List<String> remarks,
             Set<Integer> observedInstances) {
     }
+
+    private static final LwM2mPath EXT_DEV_INFO = new LwM2mPath(PortfolioObject.DEVICE_OBJECT_ID, 0,
+            PortfolioObject.EXT_DEV_INFO);
 
     private final DeviceRequests requests;
     private final CompositeObservations compositeObservations;
@@ -76,9 +80,15 @@ final class PortfolioReader {
 
     Result read(Registration registration) throws CollectionException {
         List<String> remarks = new ArrayList<>();
-        TreeSet<Integer> linked = readExtDevInfo(registration, remarks);
+        TreeSet<Integer> announced = announcedInstances(registration);
+        Map<LwM2mPath, LwM2mNode> together = announced.isEmpty() || !compositeObservations.allowed(registration)
+                ? null
+                : observeTogether(registration, announced);
+        TreeSet<Integer> linked = together != null && together.get(EXT_DEV_INFO) != null
+                ? linkedInstances(together.get(EXT_DEV_INFO), remarks)
+                : readExtDevInfo(registration, remarks); // as well when the answer had no /3/0/22: its code says why
         boolean extDevInfoPresent = linked != null;
-        TreeSet<Integer> instanceIds = announcedInstances(registration);
+        TreeSet<Integer> instanceIds = new TreeSet<>(announced);
         if (linked != null) {
             instanceIds.addAll(linked);
         }
@@ -87,7 +97,9 @@ final class PortfolioReader {
         for (int instanceId : instanceIds) {
             boolean isLinked = linked != null && linked.contains(instanceId);
             SortedMap<Integer, String> identities = null;
-            if (isLinked && compositeObservations.allowed(registration)) {
+            if (together != null) {
+                identities = observedIdentities(together, instanceId, remarks, observed);
+            } else if (isLinked && compositeObservations.allowed(registration)) {
                 identities = observeComposite(registration, instanceId, remarks, observed);
             }
             if (identities == null) {
@@ -101,23 +113,61 @@ final class PortfolioReader {
     }
 
     /**
+     * The first exchange with a LwM2M 1.1 device: /3/0/22 with the Identity and AuthStatus of every instance it
+     * announced, in one Observe-Composite (one exchange where a Read of /3/0/22 and an Observe-Composite of the
+     * host instance took two). The answer, or null when the device refused it (then read as before).
+     */
+    private Map<LwM2mPath, LwM2mNode> observeTogether(Registration registration, TreeSet<Integer> announced)
+            throws CollectionException {
+        List<LwM2mPath> paths = new ArrayList<>();
+        paths.add(EXT_DEV_INFO);
+        for (int instanceId : announced) {
+            paths.add(new LwM2mPath(PortfolioObject.OBJECT_ID, instanceId, PortfolioObject.IDENTITY));
+            paths.add(new LwM2mPath(PortfolioObject.OBJECT_ID, instanceId, PortfolioObject.AUTH_STATUS));
+        }
+        return observe(registration, paths);
+    }
+
+    /** The Identity values of an instance in a composite answer with its AuthStatus (then observed), or null. */
+    private static SortedMap<Integer, String> observedIdentities(Map<LwM2mPath, LwM2mNode> content, int instanceId,
+            List<String> remarks, Set<Integer> observed) {
+        LwM2mPath identityPath = new LwM2mPath(PortfolioObject.OBJECT_ID, instanceId, PortfolioObject.IDENTITY);
+        LwM2mPath statusPath = new LwM2mPath(PortfolioObject.OBJECT_ID, instanceId, PortfolioObject.AUTH_STATUS);
+        if (content.get(identityPath) == null || content.get(statusPath) == null) {
+            return null;
+        }
+        observed.add(instanceId);
+        return identitiesOf(content.get(identityPath), identityPath.toString(), remarks);
+    }
+
+    /**
      * Observes /16/n/0 and /16/n/3 with one Observe-Composite; the Identity values, or null when they must be read
      * on their own (refused, or not both resources in the answer, as when the device failed to read one).
      */
     private SortedMap<Integer, String> observeComposite(Registration registration, int instanceId,
             List<String> remarks, Set<Integer> observed) throws CollectionException {
-        LwM2mPath identityPath = new LwM2mPath(PortfolioObject.OBJECT_ID, instanceId, PortfolioObject.IDENTITY);
-        LwM2mPath statusPath = new LwM2mPath(PortfolioObject.OBJECT_ID, instanceId, PortfolioObject.AUTH_STATUS);
+        Map<LwM2mPath, LwM2mNode> content = observe(registration, List.of(
+                new LwM2mPath(PortfolioObject.OBJECT_ID, instanceId, PortfolioObject.IDENTITY),
+                new LwM2mPath(PortfolioObject.OBJECT_ID, instanceId, PortfolioObject.AUTH_STATUS)));
+        return content == null ? null : observedIdentities(content, instanceId, remarks, observed);
+    }
+
+    /**
+     * One Observe-Composite of these paths in SenML-CBOR: the content, or null when it was refused (4.00, 4.05,
+     * 4.06, 4.15, 5.01 or an answer Leshan could not decode: the registration is not asked again) or failed.
+     */
+    private Map<LwM2mPath, LwM2mNode> observe(Registration registration, List<LwM2mPath> paths)
+            throws CollectionException {
         ObserveCompositeResponse response;
         try {
             response = requests.send(registration, new ObserveCompositeRequest(ContentFormat.SENML_CBOR,
-                    ContentFormat.SENML_CBOR, List.of(identityPath, statusPath)));
+                    ContentFormat.SENML_CBOR, paths));
         } catch (CollectionException e) {
             if (e.retryable() || Thread.currentThread().isInterrupted()) {
                 throw e;
             }
-            LOG.debug("{}: Observe-Composite of /16/{} failed ({}); read resource by resource",
-                    registration.getEndpoint(), instanceId, e.getMessage());
+            LOG.debug("{}: Observe-Composite of {} failed ({}); read resource by resource",
+                    registration.getEndpoint(), paths, e.getMessage());
             compositeObservations.undecodable(registration);
             return null;
         }
@@ -128,12 +178,7 @@ final class PortfolioReader {
             }
             return null;
         }
-        Map<LwM2mPath, LwM2mNode> content = response.getContent();
-        if (content == null || content.get(identityPath) == null || content.get(statusPath) == null) {
-            return null;
-        }
-        observed.add(instanceId);
-        return identitiesOf(content.get(identityPath), identityPath.toString(), remarks);
+        return response.getContent();
     }
 
     /** The Portfolio instances /3/0/22 links to, or null when the device has no ExtDevInfo. */
@@ -149,8 +194,13 @@ final class PortfolioReader {
             remarks.add("no /3/0/22 ExtDevInfo (" + response.getCode() + ")");
             return null;
         }
+        return linkedInstances(response.getContent(), remarks);
+    }
+
+    /** The Portfolio instances an ExtDevInfo resource links to. */
+    private static TreeSet<Integer> linkedInstances(LwM2mNode extDevInfo, List<String> remarks) {
         TreeSet<Integer> linked = new TreeSet<>();
-        for (Object value : values(response.getContent())) {
+        for (Object value : values(extDevInfo)) {
             if (value instanceof ObjectLink link && link.getObjectId() == PortfolioObject.OBJECT_ID) {
                 linked.add(link.getObjectInstanceId());
             } else if (!(value instanceof ObjectLink)) {

@@ -5,10 +5,13 @@ import static io.github.lwm2mportfolio.server.inventory.SqlValues.millis;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -28,37 +31,57 @@ final class CollectionWrites {
     }
 
     boolean record(CollectionRecord record) {
+        return transactions.write(h -> apply(h, record));
+    }
+
+    /**
+     * Several collections in one transaction, in endpoint order (the order every batch locks rows in); the results
+     * in the order given.
+     */
+    List<Boolean> recordAll(List<CollectionRecord> records) {
+        Integer[] order = new Integer[records.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparing(i -> records.get(i).endpoint()));
+        return transactions.write(h -> {
+            Boolean[] accepted = new Boolean[order.length];
+            for (int i : order) {
+                accepted[i] = apply(h, records.get(i));
+            }
+            return List.of(accepted);
+        });
+    }
+
+    private boolean apply(Handle h, CollectionRecord record) {
         requireEndpoint(record.endpoint());
         IdentityWrites.Collected collected = record.portfolios() == null ? null
                 : IdentityWrites.Collected.of(record.portfolios(), record.extDevInfoPresent());
         Verification verdict = record.verification() == null ? null
                 : VerificationWrites.stored(record.verification());
         Instant when = millis(record.at());
-        return transactions.write(h -> {
-            DeviceRow row = rows.lockDevice(h, record.endpoint());
-            CollectionRecord.Registered registration = record.registration();
-            if (registration != null) {
-                DeviceWrites.applyRegistered(row, registration.lwm2mVersion(), registration.hasPortfolioObject(),
-                        registration.online(), when);
-            }
-            if (collected != null) {
-                IdentityWrites.applyCollected(h, row, collected, when);
-            } else if (record.failure() == null) {
-                // The stored instances confirmed as they are: a completed collection all the same.
-                h.createUpdate("UPDATE devices SET collected_at = ? WHERE endpoint = ?").bind(0, when.toEpochMilli())
-                        .bind(1, row.endpoint).execute();
-                row.collectionError = null;
-            }
-            boolean accepted = verdict == null || VerificationWrites.applyVerdict(h, row, verdict);
-            if (record.failure() != null) {
-                row.collectionError = record.failure();
-            }
-            if (record.objectLinksDigest() != null) {
-                row.objectLinksDigest = record.objectLinksDigest();
-            }
-            rows.save(h, row);
-            return accepted;
-        });
+        DeviceRow row = rows.lockDevice(h, record.endpoint());
+        CollectionRecord.Registered registration = record.registration();
+        if (registration != null) {
+            DeviceWrites.applyRegistered(row, registration.lwm2mVersion(), registration.hasPortfolioObject(),
+                    registration.online(), when);
+        }
+        if (collected != null) {
+            IdentityWrites.applyCollected(h, row, collected, when);
+        } else if (record.failure() == null) {
+            // The stored instances confirmed as they are: a completed collection all the same.
+            row.collectedAt = when;
+            row.collectionError = null;
+        }
+        boolean accepted = verdict == null || VerificationWrites.applyVerdict(h, row, verdict);
+        if (record.failure() != null) {
+            row.collectionError = record.failure();
+        }
+        if (record.objectLinksDigest() != null) {
+            row.objectLinksDigest = record.objectLinksDigest();
+        }
+        rows.save(h, row);
+        return accepted;
     }
 
     Optional<CollectionBasis> basis(String endpoint) {

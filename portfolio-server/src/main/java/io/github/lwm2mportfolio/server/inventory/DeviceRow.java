@@ -61,7 +61,7 @@ final class DeviceRow {
     ComplianceState state;
     long lastCounter;
     String collectionError;
-    /** When a collection last completed (written by its own UPDATE, not by save); null: never. */
+    /** When a collection last completed; null: never. */
     Instant collectedAt;
     HostIdentityView host;
     /** A VERIFIED verdict confirmed the host values: values reported since are claims until verified. */
@@ -72,6 +72,17 @@ final class DeviceRow {
     Verification lastVerification;
     /** Created by this transaction: counted for the first time when saved. */
     boolean inserted;
+
+    /** A row just inserted: the columns' defaults (V1__inventory.sql). */
+    static DeviceRow created(String endpoint) {
+        DeviceRow row = new DeviceRow();
+        row.endpoint = endpoint;
+        row.state = ComplianceState.NO_PORTFOLIO;
+        row.lastCounter = -1;
+        row.host = HostIdentityView.UNKNOWN;
+        row.inserted = true;
+        return row;
+    }
 
     /** The later of a stored instant (maybe null) and a new one: events may arrive out of order. */
     static Instant latest(Instant a, Instant b) {

@@ -40,9 +40,10 @@ final class DeviceRows {
         int inserted = h.createUpdate(
                 "INSERT INTO devices (endpoint, search_text) VALUES (?, ?) ON CONFLICT DO NOTHING")
                 .bind(0, endpoint).bind(1, searchText(endpoint, HostIdentityView.UNKNOWN)).execute();
-        DeviceRow created = h.createQuery(select).bind(0, endpoint).map(DeviceRow.MAPPER).one();
-        created.inserted = inserted > 0;
-        return created;
+        if (inserted > 0) {
+            return DeviceRow.created(endpoint); // inserted and so locked by this transaction: nothing to read back
+        }
+        return h.createQuery(select).bind(0, endpoint).map(DeviceRow.MAPPER).one(); // another one created it
     }
 
     /** Recomputes the state and writes the row back (last_counter is only ever raised by its own UPDATE). */
@@ -60,8 +61,8 @@ final class DeviceRows {
                 + "host_unique_id = ?, host_manufacturer = ?, host_model = ?, host_software_version = ?, "
                 + "search_text = ?, last_identity_change = ?, verified_at = ?, verification_outcome = ?, "
                 + "verification_reason = ?, verification_service = ?, verification_instance_id = ?, "
-                + "verification_counter = ?, verification_claims_json = ?, host_verified = ?, object_links_digest = ? "
-                + "WHERE endpoint = ?")
+                + "verification_counter = ?, verification_claims_json = ?, host_verified = ?, object_links_digest = ?, "
+                + "collected_at = ? WHERE endpoint = ?")
                 .bind(0, row.lwm2mVersion)
                 .bind(1, row.online)
                 .bind(2, row.hasPortfolioObject)
@@ -85,7 +86,8 @@ final class DeviceRows {
                 .bind(20, v == null ? null : v.claimsJson())
                 .bind(21, row.hostVerified)
                 .bind(22, row.objectLinksDigest)
-                .bind(23, row.endpoint)
+                .bind(23, epochMillis(row.collectedAt))
+                .bind(24, row.endpoint)
                 .execute();
         if (before != row.state) {
             TreeMap<CountKey, Long> deltas = new TreeMap<>();

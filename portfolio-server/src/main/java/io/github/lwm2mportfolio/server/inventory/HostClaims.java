@@ -92,6 +92,10 @@ final class HostClaims {
      */
     static void settle(Handle h, DeviceRow row, Verification verdict) {
         String endpoint = row.endpoint;
+        if (!row.hostVerified) { // claims are made only against a verified host: there are none to settle
+            row.hostVerified = verdict.outcome() == VerificationOutcome.VERIFIED;
+            return;
+        }
         if (verdict.outcome() != VerificationOutcome.VERIFIED) {
             h.createUpdate("UPDATE identity_history SET claim_outcome = ?, claim_reason = ? "
                     + "WHERE endpoint = ? AND claim_outcome = ?")

@@ -89,15 +89,50 @@ final class IdentityWrites {
             row.collectionError = null;
             return;
         }
+        // A row this transaction created has no instances yet; a stored set equal to the one read is left as it is.
+        TreeMap<Integer, Boolean> oldInstances = new TreeMap<>();
         TreeMap<IdentityKey, String> old = new TreeMap<>();
-        h.createQuery("SELECT instance_id, identity_id, identity_value FROM identities WHERE endpoint = ?")
+        if (!row.inserted) {
+            readStored(h, endpoint, oldInstances, old);
+        }
+        TreeMap<IdentityKey, String> fresh = collected.fresh();
+        TreeMap<Integer, Boolean> freshInstances = new TreeMap<>();
+        collected.portfolios().forEach(p -> freshInstances.put(p.instanceId(), p.linkedFromDevice()));
+        if (!oldInstances.equals(freshInstances) || !old.equals(fresh)) {
+            if (!oldInstances.isEmpty()) {
+                h.createUpdate("DELETE FROM identities WHERE endpoint = ?").bind(0, endpoint).execute();
+                h.createUpdate("DELETE FROM portfolio_instances WHERE endpoint = ?").bind(0, endpoint).execute();
+            }
+            insertCollected(h, endpoint, collected);
+        }
+        row.collectedAt = when;
+        if (appendHistory(h, endpoint, old, fresh, when)) {
+            row.lastIdentityChange = latest(row.lastIdentityChange, when);
+        }
+        row.extDevInfoPresent = collected.linksHost();
+        row.collectionError = null;
+        row.host = hostView;
+    }
+
+    /** The stored instances (linked or not) and their Identity values, in one query. */
+    private static void readStored(Handle h, String endpoint, TreeMap<Integer, Boolean> instances,
+            TreeMap<IdentityKey, String> values) {
+        h.createQuery("SELECT p.instance_id, p.linked, i.identity_id, i.identity_value FROM portfolio_instances p "
+                + "LEFT JOIN identities i ON i.endpoint = p.endpoint AND i.instance_id = p.instance_id "
+                + "WHERE p.endpoint = ?")
                 .bind(0, endpoint)
-                .map((rs, ctx) -> old.put(new IdentityKey(rs.getInt(1), rs.getInt(2)), rs.getString(3)))
-                .list();
-        h.createUpdate("DELETE FROM identities WHERE endpoint = ?").bind(0, endpoint).execute();
-        h.createUpdate("DELETE FROM portfolio_instances WHERE endpoint = ?").bind(0, endpoint).execute();
-        h.createUpdate("UPDATE devices SET collected_at = ? WHERE endpoint = ?").bind(0, when.toEpochMilli())
-                .bind(1, endpoint).execute();
+                .map((rs, ctx) -> {
+                    int instanceId = rs.getInt(1);
+                    instances.put(instanceId, rs.getBoolean(2));
+                    int identityId = rs.getInt(3);
+                    if (!rs.wasNull()) {
+                        values.put(new IdentityKey(instanceId, identityId), rs.getString(4));
+                    }
+                    return instanceId;
+                }).list();
+    }
+
+    private static void insertCollected(Handle h, String endpoint, Collected collected) {
         if (!collected.portfolios().isEmpty()) {
             PreparedBatch instances = h.prepareBatch(
                     "INSERT INTO portfolio_instances (endpoint, instance_id, linked) VALUES (?, ?, ?)");
@@ -107,20 +142,13 @@ final class IdentityWrites {
             }
             instances.execute();
         }
-        TreeMap<IdentityKey, String> fresh = collected.fresh();
-        if (!fresh.isEmpty()) {
+        if (!collected.fresh().isEmpty()) {
             PreparedBatch identities = h.prepareBatch("INSERT INTO identities "
                     + "(endpoint, instance_id, identity_id, identity_value) VALUES (?, ?, ?, ?)");
-            fresh.forEach((key, value) -> identities.bind(0, endpoint).bind(1, key.instanceId())
+            collected.fresh().forEach((key, value) -> identities.bind(0, endpoint).bind(1, key.instanceId())
                     .bind(2, key.identityId()).bind(3, value).add());
             identities.execute();
         }
-        if (appendHistory(h, endpoint, old, fresh, when)) {
-            row.lastIdentityChange = latest(row.lastIdentityChange, when);
-        }
-        row.extDevInfoPresent = collected.linksHost();
-        row.collectionError = null;
-        row.host = hostView;
     }
 
     void identityReported(String endpoint, int instanceId, int identityId, String value, Instant at) {

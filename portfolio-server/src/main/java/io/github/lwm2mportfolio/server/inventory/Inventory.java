@@ -49,6 +49,12 @@ public interface Inventory extends AutoCloseable {
      */
     boolean collectionRecorded(CollectionRecord record);
 
+    /**
+     * The collections of several devices in one transaction, each written as {@link #collectionRecorded} writes
+     * it; the results in the same order. One that cannot be written rolls back all of them.
+     */
+    List<Boolean> collectionsRecorded(List<CollectionRecord> records);
+
     /** What a collection of this device starts from; empty when the device is unknown. */
     Optional<CollectionBasis> collectionBasis(String endpoint);
 

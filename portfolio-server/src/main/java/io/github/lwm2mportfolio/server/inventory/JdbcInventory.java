@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.SqlStatements;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
@@ -62,6 +64,7 @@ public final class JdbcInventory implements Inventory {
     static final Duration PROBE_BOUND = Duration.ofSeconds(1);
 
     private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
     private final DeviceWrites deviceWrites;
     private final IdentityWrites identityWrites;
     private final VerificationWrites verificationWrites;
@@ -84,7 +87,7 @@ public final class JdbcInventory implements Inventory {
 
     private JdbcInventory(HikariDataSource dataSource, Clock clock, Duration freshness, SecretSealer sealer) {
         this.dataSource = dataSource;
-        Jdbi jdbi = Jdbi.create(dataSource);
+        this.jdbi = Jdbi.create(dataSource);
         this.transactions = new RetryingTransactions(jdbi, complianceChanges);
         DeviceStates states = new DeviceStates(clock, freshness);
         DeviceRows rows = new DeviceRows(clock, states, complianceChanges);
@@ -103,6 +106,11 @@ public final class JdbcInventory implements Inventory {
         this.tokenTable = new TokenTable(jdbi, transactions, clock);
         this.probe = new DatabaseProbe(dataSource, PROBE_BOUND);
         this.strangers = new Strangers(jdbi, transactions);
+    }
+
+    /** Tells {@code logger} of every SQL statement from now on (a batch is one), to count what a write costs. */
+    void logStatementsTo(SqlLogger logger) {
+        jdbi.getConfig(SqlStatements.class).setSqlLogger(logger);
     }
 
     /**
@@ -217,6 +225,11 @@ public final class JdbcInventory implements Inventory {
     @Override
     public boolean collectionRecorded(CollectionRecord record) {
         return collectionWrites.record(Objects.requireNonNull(record, "record"));
+    }
+
+    @Override
+    public List<Boolean> collectionsRecorded(List<CollectionRecord> records) {
+        return collectionWrites.recordAll(Objects.requireNonNull(records, "records"));
     }
 
     @Override

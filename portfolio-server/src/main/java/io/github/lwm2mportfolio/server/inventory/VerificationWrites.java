@@ -81,7 +81,9 @@ final class VerificationWrites {
                 .bind(3, stored.reason()).bind(4, stored.service()).bind(5, stored.instanceId())
                 .bind(6, stored.counter()).bind(7, stored.claimsJson())
                 .execute();
-        trimVerifications(h, endpoint);
+        if (!row.inserted) { // a row this transaction created has no older verdicts to trim
+            trimVerifications(h, endpoint);
+        }
         HostClaims.settle(h, row, stored);
         if (row.lastVerification == null || !stored.at().isBefore(row.lastVerification.at())) {
             row.lastVerification = stored;
