@@ -5,13 +5,14 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import io.github.lwm2mportfolio.cli.DurationConverter;
 import picocli.CommandLine.Command;
@@ -175,16 +176,11 @@ public final class BenchServerCommand implements Callable<Integer> {
 
     /** The stores shared with the other nodes, or null for a server on its own; all four options or none. */
     private SharedStores sharedStores(BenchMode benchMode) {
-        List<String> given = new ArrayList<>();
-        for (String option : new String[] {jdbcUrl, redisUri, redisPrefix, node}) {
-            if (option != null) {
-                given.add(option);
-            }
-        }
-        if (given.isEmpty()) {
+        long given = Stream.of(jdbcUrl, redisUri, redisPrefix, node).filter(Objects::nonNull).count();
+        if (given == 0) {
             return null;
         }
-        if (given.size() < 4 || benchMode != BenchMode.PORTFOLIO) {
+        if (given < 4 || benchMode != BenchMode.PORTFOLIO) {
             throw new ParameterException(spec.commandLine(),
                     "--db, --redis, --redis-prefix and --node go together, with --mode portfolio");
         }

@@ -58,11 +58,6 @@ final class BenchSummary {
                 && m.transport() == transport && m.server().equals(server)).findFirst();
     }
 
-    /** Of a server on its own. */
-    Optional<MedianFigures> median(int clients, BenchLoad load, BenchTransport transport, BenchMode mode) {
-        return median(clients, load, transport, new ServerSetup(mode, 0));
-    }
-
     List<Ratio> ratios(int clients, BenchLoad load, BenchTransport transport) {
         return ratios.stream().filter(r -> r.clients() == clients && r.load() == load && r.transport() == transport)
                 .toList();

@@ -78,6 +78,24 @@ class BenchNodesOptionsTest {
         assertThat(settings.plan().get(2).fileStem()).isEqualTo("20-flat-coap-1-portfolio-2nodes");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--mode portfolio --data d --clients 1 --db " + DB + " --redis " + REDIS,
+            "--mode baseline --clients 1 --db " + DB + " --redis " + REDIS + " --redis-prefix p: --node a" })
+    void a_bench_server_node_needs_all_four_shared_options_and_ours(String options) {
+        CommandLine commandLine = PortfolioCommand.newCommandLine();
+        StringWriter errors = new StringWriter();
+        commandLine.setErr(new PrintWriter(errors));
+        List<String> arguments = new ArrayList<>(List.of("bench-server"));
+        arguments.addAll(List.of(options.split(" ")));
+
+        int code = commandLine.execute(arguments.toArray(String[]::new));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(errors.toString().lines().findFirst())
+                .hasValue("--db, --redis, --redis-prefix and --node go together, with --mode portfolio");
+    }
+
     @Test
     void the_balancer_sends_a_device_always_to_the_same_node_and_spreads_a_fleet() {
         int[] counts = SourceHashBalancer.counts("sim-", 1000, 2);
