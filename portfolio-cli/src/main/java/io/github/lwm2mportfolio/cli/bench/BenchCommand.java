@@ -78,6 +78,20 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Longest wait for one run's devices (e.g. 10m, or ISO-8601). Default: ${DEFAULT-VALUE}.")
     Duration timeout;
 
+    @Option(names = "--nodes", split = ",", paramLabel = "COUNT[,COUNT...]",
+            description = "Run ours as this many nodes sharing PostgreSQL (--db) and Redis (--redis), each count in "
+                    + "turn (1 to 8, e.g. 1,2); the simulator spreads the devices over the nodes as a UDP load "
+                    + "balancer hashing the source would. Default: one server on its own H2 inventory.")
+    List<Integer> nodes = List.of();
+
+    @Option(names = "--db", paramLabel = "JDBC_URL", description = "With --nodes: the PostgreSQL the nodes share "
+            + "(jdbc:postgresql://...); each run gets a fresh schema, dropped after.")
+    String database;
+
+    @Option(names = "--redis", paramLabel = "URI", description = "With --nodes: the Redis the nodes share "
+            + "(redis://HOST:PORT); each run gets a fresh key prefix, its keys deleted after.")
+    String redis;
+
     @Override
     public Integer call() throws Exception {
         BenchSettings settings = settings();
@@ -152,9 +166,39 @@ public final class BenchCommand implements Callable<Integer> {
             benchTransports.add(BenchTransport.fromId(transport)
                     .orElseThrow(() -> bad("--transport must be coap and/or dtls, got '" + transport + "'")));
         }
+        checkNodes(benchModes, benchTransports);
         return new BenchSettings(clients.stream().distinct().toList(), rate, runs,
                 benchModes.stream().distinct().toList(), benchLoads.stream().distinct().toList(),
-                benchTransports.stream().distinct().toList(), timeout.toSeconds(), warmup);
+                benchTransports.stream().distinct().toList(), timeout.toSeconds(), warmup,
+                nodes.stream().distinct().toList(), database, redis);
+    }
+
+    private void checkNodes(List<BenchMode> benchModes, List<BenchTransport> benchTransports) {
+        if (nodes.isEmpty()) {
+            if (database != null || redis != null) {
+                throw bad("--db and --redis are for ours as nodes: give --nodes too");
+            }
+            return;
+        }
+        if (nodes.stream().anyMatch(n -> n < 1 || n > 8)) {
+            throw bad("--nodes must be a list of node counts from 1 to 8, got " + nodes);
+        }
+        if (!benchModes.contains(BenchMode.PORTFOLIO)) {
+            throw bad("--nodes runs ours as nodes: --modes must include portfolio");
+        }
+        if (database == null || !database.startsWith("jdbc:postgresql://")) {
+            throw bad("--nodes needs --db jdbc:postgresql://HOST:PORT/DB, the inventory the nodes share, got "
+                    + (database == null ? "none" : "'" + database + "'"));
+        }
+        if (redis == null || !redis.startsWith("redis://")) {
+            throw bad("--nodes needs --redis redis://HOST:PORT, the Redis the nodes share, got "
+                    + (redis == null ? "none" : "'" + redis + "'"));
+        }
+        if (benchTransports.contains(BenchTransport.DTLS)) {
+            // A DTLS session lives on one node: spreading datagrams needs a balancer that keeps sessions.
+            throw bad("--nodes runs over plain CoAP only: --transport dtls needs a load balancer that keeps each "
+                    + "DTLS session on its node (docs/SCALING.md)");
+        }
     }
 
     private ParameterException bad(String message) {

@@ -14,10 +14,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import io.github.lwm2mportfolio.cli.simulate.SimulateCommand;
 import io.github.lwm2mportfolio.cli.simulate.SimulatorAuthority;
+import io.github.lwm2mportfolio.cli.simulate.SourceHashBalancer;
 
 /**
- * Runs one {@link RunSpec}: the bench-server JVM, then the simulator JVM against it, each pinned as the
+ * Runs one {@link RunSpec}: the bench-server JVM (ours as nodes: one per node, sharing a fresh PostgreSQL schema and
+ * Redis key prefix, all on the server's CPU), then the simulator JVM against it, each pinned as the
  * {@link Pinning} says; for the reregister load waits for the server's WAVE (the first registration of every
  * client done) and then tells the simulator, by a line on its standard input, to register every client again;
  * waits for the server's RESULT, stops the simulator with SIGTERM (it deregisters and
@@ -64,56 +67,110 @@ final class BenchRun {
     private RunResult measure(RunSpec spec, Path serverData)
             throws IOException, GeneralSecurityException, InterruptedException {
         List<String> problems = new ArrayList<>();
+        List<NodeResult> nodes = new ArrayList<>();
         ServerResult serverResult = null;
         ServerResult firstWave = null;
         SimulatorStats simulatorStats = null;
+        SharedStorage storage = null;
         Path statsFile = logDirectory.resolve(spec.fileStem() + "-simulator-stats.json");
         Files.deleteIfExists(statsFile);
-        try (ServerProcess server = startServer(spec, serverData)) {
-            String uri = server.awaitLine(BenchServerCommand.READY, READY_WAIT, null, null);
-            Process simulator = startSimulator(spec, uri, statsFile);
+        List<ServerProcess> servers = new ArrayList<>();
+        // Closed after the servers: the schema and the keys go once no node uses them.
+        try (SharedRun shared = spec.nodes() == 0 ? null : SharedRun.open(settings.database(), settings.redis())) {
             try {
-                if (spec.load() == BenchLoad.REREGISTER) {
-                    firstWave = BenchJson.mapper().readValue(server.awaitLine(BenchServerCommand.WAVE,
-                            Duration.ofSeconds(settings.timeoutSeconds()).plus(RESULT_GRACE), simulator, "simulator"),
-                            ServerResult.class);
-                    problems.addAll(problemsOf(firstWave).stream().map(p -> "first wave: " + p).toList());
-                    if (!firstWave.timedOut()) {
-                        reregister(simulator);
-                    }
+                List<String> uris = new ArrayList<>();
+                // One after the other: the first node makes the data directory's keys, the others read them.
+                for (int node = 0; node < Math.max(1, spec.nodes()); node++) {
+                    ServerProcess server = startServer(spec, serverData, shared, node);
+                    servers.add(server);
+                    uris.add(server.awaitLine(BenchServerCommand.READY, READY_WAIT, null, null));
                 }
-                String json = server.awaitLine(BenchServerCommand.RESULT,
-                        Duration.ofSeconds(settings.timeoutSeconds()).plus(RESULT_GRACE), simulator, "simulator");
-                serverResult = BenchJson.mapper().readValue(json, ServerResult.class);
-                problems.addAll(problemsOf(serverResult));
+                Process simulator = startSimulator(spec, uris, statsFile);
+                try {
+                    List<ServerResult> waves = new ArrayList<>();
+                    if (spec.load() == BenchLoad.REREGISTER) {
+                        for (ServerProcess server : servers) {
+                            waves.add(BenchJson.mapper().readValue(server.awaitLine(BenchServerCommand.WAVE,
+                                    runWait(), simulator, "simulator"), ServerResult.class));
+                        }
+                        firstWave = NodeSum.of(waves);
+                        problems.addAll(problemsOf(firstWave).stream().map(p -> "first wave: " + p).toList());
+                        if (!firstWave.timedOut()) {
+                            reregister(simulator);
+                        }
+                    }
+                    List<ServerResult> results = new ArrayList<>();
+                    for (ServerProcess server : servers) {
+                        results.add(BenchJson.mapper().readValue(server.awaitLine(BenchServerCommand.RESULT,
+                                runWait(), simulator, "simulator"), ServerResult.class));
+                    }
+                    serverResult = NodeSum.of(results);
+                    problems.addAll(problemsOf(serverResult));
+                    if (shared != null) {
+                        for (int node = 0; node < results.size(); node++) {
+                            nodes.add(new NodeResult(nodeName(node), waves.isEmpty() ? null : waves.get(node),
+                                    results.get(node)));
+                        }
+                        storage = shared.measure(spec.clients());
+                    }
+                } finally {
+                    simulatorStats = stopSimulator(simulator, statsFile, problems);
+                }
             } finally {
-                simulatorStats = stopSimulator(simulator, statsFile, problems);
+                servers.forEach(ServerProcess::close);
             }
         } catch (RunFailure failure) {
             problems.add(0, failure.getMessage());
         }
         return new RunResult(spec, problems.isEmpty() ? null : String.join("; ", problems), serverResult, firstWave,
-                simulatorStats);
+                simulatorStats, nodes, storage);
     }
 
-    private ServerProcess startServer(RunSpec spec, Path data) throws IOException, GeneralSecurityException {
+    private Duration runWait() {
+        return Duration.ofSeconds(settings.timeoutSeconds()).plus(RESULT_GRACE);
+    }
+
+    /** a, b, c...: the names of ours' nodes in a run. */
+    private static String nodeName(int node) {
+        return String.valueOf((char) ('a' + node));
+    }
+
+    /**
+     * @param shared the stores of ours as nodes, or null for a server on its own
+     * @param node which node, from 0: it serves the devices a load balancer hashing their source sends it
+     */
+    private ServerProcess startServer(RunSpec spec, Path data, SharedRun shared, int node)
+            throws IOException, GeneralSecurityException {
+        int clients = spec.clients();
+        int warmup = settings.warmup();
+        if (shared != null) {
+            clients = SourceHashBalancer.counts(SimulateCommand.DEFAULT_PREFIX, clients, spec.nodes())[node];
+            warmup = SourceHashBalancer.counts(SimulateCommand.WARMUP_PREFIX, warmup, spec.nodes())[node];
+        }
         List<String> arguments = new ArrayList<>(List.of("bench-server", "--mode", spec.mode().id(), "--clients",
-                String.valueOf(spec.clients()), "--warmup", String.valueOf(settings.warmup()), "--timeout",
+                String.valueOf(clients), "--warmup", String.valueOf(warmup), "--timeout",
                 Duration.ofSeconds(settings.timeoutSeconds()).toString(), "--transport", spec.transport().id(),
                 "--seed", String.valueOf(SEED)));
         if (spec.load() == BenchLoad.REREGISTER) {
             arguments.add("--reregister");
         }
-        if (spec.mode().portfolioClients()) {
+        if (spec.mode().portfolioClients() && node == 0) {
             // The server reads its trust anchors at start: the simulator's CA comes from the same seed.
-            Path trust = Files.createDirectories(data.resolve("trust"));
-            SimulatorAuthority.fromSeed(SEED).writeCertificate(trust);
-            arguments.addAll(List.of("--trust", trust.toString()));
+            SimulatorAuthority.fromSeed(SEED).writeCertificate(Files.createDirectories(data.resolve("trust")));
+        }
+        if (spec.mode().portfolioClients()) {
+            arguments.addAll(List.of("--trust", data.resolve("trust").toString()));
         }
         if (spec.mode() == BenchMode.PORTFOLIO) {
+            // The nodes share the directory: its inventory key and server identity, as a deployment copies them.
             arguments.addAll(List.of("--data", data.resolve("server").toString()));
         }
-        ServerProcess server = ServerProcess.start(launcher.command(pinning.server(), arguments), log(spec, "server"));
+        if (shared != null) {
+            arguments.addAll(List.of("--db", shared.jdbcUrl(), "--redis", shared.redisUri(), "--redis-prefix",
+                    shared.redisPrefix(), "--node", nodeName(node)));
+        }
+        String process = shared == null ? "server" : "server-" + nodeName(node);
+        ServerProcess server = ServerProcess.start(launcher.command(pinning.server(), arguments), log(spec, process));
         running.add(server.process());
         return server;
     }
@@ -122,10 +179,10 @@ final class BenchRun {
      * The simulator serves the warm-up fleet first (flat out, not measured: the server counts only its other
      * endpoints), so that both JVMs are compiled when the measured fleet comes.
      */
-    private Process startSimulator(RunSpec spec, String serverUri, Path statsFile) throws IOException {
+    private Process startSimulator(RunSpec spec, List<String> serverUris, Path statsFile) throws IOException {
         int rate = spec.load() == BenchLoad.RATE ? settings.rate() : 0;
         List<String> arguments = new ArrayList<>(List.of("simulate", "--clients", String.valueOf(spec.clients()),
-                "--server", serverUri, "--seed", String.valueOf(SEED), "--rate", String.valueOf(rate), "--warmup",
+                "--server", String.join(",", serverUris), "--seed", String.valueOf(SEED), "--rate", String.valueOf(rate), "--warmup",
                 String.valueOf(settings.warmup()), "--stats-file", statsFile.toString()));
         if (!spec.mode().portfolioClients()) {
             arguments.add("--bare");

@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import io.github.lwm2mportfolio.cli.DurationConverter;
 import picocli.CommandLine.Command;
@@ -66,6 +68,20 @@ public final class BenchServerCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--db", description = "Mode portfolio as one of several nodes: the PostgreSQL inventory they "
+            + "share (with --redis and --node).")
+    String jdbcUrl;
+
+    @Option(names = "--redis", description = "The Redis the nodes share (redis://HOST:PORT).")
+    String redisUri;
+
+    @Option(names = "--redis-prefix", description = "The run's key prefix in Redis.")
+    String redisPrefix;
+
+    @Option(names = "--node", description = "This node's name; it counts only the devices registered through it "
+            + "(--clients of them, 0 allowed).")
+    String node;
+
     @Option(names = "--reregister", description = "Measure the clients' second registration (they register again "
             + "at once without deregistering): WAVE {json} once the first is done, RESULT for the second.")
     boolean reregister;
@@ -90,8 +106,10 @@ public final class BenchServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchMode benchMode = BenchMode.fromId(mode).orElseThrow(() -> new ParameterException(spec.commandLine(),
                 "--mode must be baseline, floor or portfolio, got '" + mode + "'"));
-        if (clients < 1) {
-            throw new ParameterException(spec.commandLine(), "--clients must be at least 1, got " + clients);
+        SharedStores shared = sharedStores(benchMode);
+        if (clients < (shared == null ? 1 : 0)) {
+            throw new ParameterException(spec.commandLine(), "--clients must be at least " + (shared == null ? 1 : 0)
+                    + ", got " + clients);
         }
         if (benchMode == BenchMode.PORTFOLIO && dataDirectory == null) {
             throw new ParameterException(spec.commandLine(), "--mode portfolio needs --data");
@@ -117,7 +135,7 @@ public final class BenchServerCommand implements Callable<Integer> {
         Map<String, byte[]> preSharedKeys = benchTransport == BenchTransport.DTLS
                 ? BenchPreSharedKeys.of(seed, warmup, clients) : Map.of();
         CompletableFuture<Void> stopAsked = endOfInput();
-        try (BenchServer server = server(benchMode, outcomes, benchTransport, preSharedKeys)) {
+        try (BenchServer server = server(benchMode, outcomes, benchTransport, preSharedKeys, shared)) {
             out.println(READY + server.start());
             out.flush();
             boolean timedOut = false;
@@ -156,13 +174,26 @@ public final class BenchServerCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /** The stores shared with the other nodes, or null for a server on its own; all four options or none. */
+    private SharedStores sharedStores(BenchMode benchMode) {
+        long given = Stream.of(jdbcUrl, redisUri, redisPrefix, node).filter(Objects::nonNull).count();
+        if (given == 0) {
+            return null;
+        }
+        if (given < 4 || benchMode != BenchMode.PORTFOLIO) {
+            throw new ParameterException(spec.commandLine(),
+                    "--db, --redis, --redis-prefix and --node go together, with --mode portfolio");
+        }
+        return new SharedStores(jdbcUrl, redisUri, redisPrefix, node);
+    }
+
     private BenchServer server(BenchMode benchMode, DeviceOutcomes outcomes, BenchTransport benchTransport,
-            Map<String, byte[]> preSharedKeys) throws Exception {
+            Map<String, byte[]> preSharedKeys, SharedStores shared) throws Exception {
         return switch (benchMode) {
         case BASELINE -> new BareLeshanBenchServer(outcomes, benchTransport, preSharedKeys);
         case FLOOR -> new FloorBenchServer(outcomes, trustDirectory, benchTransport, preSharedKeys);
         case PORTFOLIO -> new PortfolioBenchServer(outcomes, dataDirectory, trustDirectory, benchTransport,
-                preSharedKeys);
+                preSharedKeys, shared);
         };
     }
 

@@ -20,27 +20,27 @@ final class BenchSummary {
         for (int clients : settings.clients()) {
             for (BenchTransport transport : settings.transports()) {
                 for (BenchLoad load : settings.loads()) {
-                    summary.add(clients, load, transport, settings.modes(), results);
+                    summary.add(clients, load, transport, settings.servers(), results);
                 }
             }
         }
         return summary;
     }
 
-    private void add(int clients, BenchLoad load, BenchTransport transport, List<BenchMode> modes,
+    private void add(int clients, BenchLoad load, BenchTransport transport, List<ServerSetup> servers,
             List<RunResult> results) {
-        for (BenchMode mode : modes) {
+        for (ServerSetup server : servers) {
             List<RunResult> runs = results.stream().filter(RunResult::hasServerFigures)
                     .filter(r -> r.spec().clients() == clients && r.spec().load() == load
-                            && r.spec().transport() == transport && r.spec().mode() == mode)
+                            && r.spec().transport() == transport && r.spec().server().equals(server))
                     .toList();
-            medians.add(medians(clients, load, transport, mode, runs));
+            medians.add(medians(clients, load, transport, server, runs));
         }
-        Optional<MedianFigures> ours = median(clients, load, transport, BenchMode.PORTFOLIO);
-        for (BenchMode reference : List.of(BenchMode.BASELINE, BenchMode.FLOOR)) {
-            Optional<MedianFigures> other = median(clients, load, transport, reference);
-            if (ours.isPresent() && other.isPresent()) {
-                ratios.add(Ratio.of(ours.get(), other.get()));
+        for (ServerSetup ours : servers.stream().filter(s -> s.mode() == BenchMode.PORTFOLIO).toList()) {
+            for (BenchMode reference : List.of(BenchMode.BASELINE, BenchMode.FLOOR)) {
+                Optional<MedianFigures> other = median(clients, load, transport, new ServerSetup(reference, 0));
+                median(clients, load, transport, ours).ifPresent(
+                        figures -> other.ifPresent(r -> ratios.add(Ratio.of(figures, r))));
             }
         }
     }
@@ -53,9 +53,9 @@ final class BenchSummary {
         return List.copyOf(ratios);
     }
 
-    Optional<MedianFigures> median(int clients, BenchLoad load, BenchTransport transport, BenchMode mode) {
+    Optional<MedianFigures> median(int clients, BenchLoad load, BenchTransport transport, ServerSetup server) {
         return medians.stream().filter(m -> m.clients() == clients && m.load() == load
-                && m.transport() == transport && m.mode() == mode).findFirst();
+                && m.transport() == transport && m.server().equals(server)).findFirst();
     }
 
     List<Ratio> ratios(int clients, BenchLoad load, BenchTransport transport) {
@@ -63,9 +63,9 @@ final class BenchSummary {
                 .toList();
     }
 
-    private static MedianFigures medians(int clients, BenchLoad load, BenchTransport transport, BenchMode mode,
+    private static MedianFigures medians(int clients, BenchLoad load, BenchTransport transport, ServerSetup server,
             List<RunResult> runs) {
-        return new MedianFigures(clients, load, transport, mode, runs.size(),
+        return new MedianFigures(clients, load, transport, server.mode(), server.nodes(), runs.size(),
                 median(runs, r -> r.server().devicesPerSecond()), median(runs, r -> r.server().p50Ms()),
                 median(runs, r -> r.server().p99Ms()), median(runs, r -> r.server().cpuSecondsPerDevice() * 1e3),
                 median(runs, r -> r.simulator() == null ? Double.NaN : r.simulator().heapBytesPerClient() / 1024),

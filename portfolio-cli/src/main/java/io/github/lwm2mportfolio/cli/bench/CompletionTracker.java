@@ -1,5 +1,6 @@
 package io.github.lwm2mportfolio.cli.bench;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ final class CompletionTracker implements DeviceOutcomes {
     private int failedCount;
     private boolean started;
     private long firstRegistration;
+    private long firstRegistrationMicros;
+    private long lastFinishMicros;
     private long firstCpu;
     private long lastFinish;
     private long lastCpu;
@@ -39,6 +42,9 @@ final class CompletionTracker implements DeviceOutcomes {
         this.mode = mode.id();
         this.expected = expected;
         this.cpuNanos = cpuNanos;
+        if (expected == 0) {
+            allFinished.complete(null); // a server node the load balancer sent no device
+        }
     }
 
     @Override
@@ -51,6 +57,7 @@ final class CompletionTracker implements DeviceOutcomes {
             if (!started) {
                 started = true;
                 firstRegistration = now;
+                firstRegistrationMicros = epochMicros();
                 firstCpu = cpuNanos.getAsLong();
             }
         }
@@ -78,7 +85,8 @@ final class CompletionTracker implements DeviceOutcomes {
         return new ServerResult(mode, expected, latencies.size(), failedCount, failures, timedOut, seconds,
                 done == 0 ? 0 : done / seconds, millis(Statistics.percentile(samples, 0.50)),
                 millis(Statistics.percentile(samples, 0.99)), millis(Statistics.percentile(samples, 1.0)),
-                done == 0 ? Double.NaN : (lastCpu - firstCpu) / 1e9 / done);
+                done == 0 ? Double.NaN : (lastCpu - firstCpu) / 1e9 / done, firstRegistrationMicros,
+                lastFinishMicros);
     }
 
     private void finish(String endpoint, String failure) {
@@ -98,12 +106,19 @@ final class CompletionTracker implements DeviceOutcomes {
                 }
             }
             lastFinish = now;
+            lastFinishMicros = epochMicros();
             lastCpu = cpuNanos.getAsLong();
             last = latencies.size() + failedCount == expected;
         }
         if (last) {
             allFinished.complete(null);
         }
+    }
+
+    /** The wall clock, which the server nodes of one run share (their nanoTime origins differ). */
+    private static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     }
 
     private static double millis(double nanos) {

@@ -28,7 +28,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * chart.png: two panels side by side, throughput and p99 latency against N (log scale), one line per server,
- * ours beside bare Leshan and the floor, from the medians.
+ * ours beside bare Leshan and the floor, from the medians. With ours as nodes, one line per node count, and the
+ * second panel is the server CPU per device summed over the nodes.
  */
 final class ResultsChart {
 
@@ -49,9 +50,16 @@ final class ResultsChart {
         JFreeChart throughput = chart("Throughput", describe(throughputLoad, settings), "devices/s",
                 lines(settings, summary, throughputLoad, MedianFigures::devicesPerSecond),
                 clientsAxis(settings.clients()));
-        JFreeChart latency = chart("p99 latency", describe(latencyLoad, settings),
-                "ms, registration to stored verdict (bare Leshan: to the /3/0 answer; floor: to the checked signatures)",
-                lines(settings, summary, latencyLoad, MedianFigures::p99Ms), clientsAxis(settings.clients()));
+        // Ours as nodes: what the nodes spend per device beside what they do, rather than latency.
+        JFreeChart latency = settings.nodes().isEmpty()
+                ? chart("p99 latency", describe(latencyLoad, settings),
+                        "ms, registration to stored verdict (bare Leshan: to the /3/0 answer; floor: to the checked "
+                                + "signatures)",
+                        lines(settings, summary, latencyLoad, MedianFigures::p99Ms), clientsAxis(settings.clients()))
+                : chart("Server CPU per device", describe(throughputLoad, settings),
+                        "CPU ms/device, summed over the nodes",
+                        lines(settings, summary, throughputLoad, MedianFigures::cpuMsPerDevice),
+                        clientsAxis(settings.clients()));
 
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D graphics = image.createGraphics();
@@ -84,10 +92,10 @@ final class ResultsChart {
         XYSeriesCollection lines = new XYSeriesCollection();
         boolean transportsApart = settings.transports().size() > 1;
         for (BenchTransport transport : settings.transports()) {
-            for (BenchMode mode : settings.modes()) {
-                XYSeries line = new XYSeries(mode.label() + (transportsApart ? " (" + transport.label() + ")" : ""));
+            for (ServerSetup server : settings.servers()) {
+                XYSeries line = new XYSeries(server.label() + (transportsApart ? " (" + transport.label() + ")" : ""));
                 for (int clients : settings.clients()) {
-                    summary.median(clients, load, transport, mode).map(figure::applyAsDouble)
+                    summary.median(clients, load, transport, server).map(figure::applyAsDouble)
                             .filter(v -> !v.isNaN()).ifPresent(value -> line.add(clients, value));
                 }
                 lines.addSeries(line);

@@ -40,8 +40,8 @@ final class ResultsTable {
         for (int clients : settings.clients()) {
             for (BenchTransport transport : settings.transports()) {
                 for (BenchLoad load : settings.loads()) {
-                    for (BenchMode mode : settings.modes()) {
-                        summary.median(clients, load, transport, mode).ifPresent(m -> rows.add(row(m)));
+                    for (ServerSetup server : settings.servers()) {
+                        summary.median(clients, load, transport, server).ifPresent(m -> rows.add(row(m)));
                     }
                     summary.ratios(clients, load, transport).forEach(r -> rows.add(List.of(load.id(),
                             transport.label(), count(clients), r.label(), number(r.throughput(), 2), "", "",
@@ -60,7 +60,7 @@ final class ResultsTable {
     }
 
     private static List<String> row(MedianFigures m) {
-        return List.of(m.load().id(), m.transport().label(), count(m.clients()), m.mode().label(), number(m.devicesPerSecond(), 1),
+        return List.of(m.load().id(), m.transport().label(), count(m.clients()), m.server().label(), number(m.devicesPerSecond(), 1),
                 number(m.p50Ms(), 2), number(m.p99Ms(), 2), number(m.cpuMsPerDevice(), 3),
                 number(m.heapKbPerClient(), 1), number(m.threadsPerClient(), 4), String.valueOf(m.runs()));
     }

@@ -17,10 +17,13 @@ import java.util.List;
  * @param p99Ms 99th percentile of the same
  * @param maxMs the slowest of the same
  * @param cpuSecondsPerDevice the server process's CPU time over {@code seconds}, per device done
+ * @param firstRegistrationMicros wall-clock time of the first registration, microseconds since the epoch (0 when
+ *        none came): it lays the spans of several server nodes side by side
+ * @param lastDoneMicros wall-clock time of the last device done, the same way
  */
 record ServerResult(String mode, int clients, int completed, int failed, List<String> failures, boolean timedOut,
         double seconds, double devicesPerSecond, double p50Ms, double p99Ms, double maxMs,
-        double cpuSecondsPerDevice) {
+        double cpuSecondsPerDevice, long firstRegistrationMicros, long lastDoneMicros) {
 
     ServerResult {
         failures = List.copyOf(failures);

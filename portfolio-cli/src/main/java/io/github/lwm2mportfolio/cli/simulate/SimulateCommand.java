@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -56,9 +57,11 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Number of simulated devices (1 to 100000); 0 with --trust-out only writes the certificate.")
     int clients;
 
-    @Option(names = "--server", required = true,
-            description = "LwM2M server: coap://HOST:PORT, or coaps://HOST:PORT for DTLS with pre-shared keys.")
-    String serverUri;
+    @Option(names = "--server", required = true, split = ",", paramLabel = "URI[,URI...]",
+            description = "LwM2M server: coap://HOST:PORT, or coaps://HOST:PORT for DTLS with pre-shared keys. Several "
+                    + "(nodes of one deployment): each device talks to one, as a UDP load balancer hashing the "
+                    + "source would choose.")
+    List<String> serverUris;
 
     @Option(names = "--seed", defaultValue = "1",
             description = "Makes endpoints' host identities and keys again, run after run. Default: ${DEFAULT-VALUE}.")
@@ -202,7 +205,7 @@ public final class SimulateCommand implements Callable<Integer> {
                         endpoint -> endpoint.startsWith(prefix), out)) {
             out.printf("built %d %s clients in %.1f s; starting them %s against %s%n", fleet.size(),
                     bare ? "bare Leshan" : "Portfolio", (System.nanoTime() - buildStart) / 1e9,
-                    rate > 0 ? "at " + rate + "/s" : "all at once", serverUri);
+                    rate > 0 ? "at " + rate + "/s" : "all at once", String.join(", ", serverUris));
             out.flush();
             providePreSharedKeys(fleet, out);
             ticker.scheduleAtFixedRate(() -> line.show(progress.line()), progressInterval.toMillis(),
@@ -345,19 +348,29 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--prefix may hold letters, digits, '.', '_' and '-' (at most 32), got '" + prefix + "'");
         }
-        URI uri;
-        try {
-            uri = URI.create(serverUri);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--server is not a URI: " + e.getMessage());
+        boolean secure = false;
+        InetAddress local = bind;
+        for (int i = 0; i < serverUris.size(); i++) {
+            String serverUri = serverUris.get(i);
+            URI uri;
+            try {
+                uri = URI.create(serverUri);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--server is not a URI: " + e.getMessage());
+            }
+            if (!"coaps".equals(uri.getScheme()) && !"coap".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new ParameterException(spec.commandLine(),
+                        "--server must be coap://HOST:PORT or coaps://HOST:PORT, got " + serverUri);
+            }
+            if (i == 0) {
+                secure = "coaps".equals(uri.getScheme());
+                local = bind != null ? bind : loopbackFor(uri.getHost());
+            } else if (secure != "coaps".equals(uri.getScheme())) {
+                throw new ParameterException(spec.commandLine(),
+                        "--server: the nodes must all be coap:// or all coaps://, got " + String.join(",", serverUris));
+            }
         }
-        boolean secure = "coaps".equals(uri.getScheme());
-        if (!secure && !"coap".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new ParameterException(spec.commandLine(),
-                    "--server must be coap://HOST:PORT or coaps://HOST:PORT, got " + serverUri);
-        }
-        InetAddress local = bind != null ? bind : loopbackFor(uri.getHost());
-        return new SimulatedFleet.Settings(clients, serverUri, seed, rate, bare, secure, dataDirectory, local, lifetime,
+        return new SimulatedFleet.Settings(clients, serverUris, seed, rate, bare, secure, dataDirectory, local, lifetime,
                 threads, prefix, Options.service(spec, "--service", service),
                 Options.registrationForm(spec, lwm2mVersion, advertisedFormat));
     }
@@ -377,7 +390,7 @@ public final class SimulateCommand implements Callable<Integer> {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("clients", clients);
         summary.put("bare", bare);
-        summary.put("server", serverUri);
+        summary.put("server", String.join(",", serverUris));
         summary.put("seed", seed);
         summary.put("rate", rate);
         summary.put("ranSeconds", Math.round(ranSeconds * 10) / 10.0);

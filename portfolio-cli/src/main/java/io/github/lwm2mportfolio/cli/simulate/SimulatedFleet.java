@@ -48,16 +48,26 @@ import io.github.lwm2mportfolio.core.model.PortfolioObject;
 final class SimulatedFleet implements AutoCloseable {
 
     /**
-     * How the fleet is made. {@code rate} is registrations per second, 0 for all at once; {@code dataDirectory}
-     * null keeps the clients' stores in memory.
+     * How the fleet is made. {@code serverUris}: the server nodes the devices are spread over, usually one;
+     * {@code rate} is registrations per second, 0 for all at once; {@code dataDirectory} null keeps the clients'
+     * stores in memory.
      */
-    record Settings(int clients, String serverUri, long seed, double rate, boolean bare, boolean psk,
+    record Settings(int clients, List<String> serverUris, long seed, double rate, boolean bare, boolean psk,
             Path dataDirectory, InetAddress localAddress, long lifetimeSeconds, int threads, String endpointPrefix,
             AuthService defaultService, RegistrationForm registrationForm) {
 
         /** A warm-up fleet beside this one: its own size, endpoints and store directory, all started at once. */
+        Settings {
+            serverUris = List.copyOf(serverUris);
+        }
+
+        /** With several servers, each device talks to one, as a load balancer hashing its source would choose. */
+        String serverUri(String endpoint) {
+            return SourceHashBalancer.serverOf(endpoint, serverUris);
+        }
+
         Settings warmUp(int count, String prefix) {
-            return new Settings(count, serverUri, seed, 0, bare, psk,
+            return new Settings(count, serverUris, seed, 0, bare, psk,
                     dataDirectory == null ? null : dataDirectory.resolve("warm-up"), localAddress, lifetimeSeconds,
                     threads, prefix, defaultService, registrationForm);
         }
@@ -118,7 +128,7 @@ final class SimulatedFleet implements AutoCloseable {
 
     private SimulatedDevice portfolioDevice(int index) throws Exception {
         String endpoint = endpoint(settings.endpointPrefix(), index);
-        PortfolioClient.Builder builder = PortfolioClient.builder(endpoint).serverUri(settings.serverUri())
+        PortfolioClient.Builder builder = PortfolioClient.builder(endpoint).serverUri(settings.serverUri(endpoint))
                 .fleet(shared)
                 .localAddress(settings.localAddress()).lifetime(settings.lifetimeSeconds())
                 .keySource(authority.deviceKeys(endpoint)).defaultService(settings.defaultService())
@@ -145,7 +155,7 @@ final class SimulatedFleet implements AutoCloseable {
         int shortServerId = 123;
         ClientSecurity security = settings.psk() ? ClientSecurity.psk(endpoint, authority.pskKey(endpoint))
                 : ClientSecurity.none();
-        objects.setInstancesForObject(LwM2mId.SECURITY, security.toSecurityObject(settings.serverUri(), shortServerId));
+        objects.setInstancesForObject(LwM2mId.SECURITY, security.toSecurityObject(settings.serverUri(endpoint), shortServerId));
         objects.setInstancesForObject(LwM2mId.SERVER, new Server(shortServerId, settings.lifetimeSeconds()));
         objects.setInstancesForObject(LwM2mId.DEVICE, new Device("lwm2m-portfolio simulator", "bare Leshan",
                 endpoint));

@@ -64,7 +64,7 @@ class ResultsWritersTest {
             ServerResult server = new ServerResult(spec.mode().id(), spec.clients(), spec.clients() - failed, failed,
                     failed == 0 ? List.of() : List.of("sim-7: verdict FAILED: bad signature"), false,
                     spec.clients() / rate, rate * spread, p50 * spread, 2 * p50 * spread, 3 * p50,
-                    (ours ? 0.8e-3 : floor ? 0.4e-3 : 0.2e-3) * spread);
+                    (ours ? 0.8e-3 : floor ? 0.4e-3 : 0.2e-3) * spread, 0, 0);
             SimulatorStats simulator = new SimulatorStats(spec.clients(), spec.clients(), 20, 40,
                     10L << 20, (10L << 20) + spec.clients() * 20_480L, 20_480 * spread, 20.0 / spec.clients());
             results.add(new RunResult(spec, failed == 0 ? null : "1 device failed: sim-7: verdict FAILED", server,

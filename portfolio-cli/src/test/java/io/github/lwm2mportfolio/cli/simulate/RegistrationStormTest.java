@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,7 @@ class RegistrationStormTest {
         try (PortfolioServer server = PortfolioServer.builder().bindHost("127.0.0.1").coapPort(0).coapsPort(0)
                 .httpPort(-1).dataDirectory(dir.resolve("server")).trustDirectory(trust).build()) {
             server.start();
-            SimulatedFleet.Settings settings = new SimulatedFleet.Settings(CLIENTS, server.coapUri(), SEED, 0, false,
+            SimulatedFleet.Settings settings = new SimulatedFleet.Settings(CLIENTS, List.of(server.coapUri()), SEED, 0, false,
                     false, null, InetAddress.getLoopbackAddress(), 300, 8, "storm-", AuthService.SIGN,
                     RegistrationForm.parse("1.1", "all"));
             AtomicInteger maxCollectorThreads = new AtomicInteger();
