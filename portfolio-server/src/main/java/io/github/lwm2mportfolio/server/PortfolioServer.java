@@ -716,6 +716,7 @@ public final class PortfolioServer implements AutoCloseable {
                 if (redis == null) {
                     return build(redis, DtlsConnectors.alone(), null);
                 }
+                ClusterNodes.requireFreeName(redis, clusterTtl());
                 dtlsNodes = DtlsClusterNodes.claim(redis,
                         dtlsNodeId != null ? dtlsNodeId : DtlsClusterNodes.idOf(nodeName));
                 return build(redis, dtlsCluster == null ? DtlsConnectors.node(dtlsNodes.nodeId())
