@@ -232,7 +232,10 @@ public final class PortfolioServer implements AutoCloseable {
         }
     }
 
-    /** What /health/ready checks beside the database: the server is not stopping, its LwM2M endpoints serve. */
+    /**
+     * What /health/ready checks beside the database: the server is not stopping, its LwM2M endpoints serve and, for
+     * a node of several, Redis answers.
+     */
     private Map<String, Optional<String>> readiness() {
         Map<String, Optional<String>> checks = new LinkedHashMap<>();
         checks.put("server", stopping || closed.get() ? Optional.of("stopping") : Optional.empty());
@@ -244,6 +247,9 @@ public final class PortfolioServer implements AutoCloseable {
             }
         }
         checks.put("lwm2m", down.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", down)));
+        if (redis != null) {
+            checks.put("redis", redis.problem());
+        }
         return checks;
     }
 
@@ -716,6 +722,7 @@ public final class PortfolioServer implements AutoCloseable {
                 if (redis == null) {
                     return build(redis, DtlsConnectors.alone(), null);
                 }
+                ClusterNodes.requireFreeName(redis, clusterTtl());
                 dtlsNodes = DtlsClusterNodes.claim(redis,
                         dtlsNodeId != null ? dtlsNodeId : DtlsClusterNodes.idOf(nodeName));
                 return build(redis, dtlsCluster == null ? DtlsConnectors.node(dtlsNodes.nodeId())

@@ -70,11 +70,28 @@ public final class ClusterNodes implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         if (!"OK".equals(redis.set(keys.node(name), announcement, SetArgs.Builder.nx().px(ttlMillis)))) {
-            throw new IllegalStateException("another live node is named '" + name + "' (its announcement in Redis "
-                    + "expires " + ttlMillis / 1000 + " s after it stops): give each node a name of its own with --node");
+            throw nameTaken(name, ttlMillis);
         }
         long every = Math.max(10, ttlMillis / 3);
         renewals.scheduleAtFixedRate(this::renew, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Refuses a node name that a live node announces, before a node that starts touches anything shared: a twin
+     * would otherwise claim its DTLS node id, apply its --certified file and serve devices for a moment, then
+     * release that id as its own when {@link #announce} refuses it. {@link #announce} still settles two starts at
+     * once.
+     */
+    public static void requireFreeName(SharedRedis shared, Duration ttl) {
+        if (shared.commands().exists(shared.keys().node(shared.node())) > 0) {
+            throw nameTaken(shared.node(), ttl.toMillis());
+        }
+    }
+
+    private static IllegalStateException nameTaken(String name, long ttlMillis) {
+        return new IllegalStateException("another live node is named '" + name + "' (its announcement in Redis is "
+                + "withdrawn when it stops, or expires " + ttlMillis / 1000 + " s after it died): give each node a "
+                + "name of its own with --node");
     }
 
     private void renew() {

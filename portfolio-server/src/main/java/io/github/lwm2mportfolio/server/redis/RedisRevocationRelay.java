@@ -23,6 +23,8 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 public final class RedisRevocationRelay implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisRevocationRelay.class);
+    /** Follows the node's name (which holds no space) in the message of a node that starts. */
+    private static final String STARTED = " started";
 
     private final StatefulRedisPubSubConnection<String, String> subscription;
     private final ExecutorService reloads;
@@ -64,9 +66,9 @@ public final class RedisRevocationRelay implements AutoCloseable {
         };
         subscription.addListener(new RedisPubSubAdapter<>() {
             @Override
-            public void message(String from, String changedBy) {
-                if (!changedBy.equals(redis.node()) && !relay.closed) {
-                    reloads.execute(() -> reload.accept("node " + changedBy + " changed it"));
+            public void message(String from, String message) {
+                if (!message.split(" ", 2)[0].equals(redis.node()) && !relay.closed) {
+                    reloads.execute(() -> reload.accept(why(message)));
                 }
             }
 
@@ -84,8 +86,15 @@ public final class RedisRevocationRelay implements AutoCloseable {
             }
         });
         // A start may have added its --revoked file to the stored list before this relay ran: the others read it.
-        redis.async().publish(channel, redis.node());
+        redis.async().publish(channel, redis.node() + STARTED);
         return relay;
+    }
+
+    /** Why a message makes this node read the list again, for the log: a node that changed it, or one that started. */
+    static String why(String message) {
+        return message.endsWith(STARTED)
+                ? "node " + message.substring(0, message.length() - STARTED.length()) + " started"
+                : "node " + message + " changed it";
     }
 
     @Override

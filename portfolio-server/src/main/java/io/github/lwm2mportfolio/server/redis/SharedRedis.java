@@ -1,6 +1,10 @@
 package io.github.lwm2mportfolio.server.redis;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
@@ -16,6 +20,8 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
  * connection per transaction: atomic changes are Lua scripts).
  */
 public final class SharedRedis implements AutoCloseable {
+
+    private static final long PING_MILLIS = 1000;
 
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
@@ -73,6 +79,27 @@ public final class SharedRedis implements AutoCloseable {
     /** A connection of its own for SUBSCRIBE, which takes a connection over. */
     public StatefulRedisPubSubConnection<String, String> pubSub() {
         return client.connectPubSub();
+    }
+
+    /**
+     * Why this node cannot use Redis now, or empty when a PING is answered within {@value #PING_MILLIS} ms: for
+     * /health/ready, so that a load balancer sends no devices to a node that can register none.
+     */
+    public Optional<String> problem() {
+        if (!connection.isOpen()) {
+            return Optional.of("not connected to Redis (reconnecting)");
+        }
+        try {
+            connection.async().ping().get(PING_MILLIS, TimeUnit.MILLISECONDS);
+            return Optional.empty();
+        } catch (TimeoutException e) {
+            return Optional.of("Redis did not answer within " + PING_MILLIS + " ms");
+        } catch (ExecutionException e) {
+            return Optional.of("Redis: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted while asking Redis");
+        }
     }
 
     public RedisKeys keys() {

@@ -19,11 +19,15 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.http.NotFoundResponse;
+import io.lettuce.core.RedisException;
 
 /** The one place where failures become HTTP codes and JSON bodies: {@code {"error": "...", ...details}}. */
 final class ApiErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+    /** Lettuce reconnects on its own, backing off up to 30 s. */
+    private static final int REDIS_RETRY_AFTER_SECONDS = 5;
 
     static final String DEVICE_WENT_AWAY = "the device re-registered or went away during the request; try again";
 
@@ -38,6 +42,16 @@ final class ApiErrors {
             }
         }
         return exception instanceof JdbiException ? "unknown" : null;
+    }
+
+    /** What Redis said in the chain (a command timed out, the connection is down), or null when it did not fail. */
+    private static String redisFailure(Throwable exception) {
+        for (Throwable t = exception; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof RedisException redis) {
+                return redis.getMessage();
+            }
+        }
+        return null;
     }
 
     /** The exception handler of every route: unexpected failures are logged and answer 500. */
@@ -81,6 +95,11 @@ final class ApiErrors {
             status = 503;
             message = "the inventory database is unavailable: " + DatabaseOutage.cause(exception) + "; try again";
             ctx.header("Retry-After", String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS));
+            LOG.warn("{} {}: {}", ctx.method(), ctx.path(), message);
+        } else if (redisFailure(exception) != null) {
+            status = 503;
+            message = "the shared Redis is unavailable (" + redisFailure(exception) + "); try again";
+            ctx.header("Retry-After", String.valueOf(REDIS_RETRY_AFTER_SECONDS));
             LOG.warn("{} {}: {}", ctx.method(), ctx.path(), message);
         } else if (sqlState(exception) != null) {
             // a database message names the statement and may carry its values (a key): never logged

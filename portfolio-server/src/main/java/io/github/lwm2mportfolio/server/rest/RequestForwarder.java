@@ -46,8 +46,7 @@ final class RequestForwarder {
     }
 
     void forward(Context ctx, Holder holder) {
-        String query = ctx.queryString();
-        URI target = URI.create(holder.restUri() + ctx.path() + (query == null ? "" : "?" + query));
+        URI target = ForwardedUri.of(holder.restUri(), ctx.path(), ctx.queryString());
         HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(answerTimeout)
                 .method(ctx.method().name(), HttpRequest.BodyPublishers.ofByteArray(BoundedBody.alreadyRead(ctx)))
                 .header(DeviceHolders.FORWARDED_BY, node);

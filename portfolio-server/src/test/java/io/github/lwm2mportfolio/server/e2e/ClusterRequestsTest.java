@@ -7,12 +7,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -165,6 +167,20 @@ class ClusterRequestsTest {
         assertThat(write.headers().firstValue(ANSWERED_BY)).hasValue("a");
         assertThat(client.portfolios().get(module[0]).orElseThrow().identities()).containsEntry(0, "IMEI-2");
         assertThat(relayToA.seen).hasSize(1);
+    }
+
+    @Test
+    void a_path_and_query_with_characters_jetty_accepts_but_uri_refuses_are_forwarded_not_answered_500()
+            throws Exception {
+        String endpoint = verifiedDeviceOnA(Fleet.newEndpoint("meter|pipe"), Fleet.HostSetup.certified("HDID-F11"))
+                .endpoint();
+
+        // Raw on the wire, as curl or a proxy may send them: java.net.URI itself refuses '|' and a stray '%'.
+        String answer = rawPost(nodeB, "/api/devices/" + endpoint + "/verify?note=|50%", operator);
+
+        assertThat(answer).startsWith("HTTP/1.1 200").contains(ANSWERED_BY + ": a").contains("\"VERIFIED\"");
+        assertThat(relayToA.seen).containsExactly("POST /api/devices/" + endpoint.replace("|", "%7C")
+                + "/verify?note=%7C50%25 forwarded by b");
     }
 
     @Test
@@ -377,7 +393,10 @@ class ClusterRequestsTest {
     }
 
     private PortfolioClient verifiedDeviceOnA(Fleet.HostSetup host) throws Exception {
-        String endpoint = Fleet.newEndpoint("meter");
+        return verifiedDeviceOnA(Fleet.newEndpoint("meter"), host);
+    }
+
+    private PortfolioClient verifiedDeviceOnA(String endpoint, Fleet.HostSetup host) throws Exception {
         PortfolioClient client = fleet.start(fleet.client(endpoint, true), host);
         await().atMost(Duration.ofSeconds(30)).until(() -> nodeB.inventory().device(endpoint)
                 .map(d -> d.summary().lastVerification() != null).orElse(false));
@@ -404,6 +423,18 @@ class ClusterRequestsTest {
             request.header("Content-Type", "application/json");
         }
         return HttpClient.newHttpClient().send(request.build(), BodyHandlers.ofString());
+    }
+
+    /** A POST with this request target as it is, byte for byte; the whole answer (status line, headers, body). */
+    private static String rawPost(PortfolioServer node, String target, String token) throws IOException {
+        URI rest = URI.create(node.restUri());
+        try (Socket socket = new Socket(rest.getHost(), rest.getPort())) {
+            socket.setSoTimeout(60_000);
+            socket.getOutputStream().write(("POST " + target + " HTTP/1.1\r\nHost: " + rest.getAuthority()
+                    + "\r\nAuthorization: Bearer " + token + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     /** Passes each request on to {@link #target} and records it: "METHOD path forwarded by NODE". */

@@ -1,6 +1,7 @@
 package io.github.lwm2mportfolio.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -64,11 +65,15 @@ class TwoNodesTest {
     }
 
     private PortfolioServer node(String name, Path data) throws Exception {
+        return builder(name, data).build();
+    }
+
+    private PortfolioServer.Builder builder(String name, Path data) {
         return PortfolioServer.builder().bindHost("127.0.0.1").coapPort(0).coapsPort(0).httpPort(0)
                 .dataDirectory(data).jdbcUrl(postgres.jdbcUrl()).fleetMasterKey(Fleet.MASTER_KEY)
                 .collector(CollectorConfig.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(15),
                         Duration.ofMillis(100)))
-                .redis(TestRedis.URI).redisPrefix(redis.prefix()).nodeName(name).build();
+                .redis(TestRedis.URI).redisPrefix(redis.prefix()).nodeName(name);
     }
 
     @AfterEach
@@ -130,6 +135,24 @@ class TwoNodesTest {
         assertThat(nodeB.collector().collectedCount()).isEqualTo(1);
         assertThat(nodeB.inventory().device(endpoint).orElseThrow().summary().lastVerification().outcome())
                 .isEqualTo(VerificationOutcome.VERIFIED);
+    }
+
+    @Test
+    void aSecondNodeNamedLikeALiveOneIsRefusedBeforeItTouchesAnythingShared() throws Exception {
+        Path certified = dir.resolve("certified.csv");
+        Files.writeString(certified, "manufacturer,model,software_version\nTwin Corp,T-1,1.0\n");
+        int certificationsBefore = nodeA.inventory().certifications().records().size();
+        List<String> keysBefore = redis.keys();
+
+        // Node a's name again, and the DTLS node id node a derived from it: the id is node a's, by name.
+        assertThatThrownBy(() -> builder("a", dir.resolve("twin")).certifiedCsv(certified).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("another live node is named 'a'");
+
+        // Its --certified file was not applied to the shared inventory, and it claimed and released nothing:
+        // node a's DTLS node id and announcement stay as they were.
+        assertThat(nodeA.inventory().certifications().records()).hasSize(certificationsBefore);
+        assertThat(redis.keys()).containsExactlyInAnyOrderElementsOf(keysBefore);
+        assertThat(nodeB.clusterNodes().orElseThrow().alive("a")).isPresent();
     }
 
     private static HttpResponse<String> post(PortfolioServer node, String path, String token) throws Exception {
