@@ -82,12 +82,21 @@ public final class SharedRedis implements AutoCloseable {
     }
 
     /**
+     * Why commands would fail now as far as the connection knows, without a round trip (a registration request asks
+     * this each time): empty while connected.
+     */
+    public Optional<String> disconnected() {
+        return connection.isOpen() ? Optional.empty() : Optional.of("not connected to Redis (reconnecting)");
+    }
+
+    /**
      * Why this node cannot use Redis now, or empty when a PING is answered within {@value #PING_MILLIS} ms: for
      * /health/ready, so that a load balancer sends no devices to a node that can register none.
      */
     public Optional<String> problem() {
-        if (!connection.isOpen()) {
-            return Optional.of("not connected to Redis (reconnecting)");
+        Optional<String> disconnected = disconnected();
+        if (disconnected.isPresent()) {
+            return disconnected;
         }
         try {
             connection.async().ping().get(PING_MILLIS, TimeUnit.MILLISECONDS);

@@ -2,6 +2,8 @@ package io.github.lwm2mportfolio.server.registration;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.CoapServer;
@@ -24,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * not 4.03: the client is not refused for what it is but for how many registered from its address lately.</li>
  * <li>a plain-CoAP Register of an endpoint that is or was registered over CoAPS: 4.03, so that nobody takes over
  * a DTLS device's registration without its credentials (removing the device forgets it);</li>
- * <li>a Register when the inventory cannot say whether that is so: 5.03, to try again later.</li>
+ * <li>a Register when the inventory cannot say whether that is so: 5.03, to try again later;</li>
+ * <li>a Register, an Update or a De-register while the shared registration store (Redis, for a node of several)
+ * is unreachable: 5.03 at once, rather than a reset after its timeout.</li>
  * </ul>
  * Every other request goes to Leshan's resource unchanged. Each refusal is logged once with the endpoint, the
  * source address and the reason; those of the rate limit at most once a second, since a flood causes them.
@@ -44,6 +48,8 @@ public final class RegistrationGate extends CoapResource {
     /** Set when the server stops: why every new Register is answered 5.03, and the Max-Age it carries. */
     private volatile String closedReason;
     private volatile long closedRetrySeconds;
+    /** Why the registration store cannot be used now, or empty; never asked of a store in memory. */
+    private volatile Supplier<Optional<String>> storeProblem = Optional::empty;
 
     RegistrationGate(Resource registrations, RegistrationLimits limits, EndpointHistory history) {
         super(registrations.getName());
@@ -79,6 +85,11 @@ public final class RegistrationGate extends CoapResource {
         closedReason = reason;
     }
 
+    /** Answers 5.03 to every registration request while {@code problem} says why the store cannot be used. */
+    public void refuseWhileStoreDown(Supplier<Optional<String>> problem) {
+        this.storeProblem = problem;
+    }
+
     @Override
     public Resource getChild(String name) {
         return this; // /rd/{id}: updates and deregistrations, passed on to Leshan
@@ -99,11 +110,30 @@ public final class RegistrationGate extends CoapResource {
                 refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, closed, closedRetrySeconds);
                 return;
             }
-            if (request.getOptions().getURIPathCount() == 1 && !admitted(exchange)) {
+        }
+        if (request.getCode() == Code.POST || request.getCode() == Code.DELETE) {
+            Optional<String> storeDown = storeProblem.get();
+            if (storeDown.isPresent()) {
+                logRefusal(() -> LOG.warn("registration request from {} refused (5.03): {}", source(request),
+                        storeDown.get()));
+                refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE,
+                        "the registration store is unavailable; try again later", UNAVAILABLE_RETRY_SECONDS);
                 return;
             }
         }
+        if (request.getCode() == Code.POST && request.getOptions().getURIPathCount() == 1 && !admitted(exchange)) {
+            return;
+        }
         registrations.handleRequest(exchange);
+    }
+
+    /** Logs a refusal that a flood or an outage causes many of: at most once a second. */
+    private void logRefusal(Runnable log) {
+        long now = System.nanoTime();
+        if (now - lastRefusalLog > 1_000_000_000L) {
+            lastRefusalLog = now;
+            log.run();
+        }
     }
 
     /** Whether a Register may go on to Leshan; answers it when not. */
@@ -119,12 +149,8 @@ public final class RegistrationGate extends CoapResource {
                 String reason = "too many registrations from " + source.getHostAddress() + " (at most "
                         + limits.perSourceBurst() + " at once, then " + limits.perSourceRate()
                         + " per second); try again in " + retryAfter + " s";
-                long now = System.nanoTime();
-                if (now - lastRefusalLog > 1_000_000_000L) {
-                    lastRefusalLog = now;
-                    LOG.info("registration of {} from {} refused (5.03): {}", printable(endpoint), source(request),
-                            reason);
-                }
+                logRefusal(() -> LOG.info("registration of {} from {} refused (5.03): {}", printable(endpoint),
+                        source(request), reason));
                 refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, reason, retryAfter);
                 return false;
             }

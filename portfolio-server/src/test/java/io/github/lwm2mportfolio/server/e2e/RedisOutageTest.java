@@ -3,6 +3,7 @@ package io.github.lwm2mportfolio.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,8 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,7 @@ import io.github.lwm2mportfolio.server.access.Role;
 import io.github.lwm2mportfolio.server.collector.CollectorConfig;
 import io.github.lwm2mportfolio.server.redis.TestPostgres;
 import io.github.lwm2mportfolio.server.redis.TestRedis;
+import io.github.lwm2mportfolio.server.registration.RawRegistrations;
 
 /**
  * A node whose link to Redis is cut while it runs: /health/ready says so (a load balancer then sends it no
@@ -88,6 +92,24 @@ class RedisOutageTest {
         assertThat(verify.headers().firstValue("Retry-After")).isPresent();
         // What needs only the database still works.
         assertThat(send("GET", "/api/devices/" + endpoint, token).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void registrationRequestsAreAnswered503AtOnceWhileRedisIsUnreachable() throws Exception {
+        try (RawRegistrations device = new RawRegistrations(node.coapUri(), InetAddress.getLoopbackAddress())) {
+            CoapResponse registered = device.register(Fleet.newEndpoint("meter"), "300", "</1/0>,</3/0>");
+            assertThat(registered.getCode()).isEqualTo(CoAP.ResponseCode.CREATED);
+
+            link.close();
+            await().atMost(Duration.ofSeconds(20)).until(() -> send("GET", "/health/ready", null).statusCode() == 503);
+
+            for (CoapResponse refused : new CoapResponse[] { device.register(Fleet.newEndpoint("meter"), "300",
+                    "</1/0>,</3/0>"), device.update("/" + registered.getOptions().getLocationPathString(), "300") }) {
+                assertThat(refused.getCode()).isEqualTo(CoAP.ResponseCode.SERVICE_UNAVAILABLE);
+                assertThat(refused.getResponseText()).isEqualTo("the registration store is unavailable; try again later");
+                assertThat(refused.getOptions().getMaxAge()).isEqualTo(30);
+            }
+        }
     }
 
     private HttpResponse<String> send(String method, String path, String token) throws Exception {
