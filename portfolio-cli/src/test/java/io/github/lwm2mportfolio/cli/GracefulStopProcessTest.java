@@ -1,9 +1,11 @@
 package io.github.lwm2mportfolio.cli;
 
+import static io.github.lwm2mportfolio.cli.ProcessTexts.freeUdpPort;
+import static io.github.lwm2mportfolio.cli.ProcessTexts.group;
+import static io.github.lwm2mportfolio.cli.ProcessTexts.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -11,8 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -216,21 +216,5 @@ class GracefulStopProcessTest {
 
     private String output() throws Exception {
         return read(dir.resolve("out")) + read(dir.resolve("err"));
-    }
-
-    private static int freeUdpPort() throws Exception {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String group(String text, String regex) {
-        Matcher matcher = Pattern.compile(regex).matcher(text);
-        assertThat(matcher.find()).as("%s in:%n%s", regex, text).isTrue();
-        return matcher.group(1);
-    }
-
-    private static String read(Path file) throws Exception {
-        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     }
 }

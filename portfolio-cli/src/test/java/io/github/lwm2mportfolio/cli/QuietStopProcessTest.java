@@ -1,17 +1,16 @@
 package io.github.lwm2mportfolio.cli;
 
+import static io.github.lwm2mportfolio.cli.ProcessTexts.freeUdpPort;
+import static io.github.lwm2mportfolio.cli.ProcessTexts.group;
+import static io.github.lwm2mportfolio.cli.ProcessTexts.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,8 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -120,21 +117,5 @@ class QuietStopProcessTest {
         String body = http.send(HttpRequest.newBuilder(URI.create(api + "/api/devices?size=100"))
                 .header("Authorization", "Bearer " + token).build(), BodyHandlers.ofString()).body();
         return body.split("\"HDID-Q", -1).length - 1;
-    }
-
-    private static int freeUdpPort() throws Exception {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String group(String text, String regex) {
-        Matcher matcher = Pattern.compile(regex).matcher(text);
-        assertThat(matcher.find()).as("%s in:%n%s", regex, text).isTrue();
-        return matcher.group(1);
-    }
-
-    private static String read(Path file) throws Exception {
-        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     }
 }

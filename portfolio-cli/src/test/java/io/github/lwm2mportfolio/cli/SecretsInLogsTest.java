@@ -1,5 +1,7 @@
 package io.github.lwm2mportfolio.cli;
 
+import static io.github.lwm2mportfolio.cli.ProcessTexts.group;
+import static io.github.lwm2mportfolio.cli.ProcessTexts.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.awaitility.core.ConditionTimeoutException;
@@ -173,15 +173,5 @@ class SecretsInLogsTest {
     private static void stop(Process process) throws Exception {
         process.toHandle().destroy(); // SIGTERM, as Ctrl-C
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    }
-
-    private static String group(String text, String regex) {
-        Matcher matcher = Pattern.compile(regex).matcher(text);
-        assertThat(matcher.find()).as("%s in:%n%s", regex, text).isTrue();
-        return matcher.group(1);
-    }
-
-    private static String read(Path file) throws Exception {
-        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     }
 }
