@@ -37,7 +37,10 @@ class DatabaseProbeTest {
             }
 
             proxy.pause();
-            assertThat(probe.problem()).hasValue("the database did not answer within 1000 ms");
+            // Most often the check hangs and the bound tells it; once in CI the pool's own check of its idle
+            // connection failed first and the probe told that: a problem within the bound either way.
+            assertThat(probe.problem()).hasValueSatisfying(problem -> assertThat(problem).isIn(
+                    "the database did not answer within 1000 ms", "no database connection: the connection to it was lost"));
             // asked again while the database still hangs: a problem again, told within the bound
             assertThat(probe.problem()).isPresent();
 
