@@ -17,7 +17,7 @@ import io.github.lwm2mportfolio.server.inventory.Inventory;
 
 /**
  * Group commit of collections: the records of devices collected at the same time wait in a bounded queue, and one
- * writer thread commits up to {@code maxBatch} of them in one transaction; each caller waits until its own record is
+ * writer thread commits up to {@code maxBatch} of them in one transaction; each caller learns when its own record is
  * committed. When a batch fails, its records are written again one by one, so that one record that cannot be written
  * loses none of the others. Once closed, records are written by their caller.
  */
@@ -35,6 +35,7 @@ final class CollectionWriter implements AutoCloseable {
     private final BlockingQueue<Pending> queue;
     private final Thread thread;
     private final AtomicLong transactions = new AtomicLong();
+    private final AtomicLong records = new AtomicLong();
     private volatile boolean closed;
 
     CollectionWriter(Inventory inventory, int maxBatch, int capacity) {
@@ -53,13 +54,12 @@ final class CollectionWriter implements AutoCloseable {
     }
 
     /**
-     * Writes the record with those of other devices that arrive together and returns once it is committed: false
-     * when its verdict was a replayed counter (as {@link Inventory#collectionRecorded}).
+     * Waits for a record {@link #submit submitted}: false when its verdict was a replayed counter (as
+     * {@link Inventory#collectionRecorded}).
      *
      * @throws RuntimeException what writing this record alone threw
      */
-    boolean write(CollectionRecord record) {
-        CompletableFuture<Boolean> accepted = submit(record);
+    static boolean await(CompletableFuture<Boolean> accepted) {
         try {
             return accepted.join();
         } catch (CompletionException e) {
@@ -67,7 +67,11 @@ final class CollectionWriter implements AutoCloseable {
         }
     }
 
-    /** Queues the record; the future completes once it is committed (or written by the caller when closed). */
+    /**
+     * Queues the record, waiting while the queue is full; the future completes on the writer's thread once the
+     * record is committed (or in the caller, written alone, when closed): what depends on it must not wait for
+     * anything the caller of this method holds.
+     */
     CompletableFuture<Boolean> submit(CollectionRecord record) {
         Pending pending = new Pending(record, new CompletableFuture<>());
         try {
@@ -89,6 +93,11 @@ final class CollectionWriter implements AutoCloseable {
     /** Write transactions committed so far (a batch is one). */
     long transactions() {
         return transactions.get();
+    }
+
+    /** Records committed so far. */
+    long records() {
+        return records.get();
     }
 
     private void run() {
@@ -122,6 +131,7 @@ final class CollectionWriter implements AutoCloseable {
         try {
             accepted = inventory.collectionsRecorded(batch.stream().map(Pending::record).toList());
             transactions.incrementAndGet();
+            records.addAndGet(batch.size());
         } catch (RuntimeException e) {
             LOG.info("a batch of {} collections could not be written ({}): written one by one", batch.size(),
                     e.toString());
@@ -137,6 +147,7 @@ final class CollectionWriter implements AutoCloseable {
         try {
             boolean accepted = inventory.collectionRecorded(pending.record());
             transactions.incrementAndGet();
+            records.incrementAndGet();
             pending.accepted().complete(accepted);
         } catch (RuntimeException e) {
             pending.accepted().completeExceptionally(e);

@@ -13,7 +13,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -101,6 +107,15 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final CollectionQueue queue;
     private final CollectionWriter writer;
+    /**
+     * Runs what follows a stored collection (events, failures, retries), never on the writer's thread, which must
+     * not wait for an endpoint's lock: a deregistration holds it while it waits for the writer. Once shut down, the
+     * caller runs it.
+     */
+    private final ThreadPoolExecutor afterWriteThread;
+    private final Executor afterWrites;
+    /** The last record queued of each endpoint, until stored: what a deregistration waits for. */
+    private final Map<String, CompletableFuture<Boolean>> pendingWrites = new ConcurrentHashMap<>();
     private final CollectionLeases leases;
     private final AtomicInteger collected = new AtomicInteger();
     private final CollectorMetrics metrics;
@@ -138,6 +153,19 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         this.challenge = new AuthChallenge(requests, waiters, keys, config.authTimeout(), clock);
         this.queue = new CollectionQueue(config.queueCapacity());
         this.writer = new CollectionWriter(inventory, GROUP_COMMIT_BATCH, GROUP_COMMIT_QUEUE);
+        this.afterWriteThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "collection-after-write");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        this.afterWrites = runnable -> {
+            try {
+                afterWriteThread.execute(runnable);
+            } catch (RejectedExecutionException e) {
+                runnable.run(); // closed: what the stopping collector records follows here
+            }
+        };
         this.workers = IntStream.rangeClosed(1, config.workers()).mapToObj(n -> {
             Thread thread = new Thread(this::work, "collector-" + n);
             thread.setDaemon(true);
@@ -363,18 +391,27 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     private void collect(String endpoint, int attempt) {
         boolean fastPathCandidate = fastPathCandidates.remove(endpoint);
         Progress progress = new Progress(clock.instant());
+        CompletableFuture<Void> written = null;
         try {
             progress.registration = server.getRegistrationService().getByEndpoint(endpoint);
             if (progress.registration == null) {
                 return; // deregistered while waiting
             }
             underWay.put(endpoint, progress);
+            CompletableFuture<?>[] collection = new CompletableFuture<?>[1];
             boolean held = leases.whileHeld(endpoint, () -> { // not at all when another node collects it
                 metrics.collectionStarted();
-                collect(progress, fastPathCandidate);
-                metrics.collectionFinished(CollectorMetrics.Finish.COLLECTED);
+                collection[0] = collect(progress, fastPathCandidate);
+                if (leases != CollectionLeases.LOCAL) {
+                    // Another node may collect the device once the lease is released: not before this is stored.
+                    awaitQuietly(collection[0]);
+                }
             });
-            if (!held && !closing) {
+            if (held) {
+                // The worker is free once the record is queued: the writer commits it with those that end together.
+                written = collection[0].handle((ignored, error) -> error)
+                        .thenComposeAsync(error -> afterWrite(endpoint, attempt, progress, error), afterWrites);
+            } else if (!closing) {
                 leases.retryAfter(endpoint).ifPresent(delay -> {
                     LOG.info("{}: another node holds its collection lease; tried again in {} ms", endpoint,
                             delay.toMillis());
@@ -386,20 +423,53 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                 cutShort.put(endpoint, progress);
             } else {
                 metrics.collectionFinished(CollectorMetrics.Finish.FAILED);
-                handleFailure(endpoint, attempt, e, progress);
+                written = handleFailure(endpoint, attempt, e, progress);
             }
         } catch (RuntimeException e) {
             if (closing) {
                 cutShort.put(endpoint, progress);
-                return;
+            } else {
+                written = failedUnexpectedly(endpoint, attempt, e, progress);
             }
-            metrics.collectionFinished(CollectorMetrics.Finish.ERROR);
-            LOG.error("collection of {} failed unexpectedly", endpoint, e);
-            handleFailure(endpoint, attempt, new CollectionException("unexpected " + e, true), progress);
         } finally {
             underWay.remove(endpoint, progress);
-            queue.done(endpoint);
-            collected.incrementAndGet();
+            if (written == null) {
+                finished(endpoint);
+            } else {
+                // Until its record is stored the device counts as running: forget() and a new collection wait for it.
+                written.whenCompleteAsync((ignored, error) -> finished(endpoint), afterWrites);
+            }
+        }
+    }
+
+    /** What follows a collection's write: a write that failed is a failed collection, recorded as any other. */
+    private CompletableFuture<Void> afterWrite(String endpoint, int attempt, Progress progress, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause == null) {
+            metrics.collectionFinished(CollectorMetrics.Finish.COLLECTED);
+        } else if (!closing) {
+            return failedUnexpectedly(endpoint, attempt, cause, progress);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private CompletableFuture<Void> failedUnexpectedly(String endpoint, int attempt, Throwable error,
+            Progress progress) {
+        metrics.collectionFinished(CollectorMetrics.Finish.ERROR);
+        LOG.error("collection of {} failed unexpectedly", endpoint, error);
+        return handleFailure(endpoint, attempt, new CollectionException("unexpected " + error, true), progress);
+    }
+
+    private void finished(String endpoint) {
+        queue.done(endpoint);
+        collected.incrementAndGet();
+    }
+
+    private static void awaitQuietly(CompletableFuture<?> future) {
+        try {
+            future.join();
+        } catch (CompletionException | CancellationException e) {
+            // handled with the future's outcome by the caller
         }
     }
 
@@ -414,15 +484,14 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         }
     }
 
-    private void collect(Progress progress, boolean fastPathCandidate) throws CollectionException {
+    /** Collects the device and queues what it found to be written; the future completes once it is stored. */
+    private CompletableFuture<Void> collect(Progress progress, boolean fastPathCandidate) throws CollectionException {
         Registration registration = progress.registration;
         String endpoint = registration.getEndpoint();
         String links = ObjectLinksDigest.of(registration);
         if (!PortfolioReader.hasPortfolioObject(registration)) {
-            commit(registration, new CollectionRecord(endpoint, progress.at, null, List.of(), false, links, null,
-                    null));
-            events.publish("collected", endpoint, "no Portfolio object");
-            return;
+            return commit(registration, new CollectionRecord(endpoint, progress.at, null, List.of(), false, links,
+                    null, null)).thenRunAsync(() -> events.publish("collected", endpoint, "no Portfolio object"), afterWrites);
         }
         Optional<CollectionBasis> basis = fastPathCandidate ? inventory.collectionBasis(endpoint) : Optional.empty();
         long lastCounter = fastPathCandidate ? basis.map(CollectionBasis::lastAcceptedCounter).orElse(-1L)
@@ -437,15 +506,18 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         }
         if (basis.isPresent() && unchangedSinceVerified(basis.get(), result, links)) {
             // Re-registered as it was verified: the values read and the observations restored are the collection.
-            commit(registration, new CollectionRecord(endpoint, progress.at, null, null, false, links, null, null));
             Verification kept = basis.get().lastVerification();
-            events.publish("collected", endpoint, "registered again unchanged; verdict of " + kept.at() + " kept");
-            // Its verdict stands for this registration too (the bench and the console count a device done by it).
-            events.publish("verdict", endpoint, kept.outcome() + ": kept, registered again unchanged ("
-                    + kept.reason() + ")");
-            LOG.info("{} registered again with the links and Identity values it was verified with: not challenged",
-                    endpoint);
-            return;
+            return commit(registration, new CollectionRecord(endpoint, progress.at, null, null, false, links, null,
+                    null)).thenRunAsync(() -> {
+                        events.publish("collected", endpoint, "registered again unchanged; verdict of " + kept.at()
+                                + " kept");
+                        // Its verdict stands for this registration too (the bench and the console count a device
+                        // done by it).
+                        events.publish("verdict", endpoint, kept.outcome() + ": kept, registered again unchanged ("
+                                + kept.reason() + ")");
+                        LOG.info("{} registered again with the links and Identity values it was verified with: not "
+                                + "challenged", endpoint);
+                    }, afterWrites);
         }
         Optional<PortfolioSnapshot> host = hostInstance(result);
         Verification verification = null;
@@ -453,17 +525,20 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             verification = challenge.run(registration, host.get(), config.service(), lastCounter,
                     result.observedInstances().contains(host.get().instanceId()));
         }
-        boolean accepted = commit(registration, new CollectionRecord(endpoint, progress.at, null,
-                result.portfolios(), result.extDevInfoPresent(), links, verification, null));
-        int instances = result.portfolios().size();
-        events.publish("collected", endpoint, instances + (instances == 1 ? " Portfolio instance"
-                : " Portfolio instances") + (result.remarks().isEmpty() ? "" : "; " + String.join("; ", result.remarks())));
-        if (!result.remarks().isEmpty()) {
-            LOG.info("{}: {}", endpoint, String.join("; ", result.remarks()));
-        }
-        if (verification != null) {
-            announceVerdict(endpoint, verification, accepted);
-        }
+        Verification verdict = verification;
+        return commit(registration, new CollectionRecord(endpoint, progress.at, null, result.portfolios(),
+                result.extDevInfoPresent(), links, verification, null)).thenAcceptAsync(accepted -> {
+                    int instances = result.portfolios().size();
+                    events.publish("collected", endpoint, instances + (instances == 1 ? " Portfolio instance"
+                            : " Portfolio instances")
+                            + (result.remarks().isEmpty() ? "" : "; " + String.join("; ", result.remarks())));
+                    if (!result.remarks().isEmpty()) {
+                        LOG.info("{}: {}", endpoint, String.join("; ", result.remarks()));
+                    }
+                    if (verdict != null) {
+                        announceVerdict(endpoint, verdict, accepted);
+                    }
+                }, afterWrites);
     }
 
     /**
@@ -488,11 +563,13 @@ public final class Collector implements DeviceOperations, AutoCloseable {
     }
 
     /**
-     * Writes a collection in one transaction. With a registration, it is recorded as registered, online only if it
-     * is still the endpoint's registration: checked and written under the endpoint's lock, which a deregistration
-     * takes for its own write, so that a collection that ends after the device left never shows it online.
+     * Queues a collection to be written in one transaction; the future completes once it is committed: false when
+     * its verdict was a replayed counter. With a registration, it is recorded as registered, online only if it is
+     * still the endpoint's registration: checked and queued under the endpoint's lock, which a deregistration takes
+     * to wait for the endpoint's queued records before its own write, so that a collection that ends after the
+     * device left never shows it online.
      */
-    private boolean commit(Registration registration, CollectionRecord record) {
+    private CompletableFuture<Boolean> commit(Registration registration, CollectionRecord record) {
         synchronized (lockFor(record.endpoint())) {
             CollectionRecord complete = record;
             if (registration != null) {
@@ -502,7 +579,10 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                         online), record.portfolios(), record.extDevInfoPresent(), record.objectLinksDigest(),
                         record.verification(), record.failure());
             }
-            return writer.write(complete); // with the collections of other devices that end at the same time
+            CompletableFuture<Boolean> written = writer.submit(complete); // with the others that end together
+            pendingWrites.put(record.endpoint(), written);
+            written.whenComplete((accepted, error) -> pendingWrites.remove(record.endpoint(), written));
+            return written;
         }
     }
 
@@ -534,8 +614,8 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                         result.observedInstances().contains(host.get().instanceId()))
                 : new Verification(clock.instant(), VerificationOutcome.NOT_SUPPORTED,
                         "no Portfolio instance linked from /3/0/22", null, null, null, null);
-        boolean accepted = commit(null, new CollectionRecord(endpoint, at, null, result.portfolios(),
-                result.extDevInfoPresent(), null, verification, null));
+        boolean accepted = CollectionWriter.await(commit(null, new CollectionRecord(endpoint, at, null, result.portfolios(),
+                result.extDevInfoPresent(), null, verification, null)));
         return announceVerdict(endpoint, verification, accepted);
     }
 
@@ -580,8 +660,14 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         }
     }
 
-    private void handleFailure(String endpoint, int attempt, CollectionException failure, Progress progress) {
-        recordFailure(endpoint, progress, failure.getMessage());
+    /** Records the failure, then tells it and tries again where it may; the future completes after that. */
+    private CompletableFuture<Void> handleFailure(String endpoint, int attempt, CollectionException failure,
+            Progress progress) {
+        return recordFailure(endpoint, progress, failure.getMessage())
+                .thenRunAsync(() -> failureRecorded(endpoint, attempt, failure), afterWrites);
+    }
+
+    private void failureRecorded(String endpoint, int attempt, CollectionException failure) {
         events.publish("collection-failed", endpoint, failure.getMessage());
         boolean stillRegistered = server.getRegistrationService().getByEndpoint(endpoint) != null;
         if (failure.retryable() && stillRegistered && attempt < config.maxAttempts() && !draining) {
@@ -597,17 +683,21 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         }
     }
 
-    /** Writes a failed collection with its registration and what it read, as a completed one would be. */
-    private void recordFailure(String endpoint, Progress progress, String reason) {
+    /**
+     * Writes a failed collection with its registration and what it read, as a completed one would be; the future
+     * completes once it is written or could not be (which is logged).
+     */
+    private CompletableFuture<Void> recordFailure(String endpoint, Progress progress, String reason) {
         PortfolioReader.Result read = progress.read;
         CollectionRecord failed = new CollectionRecord(endpoint, progress.at, null,
                 read == null ? null : read.portfolios(), read != null && read.extDevInfoPresent(), null, null, null)
                 .failed(reason);
-        try {
-            commit(progress.registration, failed);
-        } catch (RuntimeException e) {
-            LOG.warn("{}: could not record the failed collection: {}", endpoint, e.toString());
-        }
+        return commit(progress.registration, failed).handleAsync((accepted, error) -> {
+            if (error != null) {
+                LOG.warn("{}: could not record the failed collection: {}", endpoint, error.toString());
+            }
+            return null;
+        }, afterWrites);
     }
 
     private void recollectAll() {
@@ -685,6 +775,15 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             }
         }
         writer.close(); // what the workers queued is written; later records are written by their callers
+        LOG.info("{} collections written in {} transactions", writer.records(), writer.transactions());
+        afterWriteThread.shutdown();
+        try {
+            if (!afterWriteThread.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("what follows the last collections written did not end within {}", CLOSE_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private final class Registrations implements RegistrationListener {
@@ -722,12 +821,21 @@ public final class Collector implements DeviceOperations, AutoCloseable {
             if (newReg == null) {
                 reportedIdentities.forget(registration.getEndpoint());
                 synchronized (lockFor(registration.getEndpoint())) {
+                    awaitPendingWrite(registration.getEndpoint()); // a collection queued before it is stored first
                     inventory.deregistered(registration.getEndpoint(), clock.instant());
                 }
                 events.publish("deregistered", registration.getEndpoint(), expired ? "expired" : "deregistered");
                 LOG.info("{} {} (was registered from {})", expired ? "registration expired:" : "deregistered",
                         registration.getEndpoint(), registration.getSocketAddress());
             }
+        }
+    }
+
+    /** Waits until the endpoint's last queued collection is stored (or failed); the writer alone completes it. */
+    private void awaitPendingWrite(String endpoint) {
+        CompletableFuture<Boolean> pending = pendingWrites.get(endpoint);
+        if (pending != null) {
+            awaitQuietly(pending);
         }
     }
 

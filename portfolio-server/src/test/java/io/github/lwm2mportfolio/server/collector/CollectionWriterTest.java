@@ -94,7 +94,7 @@ class CollectionWriterTest {
                 String endpoint = "meter-" + i;
                 results.add(pool.submit(() -> {
                     go.await();
-                    return writer.write(record(endpoint, 3));
+                    return CollectionWriter.await(writer.submit(record(endpoint, 3)));
                 }));
             }
             go.countDown();
