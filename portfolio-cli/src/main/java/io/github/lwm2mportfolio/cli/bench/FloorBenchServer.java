@@ -17,6 +17,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import org.eclipse.leshan.core.node.LwM2mMultipleResource;
@@ -113,12 +115,14 @@ final class FloorBenchServer extends LeshanBenchServer {
                         tracker.succeeded(endpoint);
                     } else {
                         Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-                        tracker.failed(endpoint, String.valueOf(cause.getMessage()));
+                        tracker.failed(endpoint, cause instanceof TimeoutException
+                                ? "no DATA_AVAIL notification within " + REQUEST_TIMEOUT_MS + " ms"
+                                : String.valueOf(cause.getMessage()));
                     }
                 });
     }
 
-    /** Executes GetAuthData sign on every Identity value; completes on the DATA_AVAIL notification. */
+    /** Executes GetAuthData sign on every Identity value; completes on the DATA_AVAIL notification (or times out). */
     private CompletableFuture<Void> execute(Registration registration, int n, LwM2mNode identities) {
         List<Integer> ids = new ArrayList<>(((LwM2mMultipleResource) identities).getInstances().keySet());
         byte[] nonce = new byte[NONCE_BYTES];
@@ -127,7 +131,8 @@ final class FloorBenchServer extends LeshanBenchServer {
         dataAvailable.put(registration.getEndpoint(), available); // before the Execute: the notification may win
         return send(registration, new ExecuteRequest("/16/" + n + "/" + PortfolioObject.GET_AUTH_DATA,
                 GetAuthDataRequest.toArguments(ids, AuthService.SIGN, nonce, null)))
-                .thenCompose(executed -> available);
+                // a lost notification would leave the device, and so the run, waiting for ever: it fails instead
+                .thenCompose(executed -> available.orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS));
     }
 
     private void checkSignatures(LwM2mNode authData) {
