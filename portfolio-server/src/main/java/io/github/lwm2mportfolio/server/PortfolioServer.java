@@ -782,10 +782,10 @@ public final class PortfolioServer implements AutoCloseable {
                 ServerEvents events = new ServerEvents();
                 inventory.addComplianceListener(events::publish);
                 LeshanServer lwm2m = lwm2mServer(inventory, identity, dtlsTrust, keys, sharedRegistrations, dtls);
-                if (redis != null && gate != null) {
-                    gate.refuseWhileStoreDown(redis::disconnected);
-                }
                 if (redis != null) {
+                    if (gate != null) {
+                        gate.refuseWhileStoreDown(redis::disconnected);
+                    }
                     LOG.info("node {} of the servers sharing Redis {} (keys {}*)", redis.node(),
                             RedisUris.withoutSecret(redisUri), redisPrefix);
                 }

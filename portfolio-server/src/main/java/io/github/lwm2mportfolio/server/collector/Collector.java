@@ -12,15 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -112,7 +111,7 @@ public final class Collector implements DeviceOperations, AutoCloseable {
      * not wait for an endpoint's lock: a deregistration holds it while it waits for the writer. Once shut down, the
      * caller runs it.
      */
-    private final ThreadPoolExecutor afterWriteThread;
+    private final ExecutorService afterWriteThread;
     private final Executor afterWrites;
     /** The last record queued of each endpoint, until stored: what a deregistration waits for. */
     private final Map<String, CompletableFuture<Boolean>> pendingWrites = new ConcurrentHashMap<>();
@@ -153,12 +152,11 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         this.challenge = new AuthChallenge(requests, waiters, keys, config.authTimeout(), clock);
         this.queue = new CollectionQueue(config.queueCapacity());
         this.writer = new CollectionWriter(inventory, GROUP_COMMIT_BATCH, GROUP_COMMIT_QUEUE);
-        this.afterWriteThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "collection-after-write");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+        this.afterWriteThread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "collection-after-write");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.afterWrites = runnable -> {
             try {
                 afterWriteThread.execute(runnable);
@@ -491,7 +489,8 @@ public final class Collector implements DeviceOperations, AutoCloseable {
         String links = ObjectLinksDigest.of(registration);
         if (!PortfolioReader.hasPortfolioObject(registration)) {
             return commit(registration, new CollectionRecord(endpoint, progress.at, null, List.of(), false, links,
-                    null, null)).thenRunAsync(() -> events.publish("collected", endpoint, "no Portfolio object"), afterWrites);
+                    null, null))
+                    .thenRunAsync(() -> events.publish("collected", endpoint, "no Portfolio object"), afterWrites);
         }
         Optional<CollectionBasis> basis = fastPathCandidate ? inventory.collectionBasis(endpoint) : Optional.empty();
         long lastCounter = fastPathCandidate ? basis.map(CollectionBasis::lastAcceptedCounter).orElse(-1L)
@@ -614,8 +613,8 @@ public final class Collector implements DeviceOperations, AutoCloseable {
                         result.observedInstances().contains(host.get().instanceId()))
                 : new Verification(clock.instant(), VerificationOutcome.NOT_SUPPORTED,
                         "no Portfolio instance linked from /3/0/22", null, null, null, null);
-        boolean accepted = CollectionWriter.await(commit(null, new CollectionRecord(endpoint, at, null, result.portfolios(),
-                result.extDevInfoPresent(), null, verification, null)));
+        boolean accepted = CollectionWriter.await(commit(null, new CollectionRecord(endpoint, at, null,
+                result.portfolios(), result.extDevInfoPresent(), null, verification, null)));
         return announceVerdict(endpoint, verification, accepted);
     }
 
